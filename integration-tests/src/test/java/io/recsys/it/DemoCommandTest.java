@@ -1,0 +1,56 @@
+package io.recsys.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.recsys.app.cli.RecsysCommand;
+import io.recsys.schemas.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command, run through the same command line, on its own embedded broker. */
+class DemoCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldAnswerEveryEventAndEndWithAJsonSummary() throws Exception {
+    Path config = dir.resolve("demo.properties");
+    Files.writeString(config, "recsys.http.port=0\n");
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    int exitCode;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exitCode =
+          RecsysCommand.commandLine()
+              .execute(
+                  "demo",
+                  "--max-events", "3000",
+                  "--invalid-rate", "0.01",
+                  "--progress-interval", "1",
+                  "--work-dir", dir.resolve("work").toString(),
+                  "--report-dir", dir.resolve("report").toString(),
+                  "--config", config.toString(),
+                  "--json");
+    } finally {
+      System.setOut(original);
+    }
+
+    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+    JsonNode summary = Json.newMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(exitCode).isZero();
+    assertThat(summary.get("events_sent").asLong()).isEqualTo(3000);
+    assertThat(summary.get("missing").asLong()).isZero();
+    assertThat(summary.get("dead_letters").asLong()).isPositive();
+    assertThat(summary.get("recommendations").asLong() + summary.get("dead_letters").asLong())
+        .isEqualTo(3000);
+    assertThat(lines).anyMatch(line -> line.startsWith("Dashboard and query API: http://"));
+    assertThat(lines).anyMatch(line -> line.contains("| recommendations out"));
+  }
+}

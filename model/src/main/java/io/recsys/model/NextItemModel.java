@@ -1,0 +1,347 @@
+package io.recsys.model;
+
+import io.recsys.model.internal.LstmNetwork;
+import io.recsys.model.internal.SequenceBatch;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+
+/**
+ * The next-item recommender: a vocabulary of item ids and the embedding -> LSTM -> softmax network
+ * behind it. Trains incrementally ({@link #train}), recommends in batches ({@link #recommend}),
+ * saves and loads exactly ({@link #save}, {@link #load}). No ND4J type appears in its API.
+ *
+ * <p>Not thread-safe: one trainer thread owns it; serving instances hold their own copy loaded from
+ * a checkpoint.
+ */
+public final class NextItemModel implements IncrementalTrainer, Recommender, AutoCloseable {
+  private final ModelConfig config;
+  private final ItemVocabulary vocabulary;
+  private final LstmNetwork network;
+  private long examplesTrained;
+  private String dataPosition = "";
+
+  NextItemModel(ModelConfig config, ItemVocabulary vocabulary, LstmNetwork network) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.vocabulary = vocabulary;
+    this.network = network;
+    vocabulary.setListener(
+        new ItemVocabulary.RowListener() {
+          @Override
+          public void grown(int newCapacity) {
+            network.grow(newCapacity);
+          }
+
+          @Override
+          public void assigned(int row) {
+            network.initRow(row);
+            network.setActive(row, true);
+          }
+
+          @Override
+          public void released(int row) {
+            network.setActive(row, false);
+          }
+        });
+  }
+
+  /** A fresh model with an empty vocabulary. */
+  public static NextItemModel create(ModelConfig config, VocabularyConfig vocabularyConfig) {
+    ItemVocabulary vocabulary = new ItemVocabulary(vocabularyConfig);
+    return new NextItemModel(config, vocabulary, newNetwork(config, vocabulary.capacity()));
+  }
+
+  /** An initialised network of {@code capacity} item rows shaped by {@code config}. */
+  static LstmNetwork newNetwork(ModelConfig config, int capacity) {
+    return new LstmNetwork(
+        capacity,
+        config.embeddingSize(),
+        config.hiddenSize(),
+        config.learningRate(),
+        config.l2(),
+        config.dropout(),
+        config.seed());
+  }
+
+  public static NextItemModel load(Path file) throws IOException {
+    return Checkpoints.load(file);
+  }
+
+  /** Writes weights, updater state, vocabulary and provenance to {@code file} (a zip). */
+  public void save(Path file) throws IOException {
+    Checkpoints.save(this, file);
+  }
+
+  /**
+   * Writes weights, vocabulary and provenance without the updater state: about a third of the
+   * size of {@link #save}, for serving instances. A model loaded from it recommends exactly as
+   * this one; training it restarts Adam's moments from zero.
+   */
+  public void saveForServing(Path file) throws IOException {
+    Checkpoints.save(this, file, false);
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public ItemVocabulary vocabulary() {
+    return vocabulary;
+  }
+
+  /** Updater steps taken since creation. */
+  public long updateCount() {
+    return network.step();
+  }
+
+  public long examplesTrained() {
+    return examplesTrained;
+  }
+
+  /** Where in the input the model has read up to (for example topic offsets); saved with it. */
+  public String dataPosition() {
+    return dataPosition;
+  }
+
+  public void setDataPosition(String position) {
+    this.dataPosition = Objects.requireNonNull(position, "position");
+  }
+
+  /**
+   * The Adam step size in use: {@link ModelConfig#learningRate()} unless a schedule changed it.
+   * Saved with checkpoints.
+   */
+  public double learningRate() {
+    return network.learningRate();
+  }
+
+  /** Sets the step size for the following updates (for example halving it on a plateau). */
+  public void setLearningRate(double rate) {
+    network.setLearningRate((float) rate);
+  }
+
+  /** An opaque deep copy of the weights and updater state (for early stopping). */
+  public Object snapshot() {
+    return network.snapshot();
+  }
+
+  /** Puts back a {@link #snapshot()} of this model taken at the same vocabulary capacity. */
+  public void restore(Object snapshot) {
+    network.restoreSnapshot((float[][]) snapshot);
+  }
+
+  LstmNetwork network() {
+    return network;
+  }
+
+  void restoreCounters(long examples, String position) {
+    this.examplesTrained = examples;
+    this.dataPosition = position;
+  }
+
+  /** Admits an item without training on it (for example a catalogue known up front). */
+  public int admit(String itemId, long timeMs) {
+    return vocabulary.observe(itemId, timeMs);
+  }
+
+  /** Frees the rows of items unseen for {@link VocabularyConfig#expireAfterMs()}. */
+  public List<String> expireUnseen(long nowMs) {
+    return vocabulary.expire(nowMs);
+  }
+
+  @Override
+  public TrainingStats train(List<TrainingExample> microBatch) {
+    int trained = 0;
+    int skipped = 0;
+    double lossSum = 0;
+    double weightSum = 0;
+    List<int[]> seqs = new ArrayList<>();
+    List<Integer> targets = new ArrayList<>();
+    List<Float> weights = new ArrayList<>();
+    for (TrainingExample ex : microBatch) {
+      int target = vocabulary.observe(ex.target(), ex.eventTimeMs());
+      int[] seq = rows(ex.sequence());
+      if (target < 0 || seq.length == 0 || ex.weight() == 0.0) {
+        skipped++;
+        continue;
+      }
+      seqs.add(seq);
+      targets.add(target);
+      weights.add((float) ex.weight());
+      if (seqs.size() == config.maxBatchSize()) {
+        LstmNetwork.StepResult r = step(seqs, targets, weights);
+        lossSum += r.lossSum();
+        weightSum += r.weightSum();
+        trained += seqs.size();
+        seqs.clear();
+        targets.clear();
+        weights.clear();
+      }
+    }
+    if (!seqs.isEmpty()) {
+      LstmNetwork.StepResult r = step(seqs, targets, weights);
+      lossSum += r.lossSum();
+      weightSum += r.weightSum();
+      trained += seqs.size();
+    }
+    examplesTrained += trained;
+    return new TrainingStats(
+        trained, skipped, weightSum > 0 ? lossSum / weightSum : 0.0, network.step());
+  }
+
+  private LstmNetwork.StepResult step(
+      List<int[]> seqs, List<Integer> targets, List<Float> weights) {
+    SequenceBatch batch = rightAligned(seqs, config.backpropSteps());
+    int lanes = seqs.size();
+    int last = (batch.steps() - 1) * lanes;
+    for (int lane = 0; lane < lanes; lane++) {
+      batch.targets()[last + lane] = targets.get(lane);
+      batch.weights()[last + lane] = weights.get(lane);
+    }
+    float[] sampling =
+        config.loss() == LossType.SAMPLED_SOFTMAX
+            ? vocabulary.samplingWeights(config.samplingExponent())
+            : null;
+    return network.trainStep(batch, null, null, sampling, config.negatives());
+  }
+
+  /**
+   * Sequences right-aligned so that every lane's newest item is at the last step; the first real
+   * step of each lane resets the state, which makes the padding before it irrelevant.
+   */
+  private static SequenceBatch rightAligned(List<int[]> seqs, int backpropSteps) {
+    int steps = 1;
+    for (int[] s : seqs) {
+      steps = Math.max(steps, s.length);
+    }
+    int lanes = seqs.size();
+    SequenceBatch batch = SequenceBatch.empty(steps, lanes, Math.max(0, steps - backpropSteps));
+    for (int lane = 0; lane < lanes; lane++) {
+      int[] s = seqs.get(lane);
+      int start = steps - s.length;
+      for (int i = 0; i < s.length; i++) {
+        int p = (start + i) * lanes + lane;
+        batch.inputs()[p] = s[i];
+        batch.keep()[p] = i == 0 ? 0f : 1f;
+      }
+    }
+    return batch;
+  }
+
+  /** The newest {@link ModelConfig#sequenceLength()} known items of a history, as rows. */
+  private int[] rows(List<String> history) {
+    int[] out = new int[Math.min(history.size(), config.sequenceLength())];
+    int n = 0;
+    for (int i = history.size() - 1; i >= 0 && n < out.length; i--) {
+      int row = vocabulary.rowOf(history.get(i));
+      if (row >= 0) {
+        out[n++] = row;
+      }
+    }
+    int[] ordered = new int[n];
+    for (int i = 0; i < n; i++) {
+      ordered[i] = out[n - 1 - i];
+    }
+    return ordered;
+  }
+
+  /**
+   * Scores of every vocabulary row for each history ({@code [history][row]}, see {@link
+   * ItemVocabulary#itemAt}); free rows score -1e9 and histories with no known item get null.
+   */
+  public float[][] scoreAll(List<List<String>> histories) {
+    float[][] result = new float[histories.size()][];
+    List<int[]> seqs = new ArrayList<>();
+    List<Integer> lanesOf = new ArrayList<>();
+    for (int i = 0; i < histories.size(); i++) {
+      int[] seq = rows(histories.get(i));
+      if (seq.length > 0) {
+        seqs.add(seq);
+        lanesOf.add(i);
+      }
+    }
+    int cap = network.capacity();
+    int chunk = Math.max(1, config.maxBatchSize());
+    for (int from = 0; from < seqs.size(); from += chunk) {
+      List<int[]> part = seqs.subList(from, Math.min(seqs.size(), from + chunk));
+      SequenceBatch batch = rightAligned(part, 1);
+      float[] hidden = network.finalHidden(batch);
+      float[] scores = network.scores(hidden, part.size());
+      for (int lane = 0; lane < part.size(); lane++) {
+        result[lanesOf.get(from + lane)] = Arrays.copyOfRange(scores, lane * cap, (lane + 1) * cap);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public List<List<RecommendedItem>> recommend(List<List<String>> histories, int k) {
+    if (k <= 0) {
+      throw new IllegalArgumentException("k must be > 0, got " + k);
+    }
+    List<List<RecommendedItem>> out = new ArrayList<>(histories.size());
+    // Chunks bound the score matrix: 256 x 100k items is 100 MB.
+    int chunk = 256;
+    for (int from = 0; from < histories.size(); from += chunk) {
+      List<List<String>> part = histories.subList(from, Math.min(histories.size(), from + chunk));
+      float[][] scores = scoreAll(part);
+      for (int i = 0; i < part.size(); i++) {
+        if (scores[i] == null) {
+          out.add(List.of());
+          continue;
+        }
+        boolean[] excluded = new boolean[scores[i].length];
+        for (String item : part.get(i)) {
+          int row = vocabulary.rowOf(item);
+          if (row >= 0) {
+            excluded[row] = true;
+          }
+        }
+        out.add(topK(scores[i], excluded, k));
+        scores[i] = null;
+      }
+    }
+    return out;
+  }
+
+  private List<RecommendedItem> topK(float[] scores, boolean[] excluded, int k) {
+    // Min-heap of the best k: the root is the worst kept (lowest score, then highest row).
+    PriorityQueue<Integer> heap =
+        new PriorityQueue<>(
+            k + 1,
+            (a, b) ->
+                scores[a] != scores[b]
+                    ? Float.compare(scores[a], scores[b])
+                    : Integer.compare(b, a));
+    for (int row = 0; row < scores.length; row++) {
+      if (excluded[row] || !network.isActive(row)) {
+        continue;
+      }
+      if (heap.size() < k) {
+        heap.add(row);
+      } else {
+        int worst = heap.peek();
+        if (scores[row] > scores[worst] || (scores[row] == scores[worst] && row < worst)) {
+          heap.poll();
+          heap.add(row);
+        }
+      }
+    }
+    RecommendedItem[] items = new RecommendedItem[heap.size()];
+    for (int i = items.length - 1; i >= 0; i--) {
+      int row = heap.poll();
+      items[i] = new RecommendedItem(vocabulary.itemAt(row), scores[row]);
+    }
+    return List.of(items);
+  }
+
+  /** Holds no native memory between calls (ND4J arrays are per call or cached and GC-owned). */
+  @Override
+  public void close() {
+    network.invalidate();
+  }
+}

@@ -1,0 +1,189 @@
+package io.recsys.model.evaluation;
+
+import io.recsys.model.FullSequenceTrainer;
+import io.recsys.model.NextItemModel;
+import io.recsys.model.TrainingExample;
+import io.recsys.model.TrainingStats;
+import io.recsys.model.VocabularyConfig;
+import io.recsys.model.data.Interaction;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The offline leave-one-out, full-ranking protocol of {@code shared/datasets/README.md}, with the
+ * popularity and co-occurrence baselines in the same run. Training sees only each user's training
+ * items; validation (second-to-last item) picks the epoch; the test item is scored once, at the
+ * end. Every catalogue item gets a row up front, which gives it a score but no training signal.
+ */
+public final class LeaveOneOutEvaluation {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaveOneOutEvaluation.class);
+
+  private LeaveOneOutEvaluation() {}
+
+  public static EvaluationResult run(
+      List<Interaction> interactions,
+      EvaluationSettings settings,
+      Consumer<EpochProgress> progress) {
+    List<UserSplit> splits = LeaveOneOutSplitter.split(interactions);
+    TreeSet<String> catalogue = new TreeSet<>();
+    for (Interaction i : interactions) {
+      catalogue.add(i.itemId());
+    }
+    NextItemModel model =
+        NextItemModel.create(
+            settings.model(), new VocabularyConfig(Math.max(1, catalogue.size()), 1024, 1, 0));
+    for (String item : catalogue) {
+      model.admit(item, 0);
+    }
+    int items = model.vocabulary().capacity();
+    LOG.info(
+        "Leave-one-out: {} users, {} items, {} interactions",
+        splits.size(),
+        catalogue.size(),
+        interactions.size());
+
+    List<List<String>> trainSeqs = new ArrayList<>(splits.size());
+    List<List<String>> valInputs = new ArrayList<>(splits.size());
+    List<List<String>> testInputs = new ArrayList<>(splits.size());
+    List<int[]> trainRows = new ArrayList<>(splits.size());
+    for (UserSplit s : splits) {
+      trainSeqs.add(s.train());
+      valInputs.add(s.validationInput());
+      testInputs.add(s.testInput());
+      trainRows.add(rows(model, s.train()));
+    }
+
+    FullSequenceTrainer trainer =
+        new FullSequenceTrainer(model, settings.lanes(), settings.window());
+    double best = -1;
+    int bestEpoch = 0;
+    Object bestSnapshot = null;
+    long targets = 0;
+    double trainSeconds = 0;
+    long start = System.nanoTime();
+    int epoch = 0;
+    while (epoch < settings.maxEpochs()) {
+      epoch++;
+      long t0 = System.nanoTime();
+      double meanLoss;
+      if (settings.mode() == TrainingMode.FULL_SEQUENCE) {
+        FullSequenceTrainer.EpochStats stats =
+            trainer.trainEpoch(trainSeqs, settings.model().seed() + epoch);
+        meanLoss = stats.meanLoss();
+        targets += stats.targets();
+      } else {
+        double lossSum = 0;
+        int trained = 0;
+        List<TrainingExample> shuffled =
+            shuffled(
+                incrementalExamples(trainSeqs, settings.window()), settings.model().seed() + epoch);
+        int chunk = settings.model().maxBatchSize();
+        for (int from = 0; from < shuffled.size(); from += chunk) {
+          TrainingStats st =
+              model.train(shuffled.subList(from, Math.min(shuffled.size(), from + chunk)));
+          lossSum += st.meanLoss() * st.examples();
+          trained += st.examples();
+        }
+        meanLoss = trained > 0 ? lossSum / trained : 0;
+        targets += trained;
+      }
+      trainSeconds += (System.nanoTime() - t0) / 1e9;
+      double valNdcg = modelSummary(model, splits, valInputs, false).ndcg10();
+      boolean improved = valNdcg > best;
+      if (improved) {
+        best = valNdcg;
+        bestEpoch = epoch;
+        bestSnapshot = model.snapshot();
+      }
+      progress.accept(
+          new EpochProgress(epoch, meanLoss, valNdcg, (System.nanoTime() - start) / 1e9, improved));
+      if (epoch - bestEpoch >= settings.patience()) {
+        break;
+      }
+      if (!improved && settings.plateauDecay() < 1.0) {
+        model.setLearningRate(model.learningRate() * settings.plateauDecay());
+        LOG.info("No better validation NDCG@10: learning rate now {}", model.learningRate());
+      }
+    }
+    model.restore(bestSnapshot);
+    RankingSummary modelTest = modelSummary(model, splits, testInputs, true);
+
+    PopularityBaseline pop = new PopularityBaseline(trainRows, items);
+    CooccurrenceBaseline cooc = new CooccurrenceBaseline(trainRows, items);
+    RankAccumulator popAcc = new RankAccumulator();
+    RankAccumulator coocAcc = new RankAccumulator();
+    for (UserSplit s : splits) {
+      int[] history = rows(model, s.testInput());
+      BitSet excluded = bits(history);
+      int target = model.vocabulary().rowOf(s.test());
+      popAcc.add(Ranks.rankOf(pop.scores(), target, excluded));
+      coocAcc.add(Ranks.rankOf(cooc.scores(history), target, excluded));
+    }
+    return new EvaluationResult(
+        modelTest,
+        popAcc.summary(),
+        coocAcc.summary(),
+        best,
+        bestEpoch,
+        epoch,
+        trainSeconds,
+        trainSeconds > 0 ? targets / trainSeconds : 0,
+        splits.size(),
+        catalogue.size(),
+        settings.model());
+  }
+
+  /** One example per training event after the first: the preceding items, then the event. */
+  private static List<TrainingExample> incrementalExamples(List<List<String>> seqs, int context) {
+    List<TrainingExample> out = new ArrayList<>();
+    for (List<String> s : seqs) {
+      for (int p = 1; p < s.size(); p++) {
+        out.add(new TrainingExample(s.subList(Math.max(0, p - context), p), s.get(p), 1.0));
+      }
+    }
+    return out;
+  }
+
+  private static <T> List<T> shuffled(List<T> list, long seed) {
+    List<T> copy = new ArrayList<>(list);
+    java.util.Collections.shuffle(copy, new java.util.Random(seed));
+    return copy;
+  }
+
+  private static RankingSummary modelSummary(
+      NextItemModel model, List<UserSplit> splits, List<List<String>> inputs, boolean test) {
+    RankAccumulator acc = new RankAccumulator();
+    int chunk = 1024;
+    for (int from = 0; from < splits.size(); from += chunk) {
+      int to = Math.min(splits.size(), from + chunk);
+      float[][] scores = model.scoreAll(inputs.subList(from, to));
+      for (int u = from; u < to; u++) {
+        UserSplit s = splits.get(u);
+        int target = model.vocabulary().rowOf(test ? s.test() : s.validation());
+        acc.add(Ranks.rankOf(scores[u - from], target, bits(rows(model, inputs.get(u)))));
+      }
+    }
+    return acc.summary();
+  }
+
+  private static int[] rows(NextItemModel model, List<String> items) {
+    int[] r = new int[items.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = model.vocabulary().rowOf(items.get(i));
+    }
+    return r;
+  }
+
+  private static BitSet bits(int[] rows) {
+    BitSet b = new BitSet();
+    for (int r : rows) {
+      b.set(r);
+    }
+    return b;
+  }
+}

@@ -1,0 +1,96 @@
+package io.recsys.model.internal;
+
+import java.util.Arrays;
+
+/**
+ * A parameter matrix of {@code rows x rowLength} floats on the Java heap with its Adam moments.
+ * Kept on the heap rather than in ND4J so that rows can be added, reset and persisted without
+ * native-memory bookkeeping; the network copies it into an ND4J array for the matrix products.
+ */
+public final class ParamTable {
+  private final int rowLength;
+  private int rows;
+  float[] values;
+  float[] m;
+  float[] v;
+
+  public ParamTable(int rows, int rowLength) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("rows must be >= 0, got " + rows);
+    }
+    if (rowLength <= 0) {
+      throw new IllegalArgumentException("rowLength must be > 0, got " + rowLength);
+    }
+    this.rows = rows;
+    this.rowLength = rowLength;
+    this.values = new float[Math.multiplyExact(rows, rowLength)];
+    this.m = new float[values.length];
+    this.v = new float[values.length];
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  public int rowLength() {
+    return rowLength;
+  }
+
+  public float[] values() {
+    return values;
+  }
+
+  public float[] firstMoment() {
+    return m;
+  }
+
+  public float[] secondMoment() {
+    return v;
+  }
+
+  /** Adds rows at the end; old rows, and their Adam moments, keep their exact values. */
+  public void grow(int newRows) {
+    if (newRows < rows) {
+      throw new IllegalArgumentException("cannot shrink from " + rows + " to " + newRows + " rows");
+    }
+    int length = Math.multiplyExact(newRows, rowLength);
+    values = Arrays.copyOf(values, length);
+    m = Arrays.copyOf(m, length);
+    v = Arrays.copyOf(v, length);
+    rows = newRows;
+  }
+
+  /** Zeroes a row's Adam moments, for a row handed to a new item. */
+  public void resetMoments(int row) {
+    Arrays.fill(m, row * rowLength, (row + 1) * rowLength, 0f);
+    Arrays.fill(v, row * rowLength, (row + 1) * rowLength, 0f);
+  }
+
+  /** Replaces all values and moments, for loading a checkpoint. */
+  public void restore(float[] newValues, float[] newM, float[] newV) {
+    if (newValues.length != values.length || newM.length != m.length || newV.length != v.length) {
+      throw new IllegalArgumentException(
+          "restored table has "
+              + newValues.length
+              + " values, expected "
+              + values.length
+              + " ("
+              + rows
+              + " x "
+              + rowLength
+              + ")");
+    }
+    values = newValues;
+    m = newM;
+    v = newV;
+  }
+
+  public ParamTable copy() {
+    ParamTable c = new ParamTable(0, rowLength);
+    c.rows = rows;
+    c.values = values.clone();
+    c.m = m.clone();
+    c.v = v.clone();
+    return c;
+  }
+}

@@ -1,0 +1,41 @@
+package io.recsys.model.internal;
+
+/**
+ * A time-major batch of {@code lanes} parallel sequences over {@code steps} steps; index {@code t *
+ * lanes + lane}. Each position has an input row (-1 for padding), a keep flag (0 resets the
+ * recurrent state before the step: a new sequence starts there), a target row (-1 for none) and a
+ * target weight. {@code gradientFrom} is the first step that gets gradients (truncated BPTT).
+ */
+public record SequenceBatch(
+    int steps,
+    int lanes,
+    int[] inputs,
+    float[] keep,
+    int[] targets,
+    float[] weights,
+    int gradientFrom) {
+  public SequenceBatch {
+    int n = steps * lanes;
+    if (steps <= 0 || lanes <= 0) {
+      throw new IllegalArgumentException(
+          "steps and lanes must be > 0, got " + steps + ", " + lanes);
+    }
+    if (inputs.length != n || keep.length != n || targets.length != n || weights.length != n) {
+      throw new IllegalArgumentException("arrays must have steps * lanes = " + n + " entries");
+    }
+    if (gradientFrom < 0 || gradientFrom >= steps) {
+      throw new IllegalArgumentException(
+          "gradientFrom must be in [0, " + steps + "), got " + gradientFrom);
+    }
+  }
+
+  public static SequenceBatch empty(int steps, int lanes, int gradientFrom) {
+    int n = steps * lanes;
+    int[] inputs = new int[n];
+    int[] targets = new int[n];
+    java.util.Arrays.fill(inputs, -1);
+    java.util.Arrays.fill(targets, -1);
+    return new SequenceBatch(
+        steps, lanes, inputs, new float[n], targets, new float[n], gradientFrom);
+  }
+}

@@ -1,0 +1,66 @@
+package io.recsys.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class NextItemModelTest {
+  private static final int ITEMS = 100;
+
+  private static double learnRule(LossType loss, int maxBatches) {
+    NextItemModel model =
+        NextItemModel.create(SyntheticData.smallConfig(loss), VocabularyConfig.defaults());
+    SplittableRandom rng = new SplittableRandom(5);
+    double hr = 0;
+    for (int b = 1; b <= maxBatches; b++) {
+      model.train(SyntheticData.batch(rng, 64, ITEMS, 4));
+      if (b % 25 == 0) {
+        hr = SyntheticData.hitRateAt10(model, ITEMS, 4);
+        if (hr > 0.9) {
+          return hr;
+        }
+      }
+    }
+    return hr;
+  }
+
+  @Test
+  void shouldLearnItemKFollowedByKPlusOneWithFullSoftmaxWithin400MicroBatches() {
+    assertThat(learnRule(LossType.FULL_SOFTMAX, 400)).isGreaterThan(0.9);
+  }
+
+  @Test
+  void shouldLearnTheRuleWithSampledSoftmaxToo() {
+    assertThat(learnRule(LossType.SAMPLED_SOFTMAX, 600)).isGreaterThan(0.9);
+  }
+
+  @Test
+  void shouldRemoveHistoryAndBreakTiesDeterministically() {
+    NextItemModel model =
+        NextItemModel.create(
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX), VocabularyConfig.defaults());
+    for (int k = 0; k < 20; k++) {
+      model.admit(SyntheticData.item(k, 20), 0);
+    }
+    model.train(SyntheticData.batch(new SplittableRandom(1), 64, 20, 4));
+    List<String> history = List.of("item-3", "item-4", "item-5");
+    List<RecommendedItem> recs = model.recommend(List.of(history), 30).get(0);
+    assertThat(recs).extracting(RecommendedItem::itemId).doesNotContainAnyElementsOf(history);
+    assertThat(recs).hasSize(17); // 20 items minus the 3 of the history
+    for (int i = 1; i < recs.size(); i++) {
+      assertThat(recs.get(i).score()).isLessThanOrEqualTo(recs.get(i - 1).score());
+    }
+    assertThat(model.recommend(List.of(history), 30).get(0)).isEqualTo(recs);
+  }
+
+  @Test
+  void shouldReturnEmptyListForHistoryWithNoKnownItem() {
+    NextItemModel model =
+        NextItemModel.create(
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX), VocabularyConfig.defaults());
+    model.train(SyntheticData.batch(new SplittableRandom(1), 8, 20, 4));
+    assertThat(model.recommend(List.of(List.of("never-seen")), 5).get(0)).isEmpty();
+  }
+}

@@ -1,0 +1,61 @@
+package io.recsys.model.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.recsys.model.LossType;
+import io.recsys.model.ModelConfig;
+import io.recsys.model.data.Interaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LeaveOneOutEvaluationTest {
+  private static final int ITEMS = 40;
+
+  /** Each user walks k, k+1, k+2, ... from a random start: the next item is always k+1. */
+  private static List<Interaction> walks(int users, int length) {
+    SplittableRandom rng = new SplittableRandom(3);
+    List<Interaction> out = new ArrayList<>();
+    for (int u = 0; u < users; u++) {
+      int start = rng.nextInt(ITEMS);
+      for (int i = 0; i < length; i++) {
+        out.add(new Interaction("u" + u, "item" + ((start + i) % ITEMS), 1, (long) i * 1000 + u));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void shouldLearnTheWalkAndBeatBothBaselinesOnTheSameUsers() {
+    ModelConfig config =
+        new ModelConfig(16, 32, 50, 5, 0.0, 0.01, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 256, 5L);
+    List<EpochProgress> progress = new ArrayList<>();
+    EvaluationResult r =
+        LeaveOneOutEvaluation.run(
+            walks(200, 12), new EvaluationSettings(config, 15, 2, 16, 10), progress::add);
+    assertThat(r.users()).isEqualTo(200);
+    assertThat(r.items()).isEqualTo(ITEMS);
+    assertThat(progress).isNotEmpty();
+    assertThat(progress.get(0).epoch()).isEqualTo(1);
+    assertThat(r.model().hr10()).isGreaterThan(0.9);
+    assertThat(r.model().ndcg10()).isGreaterThan(r.popularity().ndcg10());
+    assertThat(r.popularity().users()).isEqualTo(r.model().users());
+    assertThat(r.cooccurrence().users()).isEqualTo(r.model().users());
+    // the co-occurrence baseline knows "k then k+1" from the training walks
+    assertThat(r.cooccurrence().hr10()).isGreaterThan(0.9);
+    assertThat(r.examplesPerSecond()).isPositive();
+  }
+
+  @Test
+  void shouldAlsoLearnTheWalkThroughTheIncrementalTrainingPath() {
+    ModelConfig config =
+        new ModelConfig(16, 32, 50, 3, 0.0, 0.01, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 64, 5L);
+    EvaluationResult r =
+        LeaveOneOutEvaluation.run(
+            walks(200, 12),
+            new EvaluationSettings(config, 15, 2, 16, 5, TrainingMode.INCREMENTAL),
+            p -> {});
+    assertThat(r.model().hr10()).isGreaterThan(0.9);
+  }
+}

@@ -1,0 +1,235 @@
+package io.recsys.app;
+
+import io.recsys.app.config.RecsysConfig;
+import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.http.HttpEndpoint;
+import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.app.serving.CurrentModel;
+import io.recsys.app.serving.ModelFollower;
+import io.recsys.app.topology.RecsysTopology;
+import io.recsys.app.training.Trainer;
+import io.recsys.app.training.TrainerMetrics;
+import io.recsys.features.RocksDBMemoryBudget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance of the pipeline against a Kafka cluster.
+ *
+ * <p>Besides the Kafka Streams topology, an instance runs a {@link ModelFollower} (keeps the
+ * serving model current) and, where enabled, the {@link Trainer}. See {@link #close()} for the
+ * closing order.
+ */
+public final class RecsysApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RecsysApp.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final RecsysSettings settings;
+  private final RocksDBMemoryBudget budget;
+  private final KafkaStreams streams;
+  private final String applicationId;
+  private final PipelineMetrics metrics;
+  private final Map<String, Object> streamsConfig;
+  private final CurrentModel model;
+  private final TrainerMetrics trainerMetrics;
+  private ModelFollower follower;
+  private Trainer trainer;
+
+  private RecsysApp(
+      RecsysSettings settings,
+      RocksDBMemoryBudget budget,
+      KafkaStreams streams,
+      String applicationId,
+      PipelineMetrics metrics,
+      Map<String, Object> streamsConfig,
+      CurrentModel model) {
+    this.metrics = metrics;
+    this.streamsConfig = streamsConfig;
+    this.model = model;
+    this.trainerMetrics = new TrainerMetrics(metrics.registry());
+    this.settings = settings;
+    this.budget = budget;
+    this.streams = streams;
+    this.applicationId = applicationId;
+  }
+
+  /**
+   * Starts processing, and the model follower and trainer where enabled; state listeners must be
+   * set on {@link #streams()} before this.
+   */
+  public void start() {
+    RecsysSettings.Learning learning = settings.learning();
+    if (learning.modelEnabled()) {
+      follower = new ModelFollower(streamsConfig, settings.topics().modelUpdates(), model);
+    }
+    if (learning.trainerEnabled()) {
+      try {
+        trainer = new Trainer(settings, streamsConfig, trainerDir(), trainerMetrics);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot start the trainer in " + trainerDir(), e);
+      }
+    }
+    streams.start();
+    LOG.info(
+        "Pipeline started: application.id={}, reading {}", applicationId, settings.topics().events());
+  }
+
+  /**
+   * Creates missing topics and starts the pipeline; returns without waiting for it to run.
+   *
+   * @param config {@code recsys.*} settings plus any Kafka Streams or client setting; must name
+   *     {@code bootstrap.servers}
+   */
+  public static RecsysApp start(Map<String, ?> config) {
+    RecsysApp app = create(config, PipelineMetrics.inMemory());
+    app.start();
+    return app;
+  }
+
+  /**
+   * Creates missing topics and builds the pipeline without starting it.
+   *
+   * @param metrics where the pipeline records its counters (exported by the caller's registry)
+   */
+  public static RecsysApp create(Map<String, ?> config, PipelineMetrics metrics) {
+    RecsysSettings settings = RecsysConfig.parse(config);
+    RocksDBMemoryBudget budget = new RocksDBMemoryBudget(settings.rocksDbMemoryBytes());
+    try {
+      Map<String, Object> streamsConfig = StreamsConfigFactory.build(config, budget);
+      HttpEndpoint.configure(streamsConfig, settings.httpPort());
+      try (Admin admin = Admin.create(adminConfig(streamsConfig))) {
+        TopicProvisioner.ensureTopics(admin, TopicProvisioner.requiredTopics(settings));
+      }
+      Properties properties = new Properties();
+      properties.putAll(streamsConfig);
+      CurrentModel model = new CurrentModel();
+      KafkaStreams streams =
+          new KafkaStreams(RecsysTopology.build(settings, metrics, model), properties);
+      streams.setUncaughtExceptionHandler(
+          error -> {
+            LOG.error("Stream thread failed; replacing it", error);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+          });
+      return new RecsysApp(
+          settings,
+          budget,
+          streams,
+          (String) streamsConfig.get(StreamsConfig.APPLICATION_ID_CONFIG),
+          metrics,
+          streamsConfig,
+          model);
+    } catch (RuntimeException e) {
+      budget.close();
+      throw e;
+    }
+  }
+
+  private static Map<String, Object> adminConfig(Map<String, Object> streamsConfig) {
+    Object bootstrap = streamsConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    if (bootstrap == null) {
+      throw new ConfigException(
+          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, null, "required to reach the cluster");
+    }
+    return ClientConfigs.subset(streamsConfig, AdminClientConfig.configNames());
+  }
+
+  private Path trainerDir() {
+    String configured = settings.learning().trainerDir();
+    if (!configured.isBlank()) {
+      return Path.of(configured);
+    }
+    Object stateDir = streamsConfig.get(StreamsConfig.STATE_DIR_CONFIG);
+    Path base =
+        stateDir != null
+            ? Path.of(stateDir.toString())
+            : Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams");
+    return base.resolve(applicationId + "-trainer");
+  }
+
+  /** The trainer's figures (all zero when this process runs no trainer). */
+  public TrainerMetrics trainerMetrics() {
+    return trainerMetrics;
+  }
+
+  /** The running trainer, if this process runs one. */
+  public Optional<Trainer> trainer() {
+    return Optional.ofNullable(trainer);
+  }
+
+  /** The model version serving uses. */
+  public CurrentModel model() {
+    return model;
+  }
+
+  public RecsysSettings settings() {
+    return settings;
+  }
+
+  /** The Kafka Streams and client configuration this instance runs with (read-only). */
+  public Map<String, Object> streamsConfig() {
+    return java.util.Collections.unmodifiableMap(streamsConfig);
+  }
+
+  public PipelineMetrics metrics() {
+    return metrics;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** Waits until every task is running (stores restored) or the timeout passes. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
+          && streams.state() != KafkaStreams.State.CREATED) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  /**
+   * Closing order: the trainer (final checkpoint), the model follower, Kafka Streams (flushes and
+   * closes the stores), the serving model, then the RocksDB memory budget.
+   */
+  @Override
+  public void close() {
+    try {
+      if (trainer != null) {
+        trainer.close();
+      }
+      if (follower != null) {
+        follower.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      // Leaving the group lets a restarted instance take its tasks back at once, instead of
+      // waiting out the session timeout of the member that just left.
+      streams.close(
+          CloseOptions.timeout(CLOSE_TIMEOUT)
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    } finally {
+      model.close();
+      budget.close();
+    }
+  }
+}

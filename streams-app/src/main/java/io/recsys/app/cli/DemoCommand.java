@@ -1,0 +1,183 @@
+package io.recsys.app.cli;
+
+import io.recsys.app.demo.CurveReport;
+import io.recsys.app.demo.DemoOptions;
+import io.recsys.app.demo.DemoResult;
+import io.recsys.app.demo.DemoRun;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs everything on this machine: embedded broker, pipeline, and an event feed. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start an embedded Kafka broker and the whole pipeline, and feed it events:"
+          + " synthetic user behaviour, or a MovieLens replay in timestamp order.",
+      "Prints a progress line every few seconds; stops on Ctrl-C or after --max-events."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Option(
+      names = "--data",
+      defaultValue = "synthetic",
+      paramLabel = "SOURCE",
+      description = "synthetic, or movielens:DIR (a folder with ratings.dat or u.data)."
+          + " Default: ${DEFAULT-VALUE}.")
+  String data;
+
+  @Option(
+      names = "--max-events",
+      defaultValue = "0",
+      description = "Stop after this many input events; 0 = no limit. Default: ${DEFAULT-VALUE}.")
+  long maxEvents;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      paramLabel = "EVENTS_PER_S",
+      description = "Input rate; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
+  double rate;
+
+  @Option(
+      names = "--invalid-rate",
+      paramLabel = "SHARE",
+      description =
+          "Share of input replaced by malformed records to exercise the dead-letter topic."
+              + " Default: 0.001 for synthetic data, 0 for MovieLens.")
+  Double invalidRate;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(
+      names = "--progress-interval",
+      defaultValue = "5",
+      paramLabel = "SECONDS",
+      description = "Seconds between progress lines. Default: ${DEFAULT-VALUE}.")
+  double progressSeconds;
+
+  @Option(
+      names = "--work-dir",
+      description = "Keep broker and state files here (default: a temporary directory, deleted).")
+  Path workDir;
+
+  @Option(
+      names = "--config",
+      description = "Properties file of recsys.* and Kafka Streams settings to override.")
+  Path configFile;
+
+  @Option(
+      names = "--pace",
+      defaultValue = "none",
+      paramLabel = "none|trainer",
+      description =
+          "none: the input waits only while the pipeline is more than --max-lag events behind;"
+              + " trainer: also while the trainer is, so that measured quality is what a live"
+              + " system keeping up would get. Default: ${DEFAULT-VALUE}.")
+  String pace;
+
+  @Option(
+      names = "--max-lag",
+      defaultValue = "2000",
+      description = "Events (and, under --pace trainer, examples) the input may run ahead."
+          + " Default: ${DEFAULT-VALUE}.")
+  long maxLag;
+
+  @Option(
+      names = "--window",
+      defaultValue = "10000",
+      paramLabel = "EVENTS",
+      description = "Events per window of the prequential curve. Default: ${DEFAULT-VALUE}.")
+  long windowEvents;
+
+  @Option(
+      names = "--report-dir",
+      defaultValue = "recsys-demo-report",
+      description = "Where the prequential curve (Markdown table and PNG) is written."
+          + " Default: ${DEFAULT-VALUE}.")
+  Path reportDir;
+
+  @Mixin JsonSummary json = new JsonSummary();
+
+  @Override
+  public Integer call() throws Exception {
+    double invalid = invalidRate != null ? invalidRate : data.equals("synthetic") ? 0.001 : 0;
+    DemoOptions options =
+        new DemoOptions(
+            data,
+            maxEvents,
+            rate,
+            invalid,
+            seed,
+            Duration.ofMillis((long) (progressSeconds * 1000)),
+            workDir,
+            ConfigFiles.load(configFile, System.getenv()),
+            parsePace(pace),
+            maxLag,
+            windowEvents);
+    DemoRun run = new DemoRun(options, System.out);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              run.requestStop();
+              try {
+                finished.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "recsys-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    // The shutdown hook waits for the latch, so on Ctrl-C the summary still gets printed.
+    try {
+      return report(run.run());
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private int report(DemoResult result) throws IOException {
+    System.out.printf(
+        "Done: %,d events in %.1f s (%,.0f events/s), %,d recommendations, %,d dead letters,"
+            + " %,d without output; first recommendation %d ms after start%n",
+        result.eventsSent(),
+        result.seconds(),
+        result.eventsPerSecond(),
+        result.recommendations(),
+        result.deadLetters(),
+        result.missing(),
+        result.firstRecommendationMillis());
+    System.out.printf(
+        "Prequential (test-then-train), %s: model HR@10 %.4f NDCG@10 %.4f over %,d events;"
+            + " popularity HR@10 %.4f NDCG@10 %.4f over %,d events; %,d cold events%n",
+        data,
+        result.prequentialModel().hitRate10(),
+        result.prequentialModel().ndcg10(),
+        result.prequentialModel().events(),
+        result.prequentialPopularity().hitRate10(),
+        result.prequentialPopularity().ndcg10(),
+        result.prequentialPopularity().events(),
+        result.prequentialPopularity().coldEvents());
+    if (!result.curve().isEmpty()) {
+      System.out.print(CurveReport.write(result, reportDir));
+    }
+    json.print(System.out, result.figures());
+    return result.missing() == 0 ? 0 : 1;
+  }
+
+  private static boolean parsePace(String pace) {
+    return switch (pace) {
+      case "none" -> false;
+      case "trainer" -> true;
+      default ->
+          throw new IllegalArgumentException("--pace: expected none or trainer, got " + pace);
+    };
+  }
+}

@@ -1,0 +1,61 @@
+package io.recsys.app.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a demo run does.
+ *
+ * @param data {@code synthetic} or {@code movielens:DIR}
+ * @param maxEvents stop after this many input records; 0 for no limit (until the data ends or
+ *     the run is stopped)
+ * @param eventsPerSecond input rate; 0 for as fast as the pipeline takes them
+ * @param invalidRate share of input records replaced by malformed ones, to exercise the DLQ
+ * @param seed seed of the synthetic data and of the invalid-record injector
+ * @param progressInterval how often a progress line is printed
+ * @param workDir where the broker and the state stores keep their files; null for a temporary
+ *     directory deleted at the end
+ * @param config {@code recsys.*} and Kafka Streams overrides
+ * @param paceByTrainer also count the examples the trainer has not trained on in the lag that
+ *     holds the input back, so that measured quality is what a live system keeping up would get
+ * @param maxTrainerLag the input waits while the pipeline (and, when pacing by the trainer, the
+ *     trainer) is more than this many events or examples behind
+ * @param windowEvents events per window of the prequential curve
+ */
+public record DemoOptions(
+    String data,
+    long maxEvents,
+    double eventsPerSecond,
+    double invalidRate,
+    long seed,
+    Duration progressInterval,
+    Path workDir,
+    Map<String, Object> config,
+    boolean paceByTrainer,
+    long maxTrainerLag,
+    long windowEvents) {
+
+  public DemoOptions {
+    if (!data.equals("synthetic") && !data.startsWith("movielens:")) {
+      throw new IllegalArgumentException(
+          "data: expected 'synthetic' or 'movielens:DIR', got '" + data + "'");
+    }
+    if (maxEvents < 0) {
+      throw new IllegalArgumentException("maxEvents: must be >= 0, got " + maxEvents);
+    }
+    if (eventsPerSecond < 0) {
+      throw new IllegalArgumentException("eventsPerSecond: must be >= 0, got " + eventsPerSecond);
+    }
+    if (invalidRate < 0 || invalidRate > 1) {
+      throw new IllegalArgumentException("invalidRate: must be in [0, 1], got " + invalidRate);
+    }
+    config = Map.copyOf(config);
+    if (maxTrainerLag < 1) {
+      throw new IllegalArgumentException("maxTrainerLag: must be >= 1, got " + maxTrainerLag);
+    }
+    if (windowEvents < 1) {
+      throw new IllegalArgumentException("windowEvents: must be >= 1, got " + windowEvents);
+    }
+  }
+}

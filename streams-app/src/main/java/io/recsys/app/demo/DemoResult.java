@@ -1,0 +1,91 @@
+package io.recsys.app.demo;
+
+import io.recsys.schemas.MetricsRecord.Quality;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Figures of a finished demo run.
+ *
+ * @param data the data source
+ * @param eventsSent input records produced (valid and invalid)
+ * @param recommendations recommendation records seen on the output topic
+ * @param deadLetters records seen on the dead-letter topic
+ * @param seconds from the first input record to the last output record
+ * @param brokerStartMillis time to start the embedded broker
+ * @param firstRecommendationMillis from the start of the command to the first recommendation
+ * @param prequentialModel test-then-train quality of the model's lists over the run
+ * @param prequentialPopularity the same for popularity, on the same events
+ * @param examplesTrained training examples the trainer folded in
+ * @param modelVersion the model version serving at the end
+ * @param latencyP50Ms event-to-recommendation latency, median (last ~30 s)
+ * @param latencyP99Ms the same, 99th percentile
+ * @param freshnessP50Ms event to first model version trained on it, median (last ~60 s)
+ * @param freshnessP99Ms the same, 99th percentile
+ * @param curve the prequential curve, one point per window
+ */
+public record DemoResult(
+    String data,
+    long eventsSent,
+    long recommendations,
+    long deadLetters,
+    double seconds,
+    long brokerStartMillis,
+    long firstRecommendationMillis,
+    Quality prequentialModel,
+    Quality prequentialPopularity,
+    long examplesTrained,
+    String modelVersion,
+    double latencyP50Ms,
+    double latencyP99Ms,
+    double freshnessP50Ms,
+    double freshnessP99Ms,
+    List<PrequentialCurve.Point> curve) {
+
+  public DemoResult {
+    curve = List.copyOf(curve);
+  }
+
+  /** Input records per second through the whole pipeline. */
+  public double eventsPerSecond() {
+    return seconds > 0 ? eventsSent / seconds : 0;
+  }
+
+  /** Input records that produced neither a recommendation nor a dead letter. */
+  public long missing() {
+    return eventsSent - recommendations - deadLetters;
+  }
+
+  private static Double round(double value) {
+    return Double.isNaN(value) ? null : Math.round(value * 10_000) / 10_000.0;
+  }
+
+  public Map<String, Object> figures() {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("command", "demo");
+    figures.put("data", data);
+    figures.put("events_sent", eventsSent);
+    figures.put("recommendations", recommendations);
+    figures.put("dead_letters", deadLetters);
+    figures.put("missing", missing());
+    figures.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    figures.put("events_per_s", Math.round(eventsPerSecond()));
+    figures.put("broker_start_ms", brokerStartMillis);
+    figures.put("first_recommendation_ms", firstRecommendationMillis);
+    figures.put("model_version", modelVersion);
+    figures.put("examples_trained", examplesTrained);
+    figures.put("prequential_model_hr10", round(prequentialModel.hitRate10()));
+    figures.put("prequential_model_ndcg10", round(prequentialModel.ndcg10()));
+    figures.put("prequential_model_events", prequentialModel.events());
+    figures.put("prequential_popularity_hr10", round(prequentialPopularity.hitRate10()));
+    figures.put("prequential_popularity_ndcg10", round(prequentialPopularity.ndcg10()));
+    figures.put("prequential_popularity_events", prequentialPopularity.events());
+    figures.put("prequential_cold_events", prequentialPopularity.coldEvents());
+    figures.put("latency_p50_ms", round(latencyP50Ms));
+    figures.put("latency_p99_ms", round(latencyP99Ms));
+    figures.put("freshness_p50_ms", round(freshnessP50Ms));
+    figures.put("freshness_p99_ms", round(freshnessP99Ms));
+    return figures;
+  }
+}

@@ -1,0 +1,314 @@
+package io.recsys.app.demo;
+
+import io.recsys.app.RecsysApp;
+import io.recsys.app.RecsysService;
+import io.recsys.app.broker.EmbeddedKafkaBroker;
+import io.recsys.app.config.RecsysSettings;
+import io.recsys.schemas.SchemaSerdes;
+import io.recsys.schemas.UserEvent;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system on one machine: an embedded Kafka broker, the pipeline, and a producer feeding
+ * it events, with a progress line every few seconds.
+ *
+ * <p>Closing order: the producer, the output counter, the service (publisher, HTTP, pipeline),
+ * then the broker, then the temporary directory.
+ */
+public final class DemoRun {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+  /** How long the drain waits for the pipeline to make progress before giving up. */
+  private static final Duration STALL_TIMEOUT = Duration.ofSeconds(120);
+
+  private final DemoOptions options;
+  private final PrintStream out;
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+  public DemoRun(DemoOptions options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** Asks a running {@link #run()} to stop feeding and finish; safe from any thread. */
+  public void requestStop() {
+    stopRequested.set(true);
+  }
+
+  public DemoResult run() throws IOException, InterruptedException {
+    long commandStart = System.nanoTime();
+    boolean temporary = options.workDir() == null;
+    Path workDir =
+        temporary ? Files.createTempDirectory("recsys-demo-") : options.workDir();
+    try {
+      return run(commandStart, workDir);
+    } finally {
+      if (temporary) {
+        Utils.delete(workDir.toFile());
+      }
+    }
+  }
+
+  private DemoResult run(long commandStart, Path workDir)
+      throws IOException, InterruptedException {
+    Iterator<UserEvent> events = EventSources.open(options.data(), options.seed());
+    long brokerStart = System.nanoTime();
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"))) {
+      long brokerStartMillis = (System.nanoTime() - brokerStart) / 1_000_000;
+      out.printf("Kafka broker on %s (started in %d ms)%n", broker.bootstrapServers(),
+          brokerStartMillis);
+      Map<String, Object> config = new HashMap<>(options.config());
+      config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+      config.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "recsys-demo");
+      config.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("state").toString());
+      try (RecsysService service = RecsysService.start(config, state -> {});
+          OutputCounter counter =
+              new OutputCounter(
+                  broker.bootstrapServers(),
+                  service.app().settings().topics().recommendations(),
+                  service.app().settings().topics().deadLetters());
+          KafkaProducer<byte[], byte[]> producer = newProducer(broker.bootstrapServers())) {
+        RecsysApp app = service.app();
+        service.url().ifPresent(url -> out.printf("Dashboard and query API: %s%n", url));
+        Watch watch = new Watch(app, counter, commandStart);
+        Feed feed = feed(events, producer, app.settings(), watch);
+        long drained = drain(feed, watch);
+        watch.curve.finish((long) app.metrics().eventsAccepted());
+        long first = counter.firstRecommendationNanos();
+        var totals = app.metrics().prequential().totals();
+        return new DemoResult(
+            options.data(),
+            feed.sent(),
+            counter.recommendations(),
+            counter.deadLetters(),
+            (drained - feed.startNanos()) / 1e9,
+            brokerStartMillis,
+            first == 0 ? -1 : (first - commandStart) / 1_000_000,
+            totals.model(),
+            totals.popularity(),
+            app.trainerMetrics().examplesTrained(),
+            app.model().get().map(m -> m.version().version()).orElse("none"),
+            app.metrics().latencyPercentileMillis(0.5),
+            app.metrics().latencyPercentileMillis(0.99),
+            app.trainerMetrics().freshnessPercentileMillis(0.5),
+            app.trainerMetrics().freshnessPercentileMillis(0.99),
+            watch.curve.points());
+      }
+    }
+  }
+
+  private record Feed(long sent, long startNanos) {}
+
+  /** What the feed and drain loops look at: the app, the output counts, progress and curve. */
+  private final class Watch {
+    final RecsysApp app;
+    final OutputCounter counter;
+    final Progress progress;
+    final PrequentialCurve curve;
+
+    Watch(RecsysApp app, OutputCounter counter, long commandStart) {
+      this.app = app;
+      this.counter = counter;
+      this.progress = new Progress(commandStart, options.progressInterval());
+      this.curve = new PrequentialCurve(app.metrics().prequential(), options.windowEvents());
+    }
+
+    /**
+     * Events the pipeline has not answered yet, plus, when pacing by the trainer, examples the
+     * trainer has not trained on yet.
+     */
+    long behind(long sent) {
+      long streamBehind = sent - counter.recommendations() - counter.deadLetters();
+      long trainerBehind =
+          options.paceByTrainer()
+              ? app.trainer()
+                  .map(t -> (long) app.metrics().trainingExamplesEmitted() - t.consumed())
+                  .orElse(0L)
+              : 0L;
+      return Math.max(0, streamBehind) + Math.max(0, trainerBehind);
+    }
+
+    void tick(long sent) {
+      curve.sample((long) app.metrics().eventsAccepted());
+      progress.maybePrint(out, sent, this);
+    }
+  }
+
+  private Feed feed(
+      Iterator<UserEvent> events,
+      KafkaProducer<byte[], byte[]> producer,
+      RecsysSettings settings,
+      Watch watch) {
+    String topic = settings.topics().events();
+    Serializer<UserEvent> serializer = SchemaSerdes.userEvent().serializer();
+    InvalidEventInjector injector = new InvalidEventInjector(options.invalidRate(), options.seed());
+    AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    AtomicLong failedSends = new AtomicLong();
+    long start = System.nanoTime();
+    long sent = 0;
+    while (events.hasNext()
+        && !stopRequested.get()
+        && (options.maxEvents() == 0 || sent < options.maxEvents())) {
+      UserEvent event = events.next();
+      RawRecord record =
+          injector.apply(
+              new RawRecord(
+                  event.userId().getBytes(StandardCharsets.UTF_8),
+                  serializer.serialize(topic, event)));
+      producer.send(
+          new ProducerRecord<>(topic, record.key(), record.value()),
+          (metadata, error) -> {
+            if (error != null) {
+              failedSends.incrementAndGet();
+              sendFailure.compareAndSet(null, error);
+            }
+          });
+      sent++;
+      if (options.eventsPerSecond() > 0) {
+        pace(start, sent);
+      }
+      if ((sent & 255) == 0) {
+        watch.tick(sent);
+        // Always bounded: a producer far ahead of the pipeline is not live traffic, and a deep
+        // backlog of input starves the item-keyed branch (popularity) until it drains.
+        holdWhileBehind(watch, sent);
+      }
+    }
+    producer.flush();
+    if (failedSends.get() > 0) {
+      LOG.error("{} events could not be sent", failedSends.get(), sendFailure.get());
+    }
+    return new Feed(sent - failedSends.get(), start);
+  }
+
+  /** Waits while the pipeline or the trainer is more than the allowed lag behind the input. */
+  private void holdWhileBehind(Watch watch, long sent) {
+    while (watch.behind(sent) > options.maxTrainerLag() && !stopRequested.get()) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopRequested.set(true);
+      }
+      watch.tick(sent);
+    }
+  }
+
+  /** Sleeps so that {@code sent} events take at least {@code sent / rate} seconds. */
+  private void pace(long startNanos, long sent) {
+    long due = startNanos + (long) (sent * 1e9 / options.eventsPerSecond());
+    long wait = due - System.nanoTime();
+    if (wait > 1_000_000) {
+      try {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopRequested.set(true);
+      }
+    }
+  }
+
+  /** Waits until every sent event has an output record; returns the time of the last one. */
+  private long drain(Feed feed, Watch watch) throws InterruptedException {
+    OutputCounter counter = watch.counter;
+    long lastOutput = counter.recommendations() + counter.deadLetters();
+    long lastChange = System.nanoTime();
+    Duration stallTimeout = stopRequested.get() ? Duration.ofSeconds(5) : STALL_TIMEOUT;
+    while (lastOutput < feed.sent()) {
+      if (counter.failure() != null) {
+        throw new IllegalStateException("Output counter failed", counter.failure());
+      }
+      Thread.sleep(10);
+      long output = counter.recommendations() + counter.deadLetters();
+      if (output != lastOutput) {
+        lastOutput = output;
+        lastChange = System.nanoTime();
+      } else if (System.nanoTime() - lastChange > stallTimeout.toNanos()) {
+        LOG.warn(
+            "No output for {} s; {} of {} events have no output record yet",
+            stallTimeout.toSeconds(), feed.sent() - output, feed.sent());
+        break;
+      }
+      watch.tick(feed.sent());
+    }
+    watch.progress.print(out, feed.sent(), watch);
+    return lastChange;
+  }
+
+  private static KafkaProducer<byte[], byte[]> newProducer(String bootstrapServers) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** Prints a progress line at most once per interval. */
+  private static final class Progress {
+    private final long commandStart;
+    private final long intervalNanos;
+    private long nextNanos;
+    private long lastSent;
+    private long lastNanos;
+
+    Progress(long commandStart, Duration interval) {
+      this.commandStart = commandStart;
+      this.intervalNanos = interval.toNanos();
+      this.lastNanos = System.nanoTime();
+      this.nextNanos = lastNanos + intervalNanos;
+    }
+
+    void maybePrint(PrintStream out, long sent, Watch watch) {
+      if (System.nanoTime() >= nextNanos) {
+        print(out, sent, watch);
+      }
+    }
+
+    void print(PrintStream out, long sent, Watch watch) {
+      long now = System.nanoTime();
+      double rate = (sent - lastSent) / Math.max(1e-9, (now - lastNanos) / 1e9);
+      OutputCounter counter = watch.counter;
+      var totals = watch.app.metrics().prequential().totals();
+      out.printf(
+          "[%7.1fs] events in %,d (%,.0f/s) | recommendations out %,d | DLQ %,d | pending %,d"
+              + " | model %s, trained %,d | HR@10 model %.3f popularity %.3f%n",
+          (now - commandStart) / 1e9,
+          sent,
+          rate,
+          counter.recommendations(),
+          counter.deadLetters(),
+          Math.max(0, sent - counter.recommendations() - counter.deadLetters()),
+          watch.app.model().get().map(m -> m.version().version()).orElse("none"),
+          watch.app.trainerMetrics().examplesTrained(),
+          totals.model().hitRate10(),
+          totals.popularity().hitRate10());
+      out.flush();
+      lastSent = sent;
+      lastNanos = now;
+      nextNanos = now + intervalNanos;
+    }
+  }
+}

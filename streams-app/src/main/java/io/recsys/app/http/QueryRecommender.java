@@ -1,0 +1,88 @@
+package io.recsys.app.http;
+
+import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.serving.CurrentModel;
+import io.recsys.app.serving.ModelRecommender;
+import io.recsys.app.serving.PopularityRecommender;
+import io.recsys.features.UserFeatures;
+import io.recsys.schemas.Recommendation;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * Answers "what should this user see now?" from local state, with the same strategies the stream
+ * uses: the current model when it knows enough of the user's recent items, otherwise the shared
+ * {@link PopularityRecommender}. Unknown users get the popularity list, marked as such.
+ */
+final class QueryRecommender {
+  private final LocalUserState state;
+  private final PopularityRecommender popularity;
+  private final CurrentModel model;
+  private final ModelRecommender modelRecommender;
+  private final String servedBy;
+  private final LongSupplier clock;
+
+  QueryRecommender(
+      LocalUserState state,
+      PopularityRecommender popularity,
+      CurrentModel model,
+      RecsysSettings.Learning learning,
+      String servedBy,
+      LongSupplier clock) {
+    this.state = state;
+    this.popularity = popularity;
+    this.model = model;
+    this.modelRecommender = new ModelRecommender(learning);
+    this.servedBy = servedBy;
+    this.clock = clock;
+  }
+
+  UserRecommendations recommend(String userId, int k) {
+    long now = clock.getAsLong();
+    Optional<UserFeatures> features = state.features(userId);
+    if (features.isEmpty()) {
+      Recommendation popular =
+          popularity.recommend(state.ranking(), userId, item -> false, k, now, now);
+      return answer(false, popular);
+    }
+    Predicate<String> seen = item -> state.seen(userId, item);
+    List<String> recent = features.get().recentItems();
+    Optional<CurrentModel.Loaded> loaded = model.get();
+    Optional<List<String>> history =
+        loaded.flatMap(m -> modelRecommender.history(m, recent));
+    if (history.isPresent()) {
+      Recommendation learned =
+          modelRecommender.recommendation(
+              userId,
+              recent,
+              loaded.get().recommend(history.get(), modelRecommender.candidates(k)),
+              seen,
+              k,
+              loaded.get().version().version(),
+              features.get().lastEventTime(),
+              now);
+      if (learned != null) {
+        return answer(true, learned);
+      }
+    }
+    // Popularity scores are expressed at the user's last event time, as the stream does, so
+    // that replayed (old) event times do not decay every score to zero.
+    Recommendation popular =
+        popularity.recommend(state.ranking(), userId, seen, k, features.get().lastEventTime(), now);
+    return answer(true, popular);
+  }
+
+  private UserRecommendations answer(boolean known, Recommendation recommendation) {
+    return new UserRecommendations(
+        recommendation.userId(),
+        known,
+        recommendation.strategy(),
+        recommendation.modelVersion(),
+        recommendation.items(),
+        recommendation.reason(),
+        recommendation.computedAt(),
+        servedBy);
+  }
+}

@@ -1,0 +1,318 @@
+package io.recsys.app.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.recsys.app.RecsysApp;
+import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.metrics.ModelMetrics;
+import io.recsys.app.serving.PopularityRecommender;
+import io.recsys.features.UserFeatures;
+import io.recsys.schemas.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of one instance, on Javalin (a thin layer over Jetty 12: no annotation scanning, no
+ * container, small enough to read in full):
+ *
+ * <ul>
+ *   <li>{@code GET /users/{id}/recommendations?k=}: the user's list from the owning instance's
+ *       state (interactive queries), forwarded to the owner when that is another instance;
+ *   <li>{@code GET /users/{id}}: what the pipeline keeps about the user (recent items);
+ *   <li>{@code GET /health}, {@code GET /ready}: liveness, and readiness (stream RUNNING and a
+ *       model loaded);
+ *   <li>{@code GET /metrics}: Prometheus text (pipeline, trainer, Kafka Streams and client
+ *       metrics);
+ *   <li>{@code GET /}: the dashboard, fed live by {@code GET /events/metrics} (server-sent events
+ *       from the {@code metrics} topic).
+ * </ul>
+ *
+ * <p>Does not own the {@link RecsysApp}: close this server first, then the app.
+ */
+public final class RecsysHttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RecsysHttpServer.class);
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final int FEED_HISTORY = 120;
+
+  private final Javalin javalin;
+  private final MetricsFeed feed;
+  private final KafkaStreamsMetrics streamsMetrics;
+
+  private RecsysHttpServer(Javalin javalin, MetricsFeed feed, KafkaStreamsMetrics streamsMetrics) {
+    this.javalin = javalin;
+    this.feed = feed;
+    this.streamsMetrics = streamsMetrics;
+  }
+
+  /**
+   * Starts the server on the port the app's settings name ({@code recsys.http.port}; for 0 the port
+   * advertised in {@code application.server}).
+   *
+   * @param registry the registry the app's {@code PipelineMetrics} records into; the Kafka Streams
+   *     metrics are bound to it here
+   * @param modelLoaded whether a model is loaded; part of readiness
+   */
+  public static RecsysHttpServer start(
+      RecsysApp app, PrometheusMeterRegistry registry, BooleanSupplier modelLoaded) {
+    int port =
+        HttpEndpoint.listenPort(
+            app.settings().httpPort(), HttpEndpoint.advertised(app.streamsConfig()));
+    return start(app, registry, port, modelLoaded);
+  }
+
+  /** Starts the server on {@code port} (0: any free port; see {@link #port()}). */
+  public static RecsysHttpServer start(
+      RecsysApp app, PrometheusMeterRegistry registry, int port, BooleanSupplier modelLoaded) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port: must be between 0 and 65535, got " + port);
+    }
+    RecsysSettings settings = app.settings();
+    KafkaStreams streams = app.streams();
+    Optional<HostInfo> self = HttpEndpoint.advertised(app.streamsConfig());
+    String selfName = self.map(h -> h.host() + ":" + h.port()).orElse("local");
+    LocalUserState state =
+        new LocalUserState(streams, settings.publishIntervalMs(), System::currentTimeMillis);
+    QueryRecommender recommender =
+        new QueryRecommender(
+            state,
+            new PopularityRecommender(settings.popularityHalfLifeMs()),
+            app.model(),
+            settings.learning(),
+            selfName,
+            System::currentTimeMillis);
+    Routes routes =
+        new Routes(
+            streams,
+            registry,
+            modelLoaded,
+            new RequestParameters(settings.eventMaxIdLength()),
+            settings.topK(),
+            new KeyOwner(streams, self),
+            new Forwarder(selfName),
+            state,
+            recommender,
+            selfName);
+    ModelMetrics.bind(registry, app.model(), System::currentTimeMillis);
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    MetricsFeed feed = null;
+    try {
+      feed = new MetricsFeed(app.streamsConfig(), settings.topics().metrics(), FEED_HISTORY);
+      MetricsFeed sse = feed;
+      byte[] index = resource("/dashboard/index.html");
+      Javalin javalin =
+          Javalin.create(
+              config -> {
+                config.jsonMapper(new JavalinJackson(Json.newMapper(), false));
+                config.startup.showJavalinBanner = false;
+                config.staticFiles.add("/dashboard", Location.CLASSPATH);
+                config.routes.get(
+                    "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(index));
+                config.routes.get("/health", routes::health);
+                config.routes.get("/ready", routes::ready);
+                config.routes.get("/metrics", routes::metrics);
+                config.routes.get("/users/{id}", routes::user);
+                config.routes.get("/users/{id}/recommendations", routes::recommendations);
+                config.routes.sse("/events/metrics", sse::subscribe);
+                config.routes.exception(
+                    RequestParameters.BadParameter.class,
+                    (e, ctx) -> error(ctx, 400, e.getMessage(), e.parameter()));
+                config.routes.exception(
+                    InvalidStateStoreException.class,
+                    (e, ctx) -> {
+                      ctx.header("Retry-After", "1");
+                      error(ctx, 503, "state is not queryable yet (starting or rebalancing)", null);
+                    });
+                config.routes.exception(
+                    Exception.class,
+                    (e, ctx) -> {
+                      LOG.warn("HTTP {} {} failed", ctx.method(), ctx.endpoint().path, e);
+                      error(ctx, 500, "internal error: " + e.getClass().getSimpleName(), null);
+                    });
+                config.routes.error(
+                    404,
+                    "*",
+                    ctx -> {
+                      if (ctx.result() == null) {
+                        error(ctx, 404, "no such resource: " + ctx.path(), null);
+                      }
+                    });
+              });
+      javalin.start(port);
+      RecsysHttpServer server = new RecsysHttpServer(javalin, feed, streamsMetrics);
+      LOG.info("HTTP server listening on port {} (dashboard at {})", javalin.port(), server.url());
+      return server;
+    } catch (RuntimeException e) {
+      closeQuietly(feed);
+      streamsMetrics.close();
+      throw e;
+    }
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return javalin.port();
+  }
+
+  /** The dashboard's address on this machine. */
+  public String url() {
+    return "http://localhost:" + port() + "/";
+  }
+
+  /**
+   * Closing order: the metrics feed (its consumer, then the dashboards' event streams, which would
+   * otherwise hold Jetty's graceful stop open), Jetty (stops accepting, finishes requests in
+   * flight), then the Kafka Streams metrics binding.
+   */
+  @Override
+  public void close() {
+    try {
+      closeQuietly(feed);
+      javalin.stop();
+    } finally {
+      streamsMetrics.close();
+    }
+  }
+
+  static void error(Context ctx, int status, String message, String parameter) {
+    ctx.status(status).json(new ApiError(status, message, parameter));
+  }
+
+  private static void closeQuietly(MetricsFeed feed) {
+    if (feed == null) {
+      return;
+    }
+    try {
+      feed.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = RecsysHttpServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing classpath resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read classpath resource " + name, e);
+    }
+  }
+
+  /** The request handlers; one method per endpoint. */
+  private record Routes(
+      KafkaStreams streams,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier modelLoaded,
+      RequestParameters parameters,
+      int defaultK,
+      KeyOwner owner,
+      Forwarder forwarder,
+      LocalUserState state,
+      QueryRecommender recommender,
+      String self) {
+
+    void health(Context ctx) {
+      KafkaStreams.State streamState = streams.state();
+      // Alive unless the stream has failed for good: a restarting or rebalancing stream is
+      // expected to recover and must not get the process killed.
+      boolean alive =
+          streamState != KafkaStreams.State.ERROR
+              && streamState != KafkaStreams.State.PENDING_ERROR
+              && streamState != KafkaStreams.State.NOT_RUNNING;
+      ctx.status(alive ? 200 : 503)
+          .json(Map.of("status", alive ? "UP" : "DOWN", "streams", streamState.name()));
+    }
+
+    void ready(Context ctx) {
+      KafkaStreams.State streamState = streams.state();
+      boolean running = streamState == KafkaStreams.State.RUNNING;
+      boolean model = modelLoaded.getAsBoolean();
+      List<String> waitingFor = new ArrayList<>();
+      if (!running) {
+        waitingFor.add("streams " + streamState.name() + ", not RUNNING");
+      }
+      if (!model) {
+        waitingFor.add("no model loaded");
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("ready", waitingFor.isEmpty());
+      body.put("streams", streamState.name());
+      body.put("modelLoaded", model);
+      body.put("waitingFor", waitingFor);
+      ctx.status(waitingFor.isEmpty() ? 200 : 503).json(body);
+    }
+
+    void metrics(Context ctx) {
+      ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape());
+    }
+
+    void user(Context ctx) throws IOException, InterruptedException {
+      String userId = parameters.userId(ctx.pathParam("id"));
+      if (forwardedElsewhere(ctx, userId)) {
+        return;
+      }
+      Optional<UserFeatures> features = state.features(userId);
+      if (features.isEmpty()) {
+        error(ctx, 404, "unknown user", "id");
+        return;
+      }
+      List<String> newestFirst = new ArrayList<>(features.get().recentItems());
+      Collections.reverse(newestFirst);
+      ctx.json(
+          new UserProfile(
+              userId,
+              newestFirst,
+              features.get().eventTypeCounts(),
+              features.get().eventCount(),
+              features.get().lastEventTime(),
+              self));
+    }
+
+    void recommendations(Context ctx) throws IOException, InterruptedException {
+      String userId = parameters.userId(ctx.pathParam("id"));
+      int k = parameters.k(ctx.queryParam("k")).orElse(defaultK);
+      if (forwardedElsewhere(ctx, userId)) {
+        return;
+      }
+      ctx.json(recommender.recommend(userId, k));
+    }
+
+    /** Answers for the owner when another instance owns {@code userId}; false when we own it. */
+    private boolean forwardedElsewhere(Context ctx, String userId)
+        throws IOException, InterruptedException {
+      KeyOwner.Answer answer = owner.of(userId);
+      if (answer instanceof KeyOwner.Local) {
+        return false;
+      }
+      if (answer instanceof KeyOwner.Remote remote && ctx.header(Forwarder.HEADER) == null) {
+        String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+        Forwarder.Reply reply = forwarder.forward(remote.host(), ctx.path() + query);
+        ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
+        return true;
+      }
+      // No owner right now, or the owner we were told sent it back to us: ownership is moving.
+      ctx.header("Retry-After", "1");
+      error(ctx, 503, "the user's owner is not known yet (rebalancing)", null);
+      return true;
+    }
+  }
+}

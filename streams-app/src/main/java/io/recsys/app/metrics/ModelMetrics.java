@@ -1,0 +1,35 @@
+package io.recsys.app.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.recsys.app.serving.CurrentModel;
+import java.util.function.LongSupplier;
+
+/**
+ * Gauges of the model this instance serves, for the metrics endpoint: whether one is loaded and its
+ * age. The version string itself is in the {@code metrics} topic records; as a label it would
+ * create a new time series per version.
+ */
+public final class ModelMetrics {
+  public static final String LOADED = "recsys.model.loaded";
+  public static final String AGE = "recsys.model.age";
+
+  private ModelMetrics() {}
+
+  /** Registers the gauges on {@code registry}; they read {@code model} at each scrape. */
+  public static void bind(MeterRegistry registry, CurrentModel model, LongSupplier clock) {
+    Gauge.builder(LOADED, model, m -> m.get().isPresent() ? 1 : 0)
+        .description("1 while a model version is loaded for serving, else 0")
+        .register(registry);
+    Gauge.builder(
+            AGE,
+            model,
+            m ->
+                m.get()
+                    .map(loaded -> (clock.getAsLong() - loaded.version().createdAt()) / 1000.0)
+                    .orElse(Double.NaN))
+        .description("Seconds since the served model version was produced; NaN when none")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+}

@@ -1,0 +1,143 @@
+package io.recsys.app.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.recsys.app.evaluation.PrequentialEvaluator;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+
+/**
+ * The pipeline's own counters and latency distribution, recorded by the processors of every
+ * stream thread of one instance and read by the metrics endpoint and the {@code metrics} topic.
+ * Passed to the topology through its constructor rather than held in a static registry. Thread-safe.
+ */
+public final class PipelineMetrics {
+  public static final String EVENTS_ACCEPTED = "recsys.events.accepted";
+  public static final String DEAD_LETTERS = "recsys.events.dead.letters";
+  public static final String RECOMMENDATIONS = "recsys.recommendations";
+  public static final String LATENCY = "recsys.recommendation.latency";
+
+  private final MeterRegistry registry;
+  private final Counter accepted;
+  private final Counter deadLetters;
+  private final Counter recommendations;
+  private final Counter trainingExamples;
+  private final DistributionSummary latencyMillis;
+  private final PrequentialEvaluator prequential = new PrequentialEvaluator();
+
+  public PipelineMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.accepted =
+        Counter.builder(EVENTS_ACCEPTED)
+            .description("Input events that passed validation")
+            .register(registry);
+    this.deadLetters =
+        Counter.builder(DEAD_LETTERS)
+            .description("Input records sent to the dead-letter topic")
+            .register(registry);
+    this.recommendations =
+        Counter.builder(RECOMMENDATIONS)
+            .description("Recommendation records published")
+            .register(registry);
+    this.trainingExamples =
+        Counter.builder("recsys.training.examples.emitted")
+            .description("Training examples written to the training-examples topic")
+            .register(registry);
+    this.latencyMillis =
+        DistributionSummary.builder(LATENCY)
+            .description(
+                "Milliseconds from an event's record timestamp to its recommendation being"
+                    + " computed")
+            .baseUnit("milliseconds")
+            .publishPercentiles(0.5, 0.99)
+            .publishPercentileHistogram()
+            .distributionStatisticExpiry(Duration.ofSeconds(30))
+            .distributionStatisticBufferLength(3)
+            .register(registry);
+    Gauge.builder("recsys.prequential.hr10", prequential, p -> p.totals().model().hitRate10())
+        .tag("strategy", "model")
+        .description("Prequential HR@10 since start")
+        .register(registry);
+    Gauge.builder(
+            "recsys.prequential.hr10", prequential, p -> p.totals().popularity().hitRate10())
+        .tag("strategy", "popularity")
+        .description("Prequential HR@10 since start")
+        .register(registry);
+    Gauge.builder("recsys.prequential.ndcg10", prequential, p -> p.totals().model().ndcg10())
+        .tag("strategy", "model")
+        .description("Prequential NDCG@10 since start")
+        .register(registry);
+    Gauge.builder(
+            "recsys.prequential.ndcg10", prequential, p -> p.totals().popularity().ndcg10())
+        .tag("strategy", "popularity")
+        .description("Prequential NDCG@10 since start")
+        .register(registry);
+  }
+
+  /** Metrics kept in memory only, for tests and tools that export nothing. */
+  public static PipelineMetrics inMemory() {
+    return new PipelineMetrics(new SimpleMeterRegistry());
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Test-then-train quality of the served lists. */
+  public PrequentialEvaluator prequential() {
+    return prequential;
+  }
+
+  public void eventAccepted() {
+    accepted.increment();
+  }
+
+  public void trainingExampleEmitted() {
+    trainingExamples.increment();
+  }
+
+  public double trainingExamplesEmitted() {
+    return trainingExamples.count();
+  }
+
+  public void deadLetter() {
+    deadLetters.increment();
+  }
+
+  public void recommendationSent(long latencyMillis) {
+    recommendations.increment();
+    this.latencyMillis.record(Math.max(0, latencyMillis));
+  }
+
+  public double eventsAccepted() {
+    return accepted.count();
+  }
+
+  public double deadLetters() {
+    return deadLetters.count();
+  }
+
+  public double recommendations() {
+    return recommendations.count();
+  }
+
+  /** Latency percentile (0.5 or 0.99) over the last ~30 s, in ms; NaN when nothing was recorded. */
+  public double latencyPercentileMillis(double percentile) {
+    return publishedPercentile(latencyMillis, percentile);
+  }
+
+  /**
+   * One of the percentiles {@code summary} was built to publish, from its current window; NaN
+   * when it publishes no such percentile or nothing was recorded.
+   */
+  public static double publishedPercentile(DistributionSummary summary, double percentile) {
+    for (var value : summary.takeSnapshot().percentileValues()) {
+      if (value.percentile() == percentile) {
+        return value.value();
+      }
+    }
+    return Double.NaN;
+  }
+}

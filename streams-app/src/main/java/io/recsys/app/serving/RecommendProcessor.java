@@ -1,0 +1,215 @@
+package io.recsys.app.serving;
+
+import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.evaluation.HeldLists;
+import io.recsys.app.features.SeenItemKey;
+import io.recsys.app.features.UserActivity;
+import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.features.PopularityRanking;
+import io.recsys.features.PopularitySnapshot;
+import io.recsys.model.RecommendedItem;
+import io.recsys.schemas.Recommendation;
+import io.recsys.schemas.ScoredItem;
+import io.recsys.schemas.UserEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Publishes each user's top-K list after every accepted event: from the current model when one is
+ * loaded and knows enough of the user's recent items, otherwise from {@link
+ * PopularityRecommender}. Items the user interacted with are never recommended.
+ *
+ * <p>Scoring one user at a time costs the model a fixed overhead per call, so events are collected
+ * for up to {@code recsys.serving.batch.wait.ms} (or {@code recsys.serving.batch.size} events) and
+ * scored together. Waiting events sit in the changelogged store {@code serving-pending} as well as
+ * in memory: if the instance dies before publishing them, the restored store still holds them
+ * (their input offsets may already be committed) and {@link #init} schedules them again.
+ *
+ * <p>Before computing an event's new list it scores the event's item against the lists the user
+ * held (store {@code user-held-lists}), the prequential protocol's test-then-train order. Reads
+ * {@code user-seen-items} and the global popularity store. All stores are owned by Kafka Streams.
+ */
+public final class RecommendProcessor
+    implements Processor<String, UserActivity, String, Recommendation> {
+  /** Names of the stores this processor uses. */
+  public record Stores(String seen, String popularity, String held, String pending) {}
+
+  private final Stores stores;
+  private final RecsysSettings settings;
+  private final PopularityRecommender recommender;
+  private final ModelRecommender modelRecommender;
+  private final CurrentModel model;
+  private final PipelineMetrics metrics;
+  private final TreeMap<Long, PendingActivity> batch = new TreeMap<>();
+  private ProcessorContext<String, Recommendation> context;
+  private KeyValueStore<String, Long> seen;
+  private KeyValueStore<String, HeldLists> held;
+  private KeyValueStore<Long, PendingActivity> pending;
+  private ReadOnlyKeyValueStore<String, PopularitySnapshot> popularity;
+  private PopularityRanking ranking = PopularityRanking.EMPTY;
+  private long refreshedAt = Long.MIN_VALUE;
+  private long nextSequence;
+
+  public RecommendProcessor(
+      Stores stores,
+      RecsysSettings settings,
+      PopularityRecommender recommender,
+      CurrentModel model,
+      PipelineMetrics metrics) {
+    this.stores = stores;
+    this.settings = settings;
+    this.recommender = recommender;
+    this.modelRecommender = new ModelRecommender(settings.learning());
+    this.model = model;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Recommendation> context) {
+    this.context = context;
+    this.seen = context.getStateStore(stores.seen());
+    this.popularity = context.getStateStore(stores.popularity());
+    this.held = context.getStateStore(stores.held());
+    this.pending = context.getStateStore(stores.pending());
+    // Events a previous owner of this task read but did not publish.
+    try (KeyValueIterator<Long, PendingActivity> all = pending.all()) {
+      while (all.hasNext()) {
+        KeyValue<Long, PendingActivity> entry = all.next();
+        batch.put(entry.key, entry.value);
+        nextSequence = Math.max(nextSequence, entry.key + 1);
+      }
+    }
+    context.schedule(
+        Duration.ofMillis(settings.servingBatchWaitMs()),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> flush());
+  }
+
+  @Override
+  public void process(Record<String, UserActivity> record) {
+    long sequence = nextSequence++;
+    PendingActivity entry = new PendingActivity(record.value(), record.timestamp());
+    pending.put(sequence, entry);
+    batch.put(sequence, entry);
+    if (batch.size() >= settings.servingBatchSize()) {
+      flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    // Whatever is still in the batch stays in the pending store for the next owner.
+    batch.clear();
+  }
+
+  private void flush() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    refreshRankingIfDue(context.currentSystemTimeMs());
+    List<PendingActivity> entries = new ArrayList<>(batch.values());
+    List<Long> sequences = new ArrayList<>(batch.keySet());
+    batch.clear();
+    Map<Integer, List<RecommendedItem>> fromModel = scoreWithModel(entries);
+    String version = model.get().map(m -> m.version().version()).orElse(null);
+    for (int i = 0; i < entries.size(); i++) {
+      PendingActivity entry = entries.get(i);
+      publish(entry, fromModel.get(i), version);
+      pending.delete(sequences.get(i));
+    }
+  }
+
+  /** The model's candidates for every entry it knows enough about, in one batch; by index. */
+  private Map<Integer, List<RecommendedItem>> scoreWithModel(List<PendingActivity> entries) {
+    Optional<CurrentModel.Loaded> loaded = model.get();
+    Map<Integer, List<RecommendedItem>> byIndex = new TreeMap<>();
+    if (loaded.isEmpty()) {
+      return byIndex;
+    }
+    List<Integer> indices = new ArrayList<>();
+    List<List<String>> histories = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      Optional<List<String>> history =
+          modelRecommender.history(loaded.get(), entries.get(i).activity().after().recentItems());
+      if (history.isPresent()) {
+        indices.add(i);
+        histories.add(history.get());
+      }
+    }
+    if (histories.isEmpty()) {
+      return byIndex;
+    }
+    List<List<RecommendedItem>> lists =
+        loaded.get().recommendAll(histories, modelRecommender.candidates(settings.topK()));
+    for (int j = 0; j < indices.size(); j++) {
+      byIndex.put(indices.get(j), lists.get(j));
+    }
+    return byIndex;
+  }
+
+  private void publish(PendingActivity entry, List<RecommendedItem> candidates, String version) {
+    UserActivity activity = entry.activity();
+    UserEvent event = activity.event();
+    String userId = event.userId();
+    metrics.prequential().record(event.itemId(), held.get(userId));
+    long now = System.currentTimeMillis();
+    Predicate<String> seenByUser = item -> seen.get(SeenItemKey.of(userId, item)) != null;
+    Recommendation popular =
+        recommender.recommend(ranking, userId, seenByUser, settings.topK(), event.eventTime(), now);
+    Recommendation learned =
+        candidates == null
+            ? null
+            : modelRecommender.recommendation(
+                userId,
+                activity.after().recentItems(),
+                candidates,
+                seenByUser,
+                settings.topK(),
+                version,
+                event.eventTime(),
+                now);
+    Recommendation recommendation = learned != null ? learned : popular;
+    held.put(
+        userId, new HeldLists(learned == null ? List.of() : itemIds(learned), itemIds(popular)));
+    context.forward(new Record<>(userId, recommendation, entry.timestamp()));
+    metrics.recommendationSent(now - entry.timestamp());
+  }
+
+  private static List<String> itemIds(Recommendation recommendation) {
+    List<ScoredItem> items = recommendation.items();
+    List<String> ids = new ArrayList<>(items.size());
+    items.forEach(item -> ids.add(item.itemId()));
+    return ids;
+  }
+
+  private void refreshRankingIfDue(long now) {
+    if (refreshedAt != Long.MIN_VALUE && now - refreshedAt < settings.publishIntervalMs()) {
+      return;
+    }
+    ranking = PopularityRanking.merge(snapshots(popularity));
+    refreshedAt = now;
+  }
+
+  /** Every partition's snapshot in the global popularity store. */
+  public static List<PopularitySnapshot> snapshots(
+      ReadOnlyKeyValueStore<String, PopularitySnapshot> store) {
+    List<PopularitySnapshot> snapshots = new ArrayList<>();
+    try (KeyValueIterator<String, PopularitySnapshot> all = store.all()) {
+      all.forEachRemaining(entry -> snapshots.add(entry.value));
+    }
+    return snapshots;
+  }
+}

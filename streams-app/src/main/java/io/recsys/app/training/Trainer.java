@@ -1,0 +1,287 @@
+package io.recsys.app.training;
+
+import io.recsys.app.ClientConfigs;
+import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.serving.ModelUpdates.ModelVersion;
+import io.recsys.app.serving.ModelUpdates;
+import io.recsys.model.ModelConfig;
+import io.recsys.model.NextItemModel;
+import io.recsys.model.TrainingExample;
+import io.recsys.model.TrainingStats;
+import io.recsys.model.VocabularyConfig;
+import io.recsys.schemas.SchemaSerdes;
+import io.recsys.schemas.TrainingExampleRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The online trainer: reads {@code training-examples} in micro-batches bounded by size and time,
+ * folds them into the model, publishes model versions to {@code model-updates} and checkpoints the
+ * model together with the offsets it has trained through.
+ *
+ * <p>Exactly-once training across restarts: the checkpoint holds the model as it was after
+ * training on everything before its offsets and nothing after, and a restarted trainer loads it
+ * and seeks to those offsets. Examples trained after the last checkpoint are trained again, but on
+ * the restored model, so each example is in the model's history exactly once. The trainer uses no
+ * consumer group; its offsets live in its checkpoint.
+ *
+ * <p>Runs on its own thread. Closing order: stop the loop, write a final checkpoint, close the
+ * consumer and producer, then the model.
+ */
+public final class Trainer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  static final String CHECKPOINT_FILE = "checkpoint.zip";
+
+  private final RecsysSettings settings;
+  private final Path dir;
+  private final TrainerMetrics metrics;
+  private final KafkaConsumer<String, TrainingExampleRecord> consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final List<TopicPartition> partitions;
+  private final NextItemModel model;
+  private final Map<Integer, Long> next = new HashMap<>();
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile Exception failure;
+  private long trainedThroughTimestamp;
+  private final List<Long> unpublishedTimestamps = new ArrayList<>();
+  private final AtomicLong consumed = new AtomicLong();
+
+  /**
+   * Loads the checkpoint in {@code dir} if there is one (else starts a new model) and starts
+   * training.
+   */
+  public Trainer(
+      RecsysSettings settings, Map<String, Object> clientConfig, Path dir, TrainerMetrics metrics)
+      throws IOException {
+    this.settings = settings;
+    this.dir = dir;
+    this.metrics = metrics;
+    Files.createDirectories(dir);
+    Path checkpoint = dir.resolve(CHECKPOINT_FILE);
+    this.model =
+        Files.exists(checkpoint)
+            ? NextItemModel.load(checkpoint)
+            : NextItemModel.create(
+                ModelConfig.defaults()
+                    .withLearningRate(settings.learning().learningRate())
+                    .withSequenceLength(settings.learning().sequenceLength()),
+                VocabularyConfig.defaults());
+    TrainedOffsets.parse(model.dataPosition()).next().forEach(next::put);
+    LOG.info(
+        "Trainer {} at {} ({} examples trained so far)",
+        Files.exists(checkpoint) ? "resumes from its checkpoint" : "starts a new model",
+        next.isEmpty() ? "the beginning" : model.dataPosition(),
+        model.examplesTrained());
+
+    this.consumer =
+        new KafkaConsumer<>(
+            clientSubset(clientConfig, ConsumerConfig.configNames(), consumerOverrides()),
+            new StringDeserializer(),
+            SchemaSerdes.trainingExample().deserializer());
+    this.producer =
+        new KafkaProducer<>(
+            clientSubset(clientConfig, ProducerConfig.configNames(), producerOverrides()),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    String topic = settings.topics().trainingExamples();
+    this.partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(info -> new TopicPartition(topic, info.partition()))
+            .toList();
+    consumer.assign(partitions);
+    for (TopicPartition partition : partitions) {
+      Long offset = next.get(partition.partition());
+      if (offset == null) {
+        consumer.seekToBeginning(List.of(partition));
+      } else {
+        consumer.seek(partition, offset);
+      }
+    }
+    this.thread = new Thread(this::loop, "recsys-trainer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static Map<String, Object> consumerOverrides() {
+    return Map.of(
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+  }
+
+  private static Map<String, Object> producerOverrides() {
+    return Map.of(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024,
+        ProducerConfig.LINGER_MS_CONFIG, 0,
+        ProducerConfig.ACKS_CONFIG, "all");
+  }
+
+  private static Map<String, Object> clientSubset(
+      Map<String, Object> clientConfig, Set<String> names, Map<String, Object> overrides) {
+    Map<String, Object> config = ClientConfigs.subset(clientConfig, names);
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.putAll(overrides);
+    return config;
+  }
+
+  private void loop() {
+    RecsysSettings.Learning learning = settings.learning();
+    List<ConsumerRecord<String, TrainingExampleRecord>> batch = new ArrayList<>();
+    long batchStarted = System.nanoTime();
+    long nextPublish = System.nanoTime();
+    long nextCheckpoint = System.nanoTime() + learning.checkpointIntervalMs() * 1_000_000;
+    try {
+      while (!closed) {
+        for (var record : consumer.poll(Duration.ofMillis(Math.min(50, learning.batchWaitMs())))) {
+          if (batch.isEmpty()) {
+            batchStarted = System.nanoTime();
+          }
+          batch.add(record);
+          if (batch.size() >= learning.batchSize()) {
+            train(batch);
+            batch.clear();
+          }
+        }
+        long now = System.nanoTime();
+        if (!batch.isEmpty() && now - batchStarted >= learning.batchWaitMs() * 1_000_000) {
+          train(batch);
+          batch.clear();
+        }
+        if (now >= nextPublish && !unpublishedTimestamps.isEmpty()) {
+          publish();
+          nextPublish = now + learning.publishIntervalMs() * 1_000_000;
+          updateLag();
+        }
+        if (now >= nextCheckpoint) {
+          checkpoint();
+          nextCheckpoint = now + learning.checkpointIntervalMs() * 1_000_000;
+        }
+      }
+    } catch (WakeupException e) {
+      // close() asked us to stop; the batch in hand is not trained and not checkpointed.
+    } catch (Exception e) {
+      failure = e;
+      LOG.error("Trainer stopped; serving keeps the last published model", e);
+    }
+  }
+
+  private void train(List<ConsumerRecord<String, TrainingExampleRecord>> batch) {
+    List<TrainingExample> examples = new ArrayList<>(batch.size());
+    for (var record : batch) {
+      TrainingExampleRecord value = record.value();
+      examples.add(
+          new TrainingExample(
+              settings.learning().recent(value.sequence()),
+              value.target(),
+              value.weight(),
+              value.eventTime()));
+      next.put(record.partition(), record.offset() + 1);
+      trainedThroughTimestamp = Math.max(trainedThroughTimestamp, record.timestamp());
+      unpublishedTimestamps.add(record.timestamp());
+    }
+    TrainingStats stats = model.train(examples);
+    consumed.addAndGet(batch.size());
+    model.setDataPosition(new TrainedOffsets(next).format());
+    metrics.trained(examples.size(), stats.meanLoss());
+  }
+
+  /** Publishes the model as a new version; freshness is measured for every example in it. */
+  private void publish() throws IOException {
+    long start = System.currentTimeMillis();
+    Path file = dir.resolve("publish.tmp");
+    // Serving never trains: weights and vocabulary only, a third of a full checkpoint.
+    model.saveForServing(file);
+    byte[] bytes = Files.readAllBytes(file);
+    ModelVersion version =
+        new ModelVersion("m-" + model.updateCount(), System.currentTimeMillis(), trainedThroughTimestamp);
+    for (var record : ModelUpdates.records(settings.topics().modelUpdates(), version, bytes)) {
+      producer.send(record);
+    }
+    producer.flush();
+    long published = System.currentTimeMillis();
+    for (long timestamp : unpublishedTimestamps) {
+      metrics.freshness(published - timestamp);
+    }
+    unpublishedTimestamps.clear();
+    LOG.debug("Published {} ({} bytes) in {} ms", version.version(), bytes.length, published - start);
+  }
+
+  private void checkpoint() throws IOException {
+    Path temporary = dir.resolve(CHECKPOINT_FILE + ".tmp");
+    model.save(temporary);
+    // Atomic rename: a crash leaves either the old or the new checkpoint, never half of one.
+    Files.move(
+        temporary,
+        dir.resolve(CHECKPOINT_FILE),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private void updateLag() {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    long lag = 0;
+    for (var entry : ends.entrySet()) {
+      lag += Math.max(0, entry.getValue() - next.getOrDefault(entry.getKey().partition(), 0L));
+    }
+    metrics.lag(lag);
+  }
+
+  /** Examples this model has trained on over its whole life (checkpoints included). */
+  public long examplesTrained() {
+    return model.examplesTrained();
+  }
+
+  /** Training examples read and trained on (or skipped as untrainable) by this process. */
+  public long consumed() {
+    return consumed.get();
+  }
+
+  /** The error that stopped the trainer, or null while it runs. */
+  public Exception failure() {
+    return failure;
+  }
+
+  /** Stops training and writes a final checkpoint of what was trained. */
+  @Override
+  public void close() {
+    closed = true;
+    consumer.wakeup();
+    try {
+      thread.join(60_000);
+      if (failure == null) {
+        checkpoint();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the trainer's final checkpoint in " + dir, e);
+    } finally {
+      consumer.close();
+      producer.close();
+      model.close();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.recsys.app.training;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.recsys.app.metrics.PipelineMetrics;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/** What the trainer reports: examples trained, loss, lag behind the topic, freshness. */
+public final class TrainerMetrics {
+  private final Counter examples;
+  private final AtomicLong lag = new AtomicLong();
+  private final AtomicLong trained = new AtomicLong();
+  private final DistributionSummary freshnessMillis;
+  private final DoubleAdder windowLoss = new DoubleAdder();
+  private final AtomicLong windowBatches = new AtomicLong();
+
+  public TrainerMetrics(MeterRegistry registry) {
+    this.examples =
+        Counter.builder("recsys.trainer.examples")
+            .description("Training examples folded into the model")
+            .register(registry);
+    Gauge.builder("recsys.trainer.lag", lag, AtomicLong::get)
+        .description("Training examples on the topic not yet trained on")
+        .register(registry);
+    this.freshnessMillis =
+        DistributionSummary.builder("recsys.model.freshness")
+            .description(
+                "Milliseconds from an event's record timestamp to the publication of the first"
+                    + " model version trained on it")
+            .baseUnit("milliseconds")
+            .publishPercentiles(0.5, 0.99)
+            .distributionStatisticExpiry(Duration.ofSeconds(60))
+            .distributionStatisticBufferLength(3)
+            .register(registry);
+  }
+
+  void trained(int count, double meanLoss) {
+    examples.increment(count);
+    trained.addAndGet(count);
+    windowLoss.add(meanLoss);
+    windowBatches.incrementAndGet();
+  }
+
+  void lag(long examplesBehind) {
+    lag.set(examplesBehind);
+  }
+
+  void freshness(long millis) {
+    freshnessMillis.record(Math.max(0, millis));
+  }
+
+  /** Examples trained since this process started. */
+  public long examplesTrained() {
+    return trained.get();
+  }
+
+  public long lag() {
+    return lag.get();
+  }
+
+  /** Mean loss of the batches since the last call, or NaN when none. */
+  public double drainMeanLoss() {
+    long batches = windowBatches.getAndSet(0);
+    double loss = windowLoss.sumThenReset();
+    return batches == 0 ? Double.NaN : loss / batches;
+  }
+
+  /** Freshness percentile (0.5 or 0.99) in ms, NaN when none was recorded. */
+  public double freshnessPercentileMillis(double percentile) {
+    return PipelineMetrics.publishedPercentile(freshnessMillis, percentile);
+  }
+}

@@ -1,0 +1,164 @@
+// The dashboard: live figures from the server-sent events of /events/metrics (records of the
+// `metrics` topic, see the schemas README), and a user lookup against the query API.
+"use strict";
+
+const DASH = "—";
+const MAX_POINTS = 120;
+const fixed = (digits) => (v) => (v === undefined || v === null || !isFinite(v) ? DASH : Number(v).toFixed(digits));
+
+function setText(id, text) {
+  document.getElementById(id).textContent = text;
+}
+
+function lineChart(id, title, series) {
+  if (typeof Chart === "undefined") {
+    return null; // The library is missing (a build without npm): figures still update.
+  }
+  return new Chart(document.getElementById(id), {
+    type: "line",
+    data: { labels: [], datasets: series.map((s) => ({ label: s, data: [], spanGaps: true, pointRadius: 0, borderWidth: 2 })) },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false,
+      plugins: { title: { display: true, text: title } },
+      scales: { x: { ticks: { maxTicksLimit: 6 } }, y: { beginAtZero: true } },
+    },
+  });
+}
+
+const charts = {
+  throughput: lineChart("throughputChart", "per second", ["events", "recommendations", "DLQ"]),
+  latency: lineChart("latencyChart", "event → recommendation latency (ms)", ["p50", "p99"]),
+  quality: lineChart("qualityChart", "prequential @10", ["HR model", "HR popularity", "NDCG model", "NDCG popularity"]),
+};
+
+function push(chart, label, values) {
+  if (!chart) return;
+  chart.data.labels.push(label);
+  values.forEach((v, i) => chart.data.datasets[i].data.push(v === undefined ? null : v));
+  if (chart.data.labels.length > MAX_POINTS) {
+    chart.data.labels.shift();
+    chart.data.datasets.forEach((d) => d.data.shift());
+  }
+  chart.update("none");
+}
+
+function quality(q, field) {
+  return q && q.events > 0 ? q[field] : undefined;
+}
+
+let received = 0;
+const latestByInstance = new Map();
+
+// Several instances publish to the same topic: sum their rates and take the worst latency over
+// those that reported recently, so that the figures describe the whole application.
+function aggregate(m) {
+  latestByInstance.set(m.instance, m);
+  const window = Math.max(1000, m.windowEnd - m.windowStart);
+  const fresh = [...latestByInstance.values()].filter((r) => m.windowEnd - r.windowEnd <= 3 * window);
+  if (fresh.length <= 1) return m;
+  const sum = (f) => fresh.reduce((a, r) => a + (r[f] || 0), 0);
+  const max = (f) => {
+    const values = fresh.map((r) => r[f]).filter((v) => v !== undefined && v !== null);
+    return values.length ? Math.max(...values) : undefined;
+  };
+  const quality = (f) => {
+    const qs = fresh.map((r) => r[f]).filter((q) => q && q.events > 0);
+    const events = qs.reduce((a, q) => a + q.events, 0);
+    if (!events) return undefined;
+    return {
+      events,
+      hitRate10: qs.reduce((a, q) => a + q.hitRate10 * q.events, 0) / events,
+      ndcg10: qs.reduce((a, q) => a + q.ndcg10 * q.events, 0) / events,
+    };
+  };
+  return {
+    ...m,
+    instance: fresh.length + " instances",
+    eventsPerSecond: sum("eventsPerSecond"),
+    recommendationsPerSecond: sum("recommendationsPerSecond"),
+    deadLettersPerSecond: sum("deadLettersPerSecond"),
+    latencyP50Ms: max("latencyP50Ms"),
+    latencyP99Ms: max("latencyP99Ms"),
+    trainerLag: max("trainerLag"),
+    prequentialModel: quality("prequentialModel"),
+    prequentialPopularity: quality("prequentialPopularity"),
+  };
+}
+
+function onMetrics(record) {
+  const m = aggregate(record);
+  received++;
+  document.body.dataset.received = String(received);
+  setText("instance", m.instance || "");
+  setText("eventsPerSecond", fixed(1)(m.eventsPerSecond));
+  setText("recommendationsPerSecond", fixed(1)(m.recommendationsPerSecond));
+  setText("deadLettersPerSecond", fixed(2)(m.deadLettersPerSecond));
+  setText("latencyP50Ms", fixed(1)(m.latencyP50Ms));
+  setText("latencyP99Ms", fixed(1)(m.latencyP99Ms));
+  setText("trainerLag", m.trainerLag === undefined ? DASH : String(m.trainerLag));
+  setText("modelVersion", m.modelVersion || DASH);
+  const hrM = quality(m.prequentialModel, "hitRate10"), hrP = quality(m.prequentialPopularity, "hitRate10");
+  const nM = quality(m.prequentialModel, "ndcg10"), nP = quality(m.prequentialPopularity, "ndcg10");
+  setText("hr10", fixed(3)(hrM) + " / " + fixed(3)(hrP));
+  setText("ndcg10", fixed(3)(nM) + " / " + fixed(3)(nP));
+  const label = new Date(m.windowEnd).toLocaleTimeString();
+  push(charts.throughput, label, [m.eventsPerSecond, m.recommendationsPerSecond, m.deadLettersPerSecond]);
+  push(charts.latency, label, [m.latencyP50Ms, m.latencyP99Ms]);
+  push(charts.quality, label, [hrM, hrP, nM, nP]);
+}
+
+function connect() {
+  const source = new EventSource("/events/metrics");
+  const status = document.getElementById("connection");
+  source.onopen = () => { status.textContent = "live"; status.className = "status live"; };
+  source.onerror = () => { status.textContent = "reconnecting…"; status.className = "status down"; };
+  source.addEventListener("metrics", (e) => onMetrics(JSON.parse(e.data)));
+}
+
+function fill(listId, entries) {
+  const list = document.getElementById(listId);
+  list.replaceChildren();
+  entries.forEach((text) => {
+    const li = document.createElement("li");
+    li.textContent = text;
+    list.appendChild(li);
+  });
+}
+
+async function getJson(url) {
+  const response = await fetch(url);
+  const body = await response.json();
+  return { ok: response.ok, status: response.status, body };
+}
+
+async function lookup(event) {
+  event.preventDefault();
+  const id = document.getElementById("userId").value.trim();
+  setText("lookupError", "");
+  if (!id) return;
+  const path = "/users/" + encodeURIComponent(id);
+  try {
+    const [user, recs] = await Promise.all([getJson(path), getJson(path + "/recommendations?k=10")]);
+    if (user.ok) {
+      fill("recentItems", user.body.recentItems);
+    } else {
+      fill("recentItems", []);
+      if (user.status !== 404) setText("lookupError", user.body.error);
+    }
+    if (recs.ok) {
+      const r = recs.body;
+      const source = r.strategy === "model" ? "model " + r.modelVersion : "popularity";
+      setText("recommendationMeta", "(" + source + (r.knownUser ? "" : "; unknown user, so popular items") + ")");
+      setText("recommendationReason", r.reason ? "Why: " + r.reason : "");
+      fill("recommendedItems", r.items.map((i) => i.itemId + "  (" + Number(i.score).toFixed(3) + ")"));
+    } else {
+      setText("lookupError", recs.body.error);
+    }
+    document.body.dataset.lookedUp = id;
+  } catch (e) {
+    setText("lookupError", "lookup failed: " + e);
+  }
+}
+
+document.getElementById("lookupForm").addEventListener("submit", lookup);
+connect();

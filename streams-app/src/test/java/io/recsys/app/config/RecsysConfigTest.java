@@ -1,0 +1,74 @@
+package io.recsys.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class RecsysConfigTest {
+  @Test
+  void shouldHaveUsableDefaults() {
+    RecsysSettings settings = RecsysConfig.defaults();
+
+    assertThat(settings.topics().events()).isEqualTo("events");
+    assertThat(settings.topics().deadLetters()).isEqualTo("events-dlq");
+    assertThat(settings.topics().recommendations()).isEqualTo("recommendations");
+    assertThat(settings.eventWeights())
+        .containsKeys("view", "click", "cart", "purchase", "rating");
+    assertThat(settings.topK()).isEqualTo(10);
+  }
+
+  @Test
+  void shouldIgnoreKafkaSettingsAndParseOurs() {
+    RecsysSettings settings =
+        RecsysConfig.parse(
+            Map.of(
+                "bootstrap.servers", "b:9092",
+                RecsysConfig.EVENT_WEIGHTS_CONFIG, "Like:1.5, buy:10",
+                RecsysConfig.TOP_K_CONFIG, "20"));
+
+    assertThat(settings.eventWeights()).isEqualTo(Map.of("like", 1.5, "buy", 10.0));
+    assertThat(settings.topK()).isEqualTo(20);
+  }
+
+  @Test
+  void shouldRejectUnknownRecsysKeyByName() {
+    assertThatThrownBy(() -> RecsysConfig.parse(Map.of("recsys.topic.event", "x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("recsys.topic.event")
+        .hasMessageContaining("unknown recsys setting");
+  }
+
+  @Test
+  void shouldRejectBadWeightNamingKeyAndEntry() {
+    assertThatThrownBy(
+            () -> RecsysConfig.parse(Map.of(RecsysConfig.EVENT_WEIGHTS_CONFIG, "view:0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(RecsysConfig.EVENT_WEIGHTS_CONFIG)
+        .hasMessageContaining("view:0");
+  }
+
+  @Test
+  void shouldRejectOutOfRangeValueNamingTheKey() {
+    assertThatThrownBy(() -> RecsysConfig.parse(Map.of(RecsysConfig.TOP_K_CONFIG, "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(RecsysConfig.TOP_K_CONFIG);
+  }
+
+  @Test
+  void shouldDocumentEverySettingInTheReadme() throws IOException {
+    Path readme = Path.of(System.getProperty("user.dir")).resolve("../README.md").normalize();
+    String text = Files.readString(readme, StandardCharsets.UTF_8);
+
+    assertThat(text)
+        .as("README.md must contain the table printed by `bin/recsys config`;"
+            + " run bin/update-readme-config")
+        .contains(RecsysConfig.markdownTable());
+  }
+}

@@ -1,0 +1,127 @@
+package io.recsys.app.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.recsys.app.RecsysApp;
+import io.recsys.app.config.RecsysConfig;
+import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.app.testing.KafkaCluster;
+import io.recsys.schemas.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two instances of one application: either answers for every user, forwarding to the owner. */
+class KeyForwardingTest {
+  @RegisterExtension static final KafkaCluster KAFKA = KafkaCluster.create();
+
+  private static final int USERS = 12;
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final ObjectMapper JSON = Json.newMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir Path stateA;
+  @TempDir Path stateB;
+
+  private Map<String, Object> config(Map<String, Object> shared, Path stateDir) {
+    Map<String, Object> config = new HashMap<>(shared);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    return config;
+  }
+
+  @Test
+  void shouldAnswerForUsersOwnedByTheOtherInstanceByForwarding() throws Exception {
+    Map<String, Object> shared = KAFKA.appConfig("forwarding");
+    shared.put(RecsysConfig.TOPIC_PARTITIONS_CONFIG, "4");
+    shared.put(RecsysConfig.HTTP_PORT_CONFIG, "0");
+    shared.put(RecsysConfig.MODEL_ENABLED_CONFIG, "false");
+    shared.put(RecsysConfig.TRAINER_ENABLED_CONFIG, "false");
+
+    // Given two instances of the same application, each with its own HTTP server
+    PrometheusMeterRegistry registryA = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registryB = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (RecsysApp a = RecsysApp.create(config(shared, stateA), new PipelineMetrics(registryA));
+        RecsysApp b = RecsysApp.create(config(shared, stateB), new PipelineMetrics(registryB));
+        RecsysHttpServer serverA = RecsysHttpServer.start(a, registryA, () -> true);
+        RecsysHttpServer serverB = RecsysHttpServer.start(b, registryB, () -> true)) {
+      a.start();
+      b.start();
+      produceOneEventPerUser((String) shared.get(RecsysConfig.EVENTS_TOPIC_CONFIG));
+      awaitBothRunningWithTasks(a, b);
+
+      // When every user is asked of instance A, then every answer is a known user's, and
+      // instance B answered those it owns
+      Set<String> servedBy = new HashSet<>();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      for (int user = 0; user < USERS; user++) {
+        JsonNode body = null;
+        while (body == null) {
+          HttpResponse<String> response =
+              get(serverA, "/users/user-" + user + "/recommendations?k=2");
+          // 503 while a rebalance is still settling; 200 with knownUser once processed.
+          if (response.statusCode() == 200
+              && JSON.readTree(response.body()).get("knownUser").asBoolean()) {
+            body = JSON.readTree(response.body());
+          } else {
+            assertThat(System.nanoTime()).as("user-%d answered in time", user).isLessThan(deadline);
+            Thread.sleep(100);
+          }
+        }
+        servedBy.add(body.get("servedBy").asText());
+      }
+      assertThat(servedBy)
+          .containsExactlyInAnyOrder("localhost:" + serverA.port(), "localhost:" + serverB.port());
+    }
+  }
+
+  private static void produceOneEventPerUser(String topic) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(KAFKA.clientConfig(), new StringSerializer(), new StringSerializer())) {
+      for (int user = 0; user < USERS; user++) {
+        String json =
+            "{\"userId\":\"user-%d\",\"itemId\":\"item-%d\",\"eventType\":\"view\",\"eventTime\":%d}"
+                .formatted(user, user % 5, 1_700_000_000_000L + user);
+        producer.send(new ProducerRecord<>(topic, "user-" + user, json));
+      }
+    }
+  }
+
+  private static void awaitBothRunningWithTasks(RecsysApp a, RecsysApp b) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!(hasActiveTasks(a.streams()) && hasActiveTasks(b.streams()))) {
+      assertThat(System.nanoTime()).as("both instances own tasks in time").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  private static boolean hasActiveTasks(KafkaStreams streams) {
+    return streams.state() == KafkaStreams.State.RUNNING
+        && streams.metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
+  }
+
+  private static HttpResponse<String> get(RecsysHttpServer server, String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
