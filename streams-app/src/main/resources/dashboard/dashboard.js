@@ -125,10 +125,22 @@ function fill(listId, entries) {
   });
 }
 
+const LOOKUP_RETRY_MS = 30000;
+
+// A 503 means the user's state is moving between instances (start-up or rebalance): the API says
+// when to ask again (Retry-After), so a lookup waits that out instead of showing a transient error.
 async function getJson(url) {
-  const response = await fetch(url);
-  const body = await response.json();
-  return { ok: response.ok, status: response.status, body };
+  const giveUpAt = Date.now() + LOOKUP_RETRY_MS;
+  for (;;) {
+    const response = await fetch(url);
+    const body = await response.json();
+    if (response.status !== 503 || Date.now() >= giveUpAt) {
+      return { ok: response.ok, status: response.status, body };
+    }
+    setText("lookupError", body.error + "; retrying");
+    const seconds = Number(response.headers.get("Retry-After")) || 1;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  }
 }
 
 async function lookup(event) {
@@ -139,6 +151,7 @@ async function lookup(event) {
   const path = "/users/" + encodeURIComponent(id);
   try {
     const [user, recs] = await Promise.all([getJson(path), getJson(path + "/recommendations?k=10")]);
+    setText("lookupError", "");
     if (user.ok) {
       fill("recentItems", user.body.recentItems);
     } else {

@@ -101,11 +101,12 @@ class DashboardBrowserIT {
         // And looking a user up shows their recent items and recommendations with a reason
         browser.findElement(By.id("userId")).sendKeys("user-7");
         browser.findElement(By.id("lookupButton")).click();
-        wait.until(d -> !d.findElements(By.cssSelector("#recommendedItems li")).isEmpty());
-        wait.until(d -> !d.findElements(By.cssSelector("#recentItems li")).isEmpty());
+        wait.until(d -> "user-7".equals(bodyAttribute(d, "data-looked-up")));
+        assertThat(text(browser, "lookupError")).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#recommendedItems li"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#recentItems li"))).isNotEmpty();
         assertThat(text(browser, "recommendationMeta")).contains("popularity");
         assertThat(text(browser, "recommendationReason")).startsWith("Why:");
-        assertThat(text(browser, "lookupError")).isEmpty();
 
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Path target = Path.of("target", "dashboard.png");
@@ -177,8 +178,12 @@ class DashboardBrowserIT {
   }
 
   private static int received(WebDriver browser) {
-    String value = browser.findElement(By.tagName("body")).getDomAttribute("data-received");
+    String value = bodyAttribute(browser, "data-received");
     return value == null ? 0 : Integer.parseInt(value);
+  }
+
+  private static String bodyAttribute(WebDriver browser, String name) {
+    return browser.findElement(By.tagName("body")).getDomAttribute(name);
   }
 
   private static String text(WebDriver browser, String id) {
