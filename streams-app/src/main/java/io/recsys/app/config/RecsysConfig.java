@@ -77,6 +77,11 @@ public final class RecsysConfig extends AbstractConfig {
   private static final String TRAINER_DIR_DOC =
       "Directory of the trainer's checkpoint; empty means <state.dir>/<application.id>-trainer.";
 
+  public static final String REGISTRY_DIR_CONFIG = "recsys.registry.dir";
+  private static final String REGISTRY_DIR_DOC =
+      "Directory of the model registry: numbered model versions (checkpoint, provenance,"
+          + " evaluation) written by 'retrain' and rolled out by 'models promote'.";
+
   public static final String TRAINER_BATCH_SIZE_CONFIG = "recsys.trainer.batch.size";
   private static final String TRAINER_BATCH_SIZE_DOC =
       "Most training examples in one micro-batch.";
@@ -195,6 +200,8 @@ public final class RecsysConfig extends AbstractConfig {
           .define(TRAINER_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.HIGH,
               TRAINER_ENABLED_DOC)
           .define(TRAINER_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, TRAINER_DIR_DOC)
+          .define(REGISTRY_DIR_CONFIG, Type.STRING, "recsys-data/models", nonEmpty(),
+              Importance.MEDIUM, REGISTRY_DIR_DOC)
           .define(TRAINER_BATCH_SIZE_CONFIG, Type.INT, 256, Range.between(1, 65_536),
               Importance.MEDIUM, TRAINER_BATCH_SIZE_DOC)
           .define(TRAINER_BATCH_WAIT_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
@@ -287,6 +294,7 @@ public final class RecsysConfig extends AbstractConfig {
             config.getBoolean(MODEL_ENABLED_CONFIG),
             config.getBoolean(TRAINER_ENABLED_CONFIG),
             config.getString(TRAINER_DIR_CONFIG),
+            config.getString(REGISTRY_DIR_CONFIG),
             config.getInt(TRAINER_BATCH_SIZE_CONFIG),
             config.getLong(TRAINER_BATCH_WAIT_CONFIG),
             config.getLong(TRAINER_CHECKPOINT_INTERVAL_CONFIG),

@@ -46,6 +46,7 @@ public record RecsysSettings(
       boolean modelEnabled,
       boolean trainerEnabled,
       String trainerDir,
+      String registryDir,
       int batchSize,
       long batchWaitMs,
       long checkpointIntervalMs,
