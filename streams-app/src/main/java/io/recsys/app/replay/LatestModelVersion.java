@@ -1,0 +1,62 @@
+package io.recsys.app.replay;
+
+import io.recsys.app.ClientConfigs;
+import io.recsys.app.serving.ModelUpdates;
+import io.recsys.app.serving.ModelUpdates.Assembled;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads the newest complete model version on the {@code model-updates} topic as of now: what a
+ * serving instance would be serving once caught up. A replay scores every event with this one
+ * version, so that its output does not depend on how fast it runs against a moving trainer.
+ */
+final class LatestModelVersion {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private LatestModelVersion() {}
+
+  static Optional<Assembled> read(Map<String, Object> clientConfig, String topic) {
+    Map<String, Object> config = ClientConfigs.subset(clientConfig, ConsumerConfig.configNames());
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, TIMEOUT).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      Map<TopicPartition, Long> remaining = new HashMap<>(consumer.endOffsets(partitions));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      ModelUpdates.Assembler assembler = new ModelUpdates.Assembler();
+      Assembled newest = null;
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (!remaining.isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "could not read " + topic + " to its end within " + TIMEOUT.toSeconds() + " s");
+        }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          Optional<Assembled> complete = assembler.add(record);
+          if (complete.isPresent()) {
+            newest = complete.get();
+          }
+        }
+        remaining.keySet().removeIf(p -> consumer.position(p) >= remaining.get(p));
+      }
+      return Optional.ofNullable(newest);
+    }
+  }
+}
