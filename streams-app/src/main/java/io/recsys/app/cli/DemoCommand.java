@@ -1,5 +1,7 @@
 package io.recsys.app.cli;
 
+import io.recsys.schemas.MetricsRecord.Quality;
+
 import io.recsys.app.demo.CurveReport;
 import io.recsys.app.demo.DemoOptions;
 import io.recsys.app.demo.DemoResult;
@@ -103,6 +105,27 @@ final class DemoCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   Path reportDir;
 
+  @Option(
+      names = "--compare",
+      paramLabel = "batch",
+      description =
+          "batch: also score a copy of the model trained only every --batch-interval of event"
+              + " time on the same events, to show what online learning buys.")
+  String compare;
+
+  @Option(
+      names = "--batch-interval",
+      defaultValue = "P1D",
+      description =
+          "Event time between the batch copy's trainings (ISO-8601). Default: ${DEFAULT-VALUE}.")
+  Duration batchInterval;
+
+  @Option(
+      names = "--batch-epochs",
+      defaultValue = "1",
+      description = "Passes over each interval's examples. Default: ${DEFAULT-VALUE}.")
+  int batchEpochs;
+
   @Mixin JsonSummary json = new JsonSummary();
 
   @Override
@@ -120,7 +143,8 @@ final class DemoCommand implements Callable<Integer> {
             ConfigFiles.load(configFile, System.getenv()),
             parsePace(pace),
             maxLag,
-            windowEvents);
+            windowEvents,
+            batchComparison());
     DemoRun run = new DemoRun(options, System.out);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
@@ -165,11 +189,42 @@ final class DemoCommand implements Callable<Integer> {
         result.prequentialPopularity().ndcg10(),
         result.prequentialPopularity().events(),
         result.prequentialPopularity().coldEvents());
+    if (result.batch() != null) {
+      Quality batch = result.batch().quality();
+      System.out.printf(
+          "Interval-trained copy (every %s of event time, %d trainings, %.0f s): HR@10 %.4f"
+              + " NDCG@10 %.4f over %,d events; %,d cold events%n",
+          batchInterval,
+          result.batch().trainings(),
+          result.batch().seconds(),
+          batch.hitRate10(),
+          batch.ndcg10(),
+          batch.events(),
+          batch.coldEvents());
+      System.out.printf(
+          "Over every event (no list = miss): HR@10 online model %.4f, interval-trained copy"
+              + " %.4f, popularity %.4f; online / copy = %.2f%n",
+          DemoResult.hitRateOverAll(result.prequentialModel()),
+          DemoResult.hitRateOverAll(batch),
+          DemoResult.hitRateOverAll(result.prequentialPopularity()),
+          DemoResult.hitRateOverAll(result.prequentialModel())
+              / DemoResult.hitRateOverAll(batch));
+    }
     if (!result.curve().isEmpty()) {
       System.out.print(CurveReport.write(result, reportDir));
     }
     json.print(System.out, result.figures());
     return result.missing() == 0 ? 0 : 1;
+  }
+
+  private DemoOptions.BatchComparison batchComparison() {
+    if (compare == null) {
+      return null;
+    }
+    if (!compare.equals("batch")) {
+      throw new IllegalArgumentException("--compare: expected batch, got " + compare);
+    }
+    return new DemoOptions.BatchComparison(batchInterval, batchEpochs);
   }
 
   private static boolean parsePace(String pace) {

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param maxTrainerLag the input waits while the pipeline (and, when pacing by the trainer, the
  *     trainer) is more than this many events or examples behind
  * @param windowEvents events per window of the prequential curve
+ * @param batchComparison also score an interval-trained copy of the model on the same events
+ *     (see {@link io.recsys.app.evaluation.IntervalTrainedBaseline}); null for none
  */
 public record DemoOptions(
     String data,
@@ -34,7 +36,16 @@ public record DemoOptions(
     Map<String, Object> config,
     boolean paceByTrainer,
     long maxTrainerLag,
-    long windowEvents) {
+    long windowEvents,
+    BatchComparison batchComparison) {
+
+  /**
+   * The batch arm of the comparison.
+   *
+   * @param interval event time between its trainings
+   * @param epochs passes over each interval's examples
+   */
+  public record BatchComparison(Duration interval, int epochs) {}
 
   public DemoOptions {
     if (!data.equals("synthetic") && !data.startsWith("movielens:")) {

@@ -1,5 +1,7 @@
 package io.recsys.app.demo;
 
+import io.recsys.app.evaluation.IntervalTrainedBaseline;
+
 import io.recsys.schemas.MetricsRecord.Quality;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.Map;
  * @param freshnessP50Ms event to first model version trained on it, median (last ~60 s)
  * @param freshnessP99Ms the same, 99th percentile
  * @param curve the prequential curve, one point per window
+ * @param batch the interval-trained copy's figures on the same events, or null when not asked for
  */
 public record DemoResult(
     String data,
@@ -41,10 +44,34 @@ public record DemoResult(
     double latencyP99Ms,
     double freshnessP50Ms,
     double freshnessP99Ms,
-    List<PrequentialCurve.Point> curve) {
+    List<PrequentialCurve.Point> curve,
+    IntervalTrainedBaseline.Result batch) {
 
   public DemoResult {
     curve = List.copyOf(curve);
+  }
+
+  /** This result with the batch arm's figures. */
+  public DemoResult withBatch(IntervalTrainedBaseline.Result figures) {
+    return new DemoResult(
+        data, eventsSent, recommendations, deadLetters, seconds, brokerStartMillis,
+        firstRecommendationMillis, prequentialModel, prequentialPopularity, examplesTrained,
+        modelVersion, latencyP50Ms, latencyP99Ms, freshnessP50Ms, freshnessP99Ms, curve, figures);
+  }
+
+  /**
+   * HR@10 over every scored event, an event without a list counting as a miss: the one figure
+   * whose denominator is the same for every strategy.
+   */
+  public static double hitRateOverAll(Quality quality) {
+    long all = quality.events() + quality.coldEvents();
+    return all == 0 ? 0 : quality.hitRate10() * quality.events() / all;
+  }
+
+  /** NDCG@10 over every scored event, as {@link #hitRateOverAll}. */
+  public static double ndcgOverAll(Quality quality) {
+    long all = quality.events() + quality.coldEvents();
+    return all == 0 ? 0 : quality.ndcg10() * quality.events() / all;
   }
 
   /** Input records per second through the whole pipeline. */
@@ -82,6 +109,17 @@ public record DemoResult(
     figures.put("prequential_popularity_ndcg10", round(prequentialPopularity.ndcg10()));
     figures.put("prequential_popularity_events", prequentialPopularity.events());
     figures.put("prequential_cold_events", prequentialPopularity.coldEvents());
+    figures.put("prequential_model_hr10_all", round(hitRateOverAll(prequentialModel)));
+    figures.put("prequential_popularity_hr10_all", round(hitRateOverAll(prequentialPopularity)));
+    if (batch != null) {
+      figures.put("prequential_batch_hr10", round(batch.quality().hitRate10()));
+      figures.put("prequential_batch_ndcg10", round(batch.quality().ndcg10()));
+      figures.put("prequential_batch_events", batch.quality().events());
+      figures.put("prequential_batch_cold_events", batch.quality().coldEvents());
+      figures.put("prequential_batch_hr10_all", round(hitRateOverAll(batch.quality())));
+      figures.put("batch_trainings", batch.trainings());
+      figures.put("batch_seconds", round(batch.seconds()));
+    }
     figures.put("latency_p50_ms", round(latencyP50Ms));
     figures.put("latency_p99_ms", round(latencyP99Ms));
     figures.put("freshness_p50_ms", round(freshnessP50Ms));

@@ -1,5 +1,11 @@
 package io.recsys.app.demo;
 
+import java.util.List;
+
+import java.util.ArrayList;
+
+import io.recsys.app.evaluation.IntervalTrainedBaseline;
+
 import io.recsys.app.RecsysApp;
 import io.recsys.app.RecsysService;
 import io.recsys.app.broker.EmbeddedKafkaBroker;
@@ -71,6 +77,10 @@ public final class DemoRun {
   private DemoResult run(long commandStart, Path workDir)
       throws IOException, InterruptedException {
     Iterator<UserEvent> events = EventSources.open(options.data(), options.seed());
+    // The batch arm replays exactly the valid events the pipeline got, after the pipeline stops.
+    List<UserEvent> sentEvents = options.batchComparison() == null ? null : new ArrayList<>();
+    DemoResult result;
+    RecsysSettings settings;
     long brokerStart = System.nanoTime();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"))) {
       long brokerStartMillis = (System.nanoTime() - brokerStart) / 1_000_000;
@@ -90,12 +100,13 @@ public final class DemoRun {
         RecsysApp app = service.app();
         service.url().ifPresent(url -> out.printf("Dashboard and query API: %s%n", url));
         Watch watch = new Watch(app, counter, commandStart);
-        Feed feed = feed(events, producer, app.settings(), watch);
+        Feed feed = feed(events, producer, app.settings(), watch, sentEvents);
         long drained = drain(feed, watch);
         watch.curve.finish((long) app.metrics().eventsAccepted());
         long first = counter.firstRecommendationNanos();
         var totals = app.metrics().prequential().totals();
-        return new DemoResult(
+        settings = app.settings();
+        result = new DemoResult(
             options.data(),
             feed.sent(),
             counter.recommendations(),
@@ -111,9 +122,21 @@ public final class DemoRun {
             app.metrics().latencyPercentileMillis(0.99),
             app.trainerMetrics().freshnessPercentileMillis(0.5),
             app.trainerMetrics().freshnessPercentileMillis(0.99),
-            watch.curve.points());
+            watch.curve.points(),
+            null);
       }
     }
+    DemoOptions.BatchComparison batch = options.batchComparison();
+    if (batch == null) {
+      return result;
+    }
+    out.printf(
+        "Interval-trained copy: replaying the %,d valid events, trained every %s of event time"
+            + " (%d epoch%s per training)...%n",
+        sentEvents.size(), batch.interval(), batch.epochs(), batch.epochs() == 1 ? "" : "s");
+    return result.withBatch(
+        new IntervalTrainedBaseline(settings, batch.interval(), batch.epochs())
+            .evaluate(sentEvents));
   }
 
   private record Feed(long sent, long startNanos) {}
@@ -157,7 +180,8 @@ public final class DemoRun {
       Iterator<UserEvent> events,
       KafkaProducer<byte[], byte[]> producer,
       RecsysSettings settings,
-      Watch watch) {
+      Watch watch,
+      List<UserEvent> sentEvents) {
     String topic = settings.topics().events();
     Serializer<UserEvent> serializer = SchemaSerdes.userEvent().serializer();
     InvalidEventInjector injector = new InvalidEventInjector(options.invalidRate(), options.seed());
@@ -169,11 +193,13 @@ public final class DemoRun {
         && !stopRequested.get()
         && (options.maxEvents() == 0 || sent < options.maxEvents())) {
       UserEvent event = events.next();
-      RawRecord record =
-          injector.apply(
-              new RawRecord(
-                  event.userId().getBytes(StandardCharsets.UTF_8),
-                  serializer.serialize(topic, event)));
+      RawRecord original =
+          new RawRecord(
+              event.userId().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, event));
+      RawRecord record = injector.apply(original);
+      if (sentEvents != null && record == original) {
+        sentEvents.add(event);
+      }
       producer.send(
           new ProducerRecord<>(topic, record.key(), record.value()),
           (metadata, error) -> {
