@@ -14,8 +14,8 @@ import io.recsys.schemas.MetricsRecord;
 import io.recsys.schemas.UserEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,49 +79,86 @@ public final class IntervalTrainedBaseline {
   public Result evaluate(List<UserEvent> events) {
     long start = System.nanoTime();
     RecsysSettings.Learning learning = settings.learning();
-    ModelRecommender recommender = new ModelRecommender(learning);
-    int k = settings.topK();
     try (NextItemModel model =
         NextItemModel.create(
             ModelConfig.defaults()
                 .withLearningRate(learning.learningRate())
                 .withSequenceLength(learning.sequenceLength()),
             VocabularyConfig.defaults())) {
-      CurrentModel.Loaded loaded =
-          new CurrentModel.Loaded(new ModelVersion("interval", 0, 0), model);
-      Map<String, UserFeatures> features = new HashMap<>();
-      Map<String, Set<String>> seen = new HashMap<>();
-      Map<String, List<String>> held = new HashMap<>();
-      Set<String> pending = new LinkedHashSet<>();
-      List<TrainingExample> sinceBoundary = new ArrayList<>();
-      // Counted exactly as the pipeline counts: the copy takes the model slot, popularity unused.
-      PrequentialEvaluator tally = new PrequentialEvaluator();
-      long boundary = Long.MIN_VALUE;
+      Replay replay =
+          new Replay(
+              new CurrentModel.Loaded(new ModelVersion("interval", 0, 0), model),
+              new ModelRecommender(learning));
       int trainings = 0;
       long trained = 0;
-      for (UserEvent event : events) {
-        if (boundary == Long.MIN_VALUE) {
-          boundary = nextBoundary(event.eventTime());
+      int from = 0;
+      while (from < events.size()) {
+        // An interval ends at the first event at or past its boundary; the model is frozen in it.
+        long boundary = nextBoundary(events.get(from).eventTime());
+        int to = from;
+        while (to < events.size() && events.get(to).eventTime() < boundary) {
+          to++;
         }
-        if (event.eventTime() >= boundary) {
-          // Lists made before the boundary were made by the old model; the users hold them.
-          scorePending(loaded, recommender, features, seen, held, pending, k);
-          trained += train(model, sinceBoundary);
+        List<TrainingExample> examples = replay.interval(events, from, to);
+        from = to;
+        if (from < events.size()) {
+          trained += train(model, examples);
           trainings++;
-          sinceBoundary.clear();
-          boundary = nextBoundary(event.eventTime());
         }
-        String user = event.userId();
-        if (pending.contains(user)) {
-          scorePending(loaded, recommender, features, seen, held, pending, k);
-        }
-        List<String> list = held.get(user);
-        tally.record(event.itemId(), list == null ? null : new HeldLists(list, List.of()));
+      }
+      LOG.info(
+          "Interval-trained copy: {} trainings every {}, {} examples trained",
+          trainings,
+          interval,
+          trained);
+      return new Result(
+          replay.tally.totals().model(), trainings, trained, (System.nanoTime() - start) / 1e9);
+    }
+  }
 
+  /** The per-user state of the replay and the scoring of one interval at a time. */
+  private final class Replay {
+    final CurrentModel.Loaded loaded;
+    final ModelRecommender recommender;
+    final Map<String, UserFeatures> features = new HashMap<>();
+    /** Per user, each item's position in the event list when first seen. */
+    final Map<String, Map<String, Integer>> firstSeen = new HashMap<>();
+    /** Lists made at the end of an earlier interval, by the model of that time. */
+    final Map<String, List<String>> held = new HashMap<>();
+    // Counted exactly as the pipeline counts: the copy takes the model slot, popularity unused.
+    final PrequentialEvaluator tally = new PrequentialEvaluator();
+
+    Replay(CurrentModel.Loaded loaded, ModelRecommender recommender) {
+      this.loaded = loaded;
+      this.recommender = recommender;
+    }
+
+    /**
+     * Scores events {@code from..to-1}, all under the model as it is now, and returns their
+     * training examples. A user's list for an event is the one made after their previous event:
+     * by this model if that event is in this interval (scored here, in batches), else the one
+     * held since the end of an earlier interval.
+     */
+    List<TrainingExample> interval(List<UserEvent> events, int from, int to) {
+      RecsysSettings.Learning learning = settings.learning();
+      List<TrainingExample> examples = new ArrayList<>();
+      List<List<String>> lists = new ArrayList<>(Collections.nCopies(to - from, null));
+      Set<String> touched = new LinkedHashSet<>();
+      List<Integer> queries = new ArrayList<>();
+      List<List<String>> histories = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        UserEvent event = events.get(i);
+        String user = event.userId();
         UserFeatures before = features.getOrDefault(user, UserFeatures.EMPTY);
+        if (touched.contains(user)) {
+          queries.add(i);
+          histories.add(before.recentItems());
+        } else {
+          lists.set(i - from, held.get(user));
+        }
         List<String> history = before.recentItems();
         if (history.isEmpty() || !history.get(history.size() - 1).equals(event.itemId())) {
-          sinceBoundary.add(
+          examples.add(
               new TrainingExample(
                   learning.recent(history),
                   event.itemId(),
@@ -129,15 +166,77 @@ public final class IntervalTrainedBaseline {
                   event.eventTime()));
         }
         features.put(user, before.withEvent(event, settings.recentItems()));
-        seen.computeIfAbsent(user, u -> new HashSet<>()).add(event.itemId());
-        pending.add(user);
+        firstSeen.computeIfAbsent(user, u -> new HashMap<>()).putIfAbsent(event.itemId(), i);
+        touched.add(user);
       }
-      LOG.info(
-          "Interval-trained copy: {} trainings every {}, {} examples trained",
-          trainings,
-          interval,
-          trained);
-      return new Result(tally.totals().model(), trainings, trained, (System.nanoTime() - start) / 1e9);
+      List<String> users = new ArrayList<>(queries.size());
+      for (int i : queries) {
+        users.add(events.get(i).userId());
+      }
+      List<List<String>> made = lists(users, histories, queries);
+      for (int q = 0; q < queries.size(); q++) {
+        lists.set(queries.get(q) - from, made.get(q));
+      }
+      for (int i = from; i < to; i++) {
+        List<String> list = lists.get(i - from);
+        tally.record(events.get(i).itemId(), list == null ? null : new HeldLists(list, List.of()));
+      }
+      // What these users hold into the next interval: made by this model, before it trains.
+      List<String> holders = new ArrayList<>(touched);
+      List<List<String>> finalHistories = new ArrayList<>(holders.size());
+      List<Integer> now = new ArrayList<>(holders.size());
+      for (String user : holders) {
+        finalHistories.add(features.get(user).recentItems());
+        now.add(to);
+      }
+      List<List<String>> finalLists = lists(holders, finalHistories, now);
+      for (int u = 0; u < holders.size(); u++) {
+        held.put(holders.get(u), finalLists.get(u));
+      }
+      return examples;
+    }
+
+    /**
+     * The model's lists for these users with these recent items, without the items each had seen
+     * before position {@code asOf}; an empty list where the model knows too few of the items.
+     */
+    List<List<String>> lists(List<String> users, List<List<String>> recent, List<Integer> asOf) {
+      int k = settings.topK();
+      List<List<String>> lists = new ArrayList<>(Collections.nCopies(users.size(), List.of()));
+      List<Integer> scored = new ArrayList<>(SCORE_BATCH);
+      List<List<String>> batch = new ArrayList<>(SCORE_BATCH);
+      for (int i = 0; i <= users.size(); i++) {
+        if (i < users.size()) {
+          Optional<List<String>> history = recommender.history(loaded, recent.get(i));
+          if (history.isPresent()) {
+            scored.add(i);
+            batch.add(history.get());
+          }
+        }
+        if (batch.size() == SCORE_BATCH || (i == users.size() && !batch.isEmpty())) {
+          List<List<RecommendedItem>> candidates =
+              loaded.recommendAll(batch, recommender.candidates(k));
+          for (int b = 0; b < batch.size(); b++) {
+            int index = scored.get(b);
+            Map<String, Integer> seen = firstSeen.get(users.get(index));
+            int cutoff = asOf.get(index);
+            List<String> list = new ArrayList<>(k);
+            for (RecommendedItem candidate : candidates.get(b)) {
+              if (list.size() == k) {
+                break;
+              }
+              Integer seenAt = seen.get(candidate.itemId());
+              if (seenAt == null || seenAt >= cutoff) {
+                list.add(candidate.itemId());
+              }
+            }
+            lists.set(index, list);
+          }
+          scored.clear();
+          batch.clear();
+        }
+      }
+      return lists;
     }
   }
 
@@ -159,63 +258,5 @@ public final class IntervalTrainedBaseline {
       }
     }
     return trained;
-  }
-
-  /** Makes the lists of the users whose last event has no list yet, in batches. */
-  private static void scorePending(
-      CurrentModel.Loaded loaded,
-      ModelRecommender recommender,
-      Map<String, UserFeatures> features,
-      Map<String, Set<String>> seen,
-      Map<String, List<String>> held,
-      Set<String> pending,
-      int k) {
-    List<String> users = new ArrayList<>(SCORE_BATCH);
-    List<List<String>> histories = new ArrayList<>(SCORE_BATCH);
-    for (String user : pending) {
-      Optional<List<String>> history =
-          recommender.history(loaded, features.get(user).recentItems());
-      if (history.isEmpty()) {
-        held.put(user, List.of());
-        continue;
-      }
-      users.add(user);
-      histories.add(history.get());
-      if (users.size() == SCORE_BATCH) {
-        hold(loaded, recommender, seen, held, users, histories, k);
-      }
-    }
-    hold(loaded, recommender, seen, held, users, histories, k);
-    pending.clear();
-  }
-
-  private static void hold(
-      CurrentModel.Loaded loaded,
-      ModelRecommender recommender,
-      Map<String, Set<String>> seen,
-      Map<String, List<String>> held,
-      List<String> users,
-      List<List<String>> histories,
-      int k) {
-    if (users.isEmpty()) {
-      return;
-    }
-    List<List<RecommendedItem>> candidates =
-        loaded.recommendAll(histories, recommender.candidates(k));
-    for (int i = 0; i < users.size(); i++) {
-      Set<String> userSeen = seen.get(users.get(i));
-      List<String> list = new ArrayList<>(k);
-      for (RecommendedItem candidate : candidates.get(i)) {
-        if (list.size() == k) {
-          break;
-        }
-        if (!userSeen.contains(candidate.itemId())) {
-          list.add(candidate.itemId());
-        }
-      }
-      held.put(users.get(i), list);
-    }
-    users.clear();
-    histories.clear();
   }
 }
