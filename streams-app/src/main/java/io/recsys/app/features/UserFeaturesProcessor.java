@@ -68,8 +68,11 @@ public final class UserFeaturesProcessor implements Processor<String, UserEvent,
     }
     UserFeatures after = before.withEvent(event, recentItems);
     features.put(event.userId(), after);
-    seen.put(SeenItemKey.of(event.userId(), event.itemId()), event.eventTime());
-    context.forward(record.withValue(new UserActivity(event, before, after)), servingChild);
+    String seenKey = SeenItemKey.of(event.userId(), event.itemId());
+    boolean firstTouch = seen.get(seenKey) == null;
+    seen.put(seenKey, event.eventTime());
+    context.forward(
+        record.withValue(new UserActivity(event, before, after, firstTouch)), servingChild);
     context.forward(record.withKey(event.itemId()).withValue(event), itemEventsChild);
     List<String> history = before.recentItems();
     boolean movedOn = history.isEmpty() || !history.get(history.size() - 1).equals(event.itemId());

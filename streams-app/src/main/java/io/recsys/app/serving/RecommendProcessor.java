@@ -13,9 +13,13 @@ import io.recsys.schemas.ScoredItem;
 import io.recsys.schemas.UserEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyValue;
@@ -125,11 +129,38 @@ public final class RecommendProcessor
     batch.clear();
     Map<Integer, List<RecommendedItem>> fromModel = scoreWithModel(entries);
     String version = model.get().map(m -> m.version().version()).orElse(null);
+    List<Set<String>> unseenYet = touchedLater(entries);
     for (int i = 0; i < entries.size(); i++) {
       PendingActivity entry = entries.get(i);
-      publish(entry, fromModel.get(i), version);
+      publish(entry, fromModel.get(i), version, unseenYet.get(i));
       pending.delete(sequences.get(i));
     }
+  }
+
+  /**
+   * Per entry, the items its user touched for the first time in later entries of this batch. The
+   * seen store already holds them, but they were unseen when the entry's event happened: the
+   * entry's list is the one the user held after that event (and the next event is scored against
+   * it), so it must not depend on how many later events the batch happened to collect. Without
+   * this, a user's next item could never be a hit when both events land in one batch, as they do
+   * whenever a backlog or a fast replay is processed.
+   */
+  private static List<Set<String>> touchedLater(List<PendingActivity> entries) {
+    List<Set<String>> later = new ArrayList<>(Collections.nCopies(entries.size(), Set.of()));
+    Map<String, Set<String>> firstTouches = new HashMap<>();
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      UserActivity activity = entries.get(i).activity();
+      Set<String> items = firstTouches.get(activity.event().userId());
+      if (items != null) {
+        later.set(i, Set.copyOf(items));
+      }
+      if (activity.firstTouch()) {
+        firstTouches
+            .computeIfAbsent(activity.event().userId(), user -> new HashSet<>())
+            .add(activity.event().itemId());
+      }
+    }
+    return later;
   }
 
   /** The model's candidates for every entry it knows enough about, in one batch; by index. */
@@ -160,13 +191,18 @@ public final class RecommendProcessor
     return byIndex;
   }
 
-  private void publish(PendingActivity entry, List<RecommendedItem> candidates, String version) {
+  private void publish(
+      PendingActivity entry,
+      List<RecommendedItem> candidates,
+      String version,
+      Set<String> unseenYet) {
     UserActivity activity = entry.activity();
     UserEvent event = activity.event();
     String userId = event.userId();
     metrics.prequential().record(event.itemId(), held.get(userId));
     long now = System.currentTimeMillis();
-    Predicate<String> seenByUser = item -> seen.get(SeenItemKey.of(userId, item)) != null;
+    Predicate<String> seenByUser =
+        item -> !unseenYet.contains(item) && seen.get(SeenItemKey.of(userId, item)) != null;
     Recommendation popular =
         recommender.recommend(ranking, userId, seenByUser, settings.topK(), event.eventTime(), now);
     Recommendation learned =

@@ -235,6 +235,38 @@ class RecsysTopologyTest {
   }
 
   @Test
+  void shouldHoldTheSameListsWhetherAUsersEventsShareABatchOrNot() {
+    // Given a popularity ranking a > b > c, and serving batches of up to 10 events
+    driver.close();
+    budget.close();
+    startDriver(Map.of(RecsysConfig.SERVING_BATCH_SIZE_CONFIG, "10"));
+    for (String item : List.of("a", "a", "a", "b", "b", "c")) {
+      send("crowd-" + item + Math.random(), item, "view", T0);
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(settings.servingBatchWaitMs()));
+    publishPopularity();
+    recommendations.readRecordsToList();
+
+    // When a user's three events land in one batch (a backlog, a fast replay)
+    send("u", "x", "view", T0 + 1);
+    send("u", "a", "view", T0 + 2);
+    send("u", "b", "view", T0 + 3);
+    driver.advanceWallClockTime(Duration.ofMillis(settings.servingBatchWaitMs()));
+
+    // Then each list is the one the user held right after its event: "a" and "b" were not seen
+    // yet after "x", so the next events are hits, as they would be with one event per batch
+    List<Recommendation> out =
+        recommendations.readRecordsToList().stream().map(TestRecord::value).toList();
+    assertThat(out).hasSize(3);
+    assertThat(itemIds(out.get(0))).startsWith("a", "b");
+    assertThat(itemIds(out.get(1))).startsWith("b").doesNotContain("a");
+    assertThat(itemIds(out.get(2))).doesNotContain("a", "b");
+    var totals = metrics.prequential().totals().popularity();
+    assertThat(totals.events()).isEqualTo(2);
+    assertThat(totals.hitRate10()).isEqualTo(1.0);
+  }
+
+  @Test
   void shouldHoldEventsUntilTheServingBatchIsFullOrItsWaitIsOver() {
     driver.close();
     budget.close();
