@@ -1,5 +1,6 @@
 package io.recsys.app.cli;
 
+import io.recsys.app.retrain.EvaluationFigures;
 import io.recsys.model.BackendInfo;
 import io.recsys.model.data.Interaction;
 import io.recsys.model.data.MovieLensReader;
@@ -7,7 +8,6 @@ import io.recsys.model.evaluation.EvaluationResult;
 import io.recsys.model.evaluation.EpochProgress;
 import io.recsys.model.evaluation.EvaluationSettings;
 import io.recsys.model.evaluation.LeaveOneOutEvaluation;
-import io.recsys.model.evaluation.RankingSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -121,22 +121,21 @@ public final class EvaluateCommand implements Callable<Integer> {
       Path dir, EvaluationResult r, EvaluationSettings settings) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("data", dir.toString());
-    f.putAll(looFigures(r, settings));
-    return f;
-  }
-
-  /** The figures of a leave-one-out run, shared with {@code retrain --protocol loo}. */
-  static Map<String, Object> looFigures(EvaluationResult r, EvaluationSettings settings) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("protocol", "loo-full-ranking");
-    f.put("users", r.users());
-    f.put("items", r.items());
-    f.put("model", metrics(r.model()));
-    f.put("popularity", metrics(r.popularity()));
-    f.put("cooccurrence", metrics(r.cooccurrence()));
-    f.put("bestValidationNdcg10", r.bestValidationNdcg10());
-    f.put("bestEpoch", r.bestEpoch());
-    f.put("epochsRun", r.epochsRun());
+    Map<String, Object> loo = EvaluationFigures.loo(r);
+    // Same keys and order as before the figures were shared with retrain.
+    for (String key :
+        List.of(
+            "protocol",
+            "users",
+            "items",
+            "model",
+            "popularity",
+            "cooccurrence",
+            "bestValidationNdcg10",
+            "bestEpoch",
+            "epochsRun")) {
+      f.put(key, loo.get(key));
+    }
     f.put("training", settings.mode().name());
     f.put("plateauDecay", settings.plateauDecay());
     f.put("trainingSeconds", r.trainingSeconds());
@@ -144,15 +143,5 @@ public final class EvaluateCommand implements Callable<Integer> {
     f.put("hyperparameters", r.config());
     f.put("backend", BackendInfo.describe());
     return f;
-  }
-
-  static Map<String, Object> metrics(RankingSummary s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("HR@10", s.hr10());
-    m.put("NDCG@10", s.ndcg10());
-    m.put("MRR@10", s.mrr10());
-    m.put("HR@20", s.hr20());
-    m.put("NDCG@20", s.ndcg20());
-    return m;
   }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RunCommand.class,
       EvaluateCommand.class,
+      RetrainCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
     })
