@@ -184,10 +184,13 @@ public final class RetrainCommand implements Callable<Integer> {
         r.invalidRecords(),
         r.interactions());
     out.printf(
-        "%s: model %s | popularity %s | best epoch %s of %s, %.1f s per epoch%n",
+        "%s (%s users, %s items): model %s | popularity %s | best epoch %s of %s, %.1f s per"
+            + " epoch%n",
         e.get("protocol"),
-        e.get("model"),
-        e.get("popularity"),
+        e.get("users"),
+        e.get("items"),
+        brief(e.get("model")),
+        brief(e.get("popularity")),
         e.get("bestEpoch"),
         e.get("epochsRun"),
         (Double) e.get("secondsPerEpoch"));
@@ -208,5 +211,11 @@ public final class RetrainCommand implements Callable<Integer> {
     summary.put("backend", BackendInfo.describe());
     json.print(out, summary);
     return 0;
+  }
+
+  private static String brief(Object metrics) {
+    Map<?, ?> m = (Map<?, ?>) metrics;
+    return String.format(
+        "HR@10 %.4f NDCG@10 %.4f", (Double) m.get("HR@10"), (Double) m.get("NDCG@10"));
   }
 }

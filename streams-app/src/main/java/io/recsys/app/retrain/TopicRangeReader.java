@@ -104,6 +104,9 @@ public final class TopicRangeReader {
         partitions.add(new TopicPartition(topic, info.partition()));
       }
       partitions.sort(Comparator.comparingInt(TopicPartition::partition));
+      // Assigned before the offset look-ups: a read_committed consumer only tracks the last
+      // stable offset of partitions it owns.
+      consumer.assign(partitions);
       Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
       Map<TopicPartition, Long> starts =
           range.fromMs() == null
