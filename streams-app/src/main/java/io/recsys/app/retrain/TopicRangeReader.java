@@ -24,16 +24,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every record of a topic whose offsets fall in a {@link TimeRange}, once, with a plain
+ * Reads every record of a topic whose timestamp falls in a {@link TimeRange}, once, with a plain
  * consumer that has no group id: it commits nothing, joins no group and so cannot disturb the
  * live application's consumers or their offsets.
  *
- * <p>Per partition, the first offset is the earliest whose timestamp is at or after {@code from}
- * (the beginning when open) and the end is the earliest at or after {@code to}, capped by the end
+ * <p>Per partition, reading starts at the earliest offset whose timestamp is at or after {@code
+ * from} (the beginning when open; no earlier offset can hold a record in range) and ends at the end
  * offset captured before reading (the last stable offset: the consumer reads committed records
- * only, so aborted transactions are never trained on). Producers may set timestamps out of order;
- * a record between those offsets whose own timestamp is outside the range is skipped and counted,
- * so what reaches the handler is exactly the records in range.
+ * only, so aborted transactions are never trained on). {@code to} is applied to each record's
+ * timestamp rather than turned into an end offset, because producers may set timestamps out of
+ * order: a record stamped before {@code to} can follow one stamped after it. Records at or after
+ * {@code to} are counted and skipped, so what reaches the handler is exactly the records in range,
+ * at the cost of scanning the tail of the log when {@code to} lies in the past.
  */
 public final class TopicRangeReader {
   private static final Logger LOG = LoggerFactory.getLogger(TopicRangeReader.class);
@@ -51,8 +53,9 @@ public final class TopicRangeReader {
    * What a read covered.
    *
    * @param offsets per partition, the offsets scanned: from inclusive, to exclusive
-   * @param records records handed to the handler
-   * @param outOfRange records between those offsets whose timestamps fell outside the range
+   * @param records records handed to the handler: those scanned whose timestamps are in range
+   * @param outOfRange records scanned whose timestamps fell outside the range (at or after {@code
+   *     to}), skipped
    */
   public record ReadSummary(
       String topic, List<PartitionRange> offsets, long records, long outOfRange, double seconds) {
@@ -107,15 +110,11 @@ public final class TopicRangeReader {
       // Assigned before the offset look-ups: a read_committed consumer only tracks the last
       // stable offset of partitions it owns.
       consumer.assign(partitions);
-      Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
+      Map<TopicPartition, Long> ends = Map.copyOf(consumer.endOffsets(partitions));
       Map<TopicPartition, Long> starts =
           range.fromMs() == null
               ? new HashMap<>(consumer.beginningOffsets(partitions))
               : offsetsAt(consumer, partitions, range.fromMs(), ends);
-      if (range.toMs() != null) {
-        offsetsAt(consumer, partitions, range.toMs(), ends)
-            .forEach((tp, offset) -> ends.merge(tp, offset, Math::min));
-      }
       List<PartitionRange> offsets = new ArrayList<>();
       Set<TopicPartition> remaining = new HashSet<>();
       for (TopicPartition tp : partitions) {
@@ -175,7 +174,10 @@ public final class TopicRangeReader {
     }
   }
 
-  /** Per partition, the earliest offset with a timestamp at or after {@code timestampMs}. */
+  /**
+   * Per partition, the earliest offset with a timestamp at or after {@code timestampMs}: every
+   * earlier offset holds an earlier timestamp.
+   */
   private static Map<TopicPartition, Long> offsetsAt(
       KafkaConsumer<byte[], byte[]> consumer,
       List<TopicPartition> partitions,
