@@ -223,8 +223,8 @@ class RetrainTest {
     Snapshot before = Snapshot.take(applicationId, stateDir);
     assertThat(before.endOffsets().get(settings.topics().recommendations())).isPositive();
     long examples = before.endOffsets().get(settings.topics().trainingExamples());
-    // Each user's first event has no item before it, so it yields no example.
-    assertThat(examples).isEqualTo(USERS * (STEPS - 1));
+    // Every event moves its user to a new item, so each is an example (the first with no history).
+    assertThat(examples).isEqualTo(USERS * STEPS);
 
     // When retrains read its events (work directory under its state.dir by default) and its
     // training examples
