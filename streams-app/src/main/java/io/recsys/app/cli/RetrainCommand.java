@@ -171,8 +171,14 @@ public final class RetrainCommand implements Callable<Integer> {
   private int retrain(Map<String, Object> config, RecsysSettings settings, RetrainRequest request)
       throws Exception {
     PrintStream out = System.out;
-    RetrainResult r =
-        Retrain.run(config, settings, request, p -> EvaluateCommand.printEpoch(out, p));
+    RetrainResult r;
+    try {
+      r = Retrain.run(config, settings, request, p -> EvaluateCommand.printEpoch(out, p));
+    } catch (IllegalArgumentException e) {
+      // A data problem (missing topic, empty range, impossible split), not a bug: no stack trace.
+      System.err.println("retrain: " + e.getMessage());
+      return 2;
+    }
     Map<String, Object> e = r.evaluation();
     out.printf(
         "read %d records of %s in %.1f s (%.0f records/s), %d invalid skipped; %d items in the"
