@@ -241,8 +241,19 @@ class RetrainTest {
             request(RetrainSource.TRAINING_EXAMPLES, TimeRange.ALL, RetrainProtocol.TIME, null),
             p -> {});
 
+    RetrainResult again =
+        Retrain.run(
+            config,
+            settings,
+            request(RetrainSource.EVENTS, TimeRange.ALL, RetrainProtocol.TIME, null),
+            p -> {});
+
     // Then they read everything there was
     assertThat(fromEvents.read().records()).isEqualTo(records.size());
+    // And the same records, settings and seed give the same model, figure for figure
+    assertThat(again.evaluation().get("model")).isEqualTo(fromEvents.evaluation().get("model"));
+    assertThat(again.evaluation().get("bestValidationNdcg10"))
+        .isEqualTo(fromEvents.evaluation().get("bestValidationNdcg10"));
     assertThat(fromExamples.read().records()).isEqualTo(examples);
     assertThat(fromExamples.registered().provenance().source())
         .isEqualTo("kafka:" + settings.topics().trainingExamples());
@@ -253,9 +264,9 @@ class RetrainTest {
     assertThat(after.committed()).isEqualTo(before.committed());
     assertThat(after.groups()).isEqualTo(before.groups());
     assertThat(after.stateFiles()).isEqualTo(before.stateFiles());
-    // And both models are registered, loadable
+    // And every model is registered and loads
     List<RegisteredModel> versions = new ModelRegistry(registryDir).list();
-    assertThat(versions).hasSize(2);
+    assertThat(versions).hasSize(3);
     for (RegisteredModel version : versions) {
       try (NextItemModel model = NextItemModel.load(version.checkpoint())) {
         assertThat(model.vocabulary().size()).isEqualTo(ITEMS);
