@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -33,7 +34,12 @@ public final class MovieLensTopicLoader {
     List<Interaction> interactions = MovieLensReader.read(dir);
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      // The ratings are stamped 1997-2003: under the broker's default time retention (7 days)
+      // their segments would be deleted at the next retention check, possibly mid-read.
+      NewTopic newTopic =
+          new NewTopic(topic, partitions, (short) 1)
+              .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+      admin.createTopics(List.of(newTopic)).all().get();
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IOException("cannot create topic " + topic, e.getCause());
     }

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -137,7 +138,17 @@ public final class TopicRangeReader {
       long records = 0;
       AtomicLong outOfRange = new AtomicLong();
       while (!remaining.isEmpty()) {
-        ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
+        ConsumerRecords<byte[], byte[]> batch;
+        try {
+          batch = consumer.poll(POLL);
+        } catch (OffsetOutOfRangeException e) {
+          throw new IllegalStateException(
+              "records of "
+                  + e.offsetOutOfRangePartitions()
+                  + " were deleted (retention) while they were being read; the range is no longer"
+                  + " complete, retry (with a later --from)",
+              e);
+        }
         for (TopicPartition tp : batch.partitions()) {
           long end = ends.get(tp);
           for (ConsumerRecord<byte[], byte[]> record : batch.records(tp)) {
