@@ -174,8 +174,9 @@ public final class RetrainCommand implements Callable<Integer> {
     RetrainResult r;
     try {
       r = Retrain.run(config, settings, request, p -> EvaluateCommand.printEpoch(out, p));
-    } catch (IllegalArgumentException e) {
-      // A data problem (missing topic, empty range, impossible split), not a bug: no stack trace.
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // A data problem (missing topic, empty range, impossible split, records deleted by
+      // retention mid-read), not a bug: no stack trace.
       System.err.println("retrain: " + e.getMessage());
       return 2;
     }
