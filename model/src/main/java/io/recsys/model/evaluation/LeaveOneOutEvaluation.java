@@ -29,6 +29,22 @@ public final class LeaveOneOutEvaluation {
       List<Interaction> interactions,
       EvaluationSettings settings,
       Consumer<EpochProgress> progress) {
+    TrainedEvaluation trained = runKeepingModel(interactions, settings, progress);
+    trained.model().close();
+    return trained.result();
+  }
+
+  /** A run's figures and the model it tested (the best epoch's weights), for callers that keep it. */
+  public record TrainedEvaluation(EvaluationResult result, NextItemModel model) {}
+
+  /**
+   * The same run as {@link #run}, handing back the tested model too (the caller closes it), so
+   * that a retrain can register exactly the model whose figures it reports.
+   */
+  public static TrainedEvaluation runKeepingModel(
+      List<Interaction> interactions,
+      EvaluationSettings settings,
+      Consumer<EpochProgress> progress) {
     List<UserSplit> splits = LeaveOneOutSplitter.split(interactions);
     TreeSet<String> catalogue = new TreeSet<>();
     for (Interaction i : interactions) {
@@ -124,7 +140,7 @@ public final class LeaveOneOutEvaluation {
       popAcc.add(Ranks.rankOf(pop.scores(), target, excluded));
       coocAcc.add(Ranks.rankOf(cooc.scores(history), target, excluded));
     }
-    return new EvaluationResult(
+    EvaluationResult result = new EvaluationResult(
         modelTest,
         popAcc.summary(),
         coocAcc.summary(),
@@ -136,6 +152,7 @@ public final class LeaveOneOutEvaluation {
         splits.size(),
         catalogue.size(),
         settings.model());
+    return new TrainedEvaluation(result, model);
   }
 
   /** One example per training event after the first: the preceding items, then the event. */

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       EvaluateCommand.class,
       ReplayCommand.class,
+      RetrainCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,61 @@
+package io.recsys.app.retrain;
+
+import io.recsys.model.evaluation.EvaluationResult;
+import io.recsys.model.evaluation.RankingSummary;
+import io.recsys.model.evaluation.TimeSplitResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The figures of an offline run as JSON-ready maps, one shape for {@code evaluate}'s summary,
+ * {@code retrain}'s summary and the registry's evaluation report, so they compare key by key.
+ */
+public final class EvaluationFigures {
+  private EvaluationFigures() {}
+
+  public static Map<String, Object> time(TimeSplitResult r) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("protocol", "time-split");
+    f.put("users", r.users());
+    f.put("items", r.items());
+    f.put("cutoffMs", r.cutoffMs());
+    f.put("trainEvents", r.trainEvents());
+    f.put("heldOutEvents", r.heldOutEvents());
+    f.put("coldHeldOutEvents", r.coldHeldOut());
+    f.put("model", metrics(r.model()));
+    f.put("popularity", metrics(r.popularity()));
+    f.put("bestValidationNdcg10", r.bestValidationNdcg10());
+    f.put("bestEpoch", r.bestEpoch());
+    f.put("epochsRun", r.epochsRun());
+    f.put("trainingSeconds", r.trainingSeconds());
+    f.put("examplesPerSecond", r.examplesPerSecond());
+    return f;
+  }
+
+  public static Map<String, Object> loo(EvaluationResult r) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("protocol", "loo-full-ranking");
+    f.put("users", r.users());
+    f.put("items", r.items());
+    f.put("model", metrics(r.model()));
+    f.put("popularity", metrics(r.popularity()));
+    f.put("cooccurrence", metrics(r.cooccurrence()));
+    f.put("bestValidationNdcg10", r.bestValidationNdcg10());
+    f.put("bestEpoch", r.bestEpoch());
+    f.put("epochsRun", r.epochsRun());
+    f.put("trainingSeconds", r.trainingSeconds());
+    f.put("examplesPerSecond", r.examplesPerSecond());
+    return f;
+  }
+
+  public static Map<String, Object> metrics(RankingSummary s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("HR@10", s.hr10());
+    m.put("NDCG@10", s.ndcg10());
+    m.put("MRR@10", s.mrr10());
+    m.put("HR@20", s.hr20());
+    m.put("NDCG@20", s.ndcg20());
+    return m;
+  }
+
+}
