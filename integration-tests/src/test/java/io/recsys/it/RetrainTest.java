@@ -13,7 +13,7 @@ import io.recsys.app.retrain.RetrainProtocol;
 import io.recsys.app.retrain.RetrainRequest;
 import io.recsys.app.retrain.RetrainResult;
 import io.recsys.app.retrain.RetrainSource;
-import io.recsys.app.retrain.TimeRange;
+import io.recsys.app.history.TimeRange;
 import io.recsys.app.testing.KafkaCluster;
 import io.recsys.model.ModelConfig;
 import io.recsys.model.NextItemModel;

@@ -1,5 +1,6 @@
 package io.recsys.app.cli;
 
+import io.recsys.app.history.TimeRange;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.replay.Replay;
 import io.recsys.app.replay.ReplayRequest;
@@ -43,15 +44,13 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(
       names = "--from",
       required = true,
-      converter = TimestampConverter.class,
       description = "First record timestamp to replay (inclusive).")
-  long from;
+  String from;
 
   @Option(
       names = "--to",
-      converter = TimestampConverter.class,
       description = "Stop before this record timestamp (default: the topic's end at start).")
-  Long to;
+  String to;
 
   @Option(
       names = "--output-topic",
@@ -80,9 +79,7 @@ final class ReplayCommand implements Callable<Integer> {
     PrintStream out = System.out;
     ReplayRequest request;
     try {
-      request =
-          new ReplayRequest(
-              from, to == null ? Long.MAX_VALUE : to, outputTopic, modelChoice(model));
+      request = new ReplayRequest(TimeRange.parse(from, to), outputTopic, modelChoice(model));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -130,12 +127,9 @@ final class ReplayCommand implements Callable<Integer> {
   private static Map<String, Object> figures(ReplayRequest request, ReplayResult result) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("command", "replay");
-    f.put("from", Instant.ofEpochMilli(request.fromTimestamp()).toString());
-    f.put(
-        "to",
-        request.toTimestamp() == Long.MAX_VALUE
-            ? null
-            : Instant.ofEpochMilli(request.toTimestamp()).toString());
+    TimeRange range = request.range();
+    f.put("from", Instant.ofEpochMilli(range.fromMs()).toString());
+    f.put("to", range.toMs() == null ? null : Instant.ofEpochMilli(range.toMs()).toString());
     f.put("output_topic", request.outputTopic());
     f.put("model_version", result.modelVersion());
     f.put("events_scanned", result.eventsScanned());

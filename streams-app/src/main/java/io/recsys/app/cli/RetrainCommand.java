@@ -9,7 +9,7 @@ import io.recsys.app.retrain.RetrainProtocol;
 import io.recsys.app.retrain.RetrainRequest;
 import io.recsys.app.retrain.RetrainResult;
 import io.recsys.app.retrain.RetrainSource;
-import io.recsys.app.retrain.TimeRange;
+import io.recsys.app.history.TimeRange;
 import io.recsys.model.BackendInfo;
 import io.recsys.model.evaluation.EvaluationSettings;
 import java.io.PrintStream;

@@ -4,6 +4,7 @@ import io.recsys.app.ClientConfigs;
 import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.history.TimeRange;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.RegisteredModel;
@@ -87,12 +88,7 @@ public final class Replay {
               + live.topics().events());
       EventRangeCopier.Copied copied =
           EventRangeCopier.copy(
-              liveConfig,
-              live.topics().events(),
-              replayId + "-events",
-              request.fromTimestamp(),
-              request.toTimestamp(),
-              scanned -> {});
+              liveConfig, live.topics().events(), replayId + "-events", request.range());
       progress.accept(
           "replay: %,d of %,d scanned events are in range; replaying into %s"
               .formatted(copied.copied(), copied.scanned(), request.outputTopic()));

@@ -1,21 +1,20 @@
 package io.recsys.app.replay;
 
+import io.recsys.app.history.TimeRange;
+
 /**
  * What to replay and where to.
  *
- * @param fromTimestamp first event record timestamp included, epoch ms
- * @param toTimestamp first event record timestamp excluded, epoch ms ({@link Long#MAX_VALUE}: up to
- *     the end of the topic as it is when the replay starts)
+ * @param range the record timestamps to replay; it must have a start (an open end means the end
+ *     of the topic as it is when the replay starts)
  * @param outputTopic where the replay's recommendations go; never a live topic
  * @param model which model scores the replayed events
  */
-public record ReplayRequest(
-    long fromTimestamp, long toTimestamp, String outputTopic, ModelChoice model) {
+public record ReplayRequest(TimeRange range, String outputTopic, ModelChoice model) {
 
   public ReplayRequest {
-    if (toTimestamp <= fromTimestamp) {
-      throw new IllegalArgumentException(
-          "--to (" + toTimestamp + ") must be after --from (" + fromTimestamp + ")");
+    if (range.fromMs() == null) {
+      throw new IllegalArgumentException("--from is required: a replay starts somewhere");
     }
     if (outputTopic == null || outputTopic.isBlank()) {
       throw new IllegalArgumentException("--output-topic must name a topic");

@@ -1,5 +1,6 @@
 package io.recsys.app.retrain;
 
+import io.recsys.app.history.TopicRangeReader;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysSettings;

@@ -1,5 +1,6 @@
 package io.recsys.app.retrain;
 
+import io.recsys.app.history.TimeRange;
 import io.recsys.model.evaluation.EvaluationSettings;
 import java.nio.file.Path;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package io.recsys.app.retrain;
 
+import io.recsys.app.history.TopicRangeReader;
 import io.recsys.app.registry.RegisteredModel;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.recsys.app.retrain;
+package io.recsys.app.history;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

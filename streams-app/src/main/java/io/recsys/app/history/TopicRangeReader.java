@@ -1,4 +1,4 @@
-package io.recsys.app.retrain;
+package io.recsys.app.history;
 
 import io.recsys.app.ClientConfigs;
 import io.recsys.app.registry.Provenance.PartitionRange;
@@ -84,7 +84,7 @@ public final class TopicRangeReader {
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // Offsets are always sought explicitly; a range deleted by retention mid-read must fail.
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "recsys-retrain-" + ProcessHandle.current().pid());
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "recsys-history-reader-" + ProcessHandle.current().pid());
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return c;

@@ -1,4 +1,4 @@
-package io.recsys.app.retrain;
+package io.recsys.app.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
