@@ -76,9 +76,7 @@ public final class LeaveOneOutEvaluation {
 
     FullSequenceTrainer trainer =
         new FullSequenceTrainer(model, settings.lanes(), settings.window());
-    double best = -1;
-    int bestEpoch = 0;
-    Object bestSnapshot = null;
+    EarlyStopping stopping = new EarlyStopping(model, settings);
     long targets = 0;
     double trainSeconds = 0;
     long start = System.nanoTime();
@@ -110,23 +108,14 @@ public final class LeaveOneOutEvaluation {
       }
       trainSeconds += (System.nanoTime() - t0) / 1e9;
       double valNdcg = modelSummary(model, splits, valInputs, false).ndcg10();
-      boolean improved = valNdcg > best;
-      if (improved) {
-        best = valNdcg;
-        bestEpoch = epoch;
-        bestSnapshot = model.snapshot();
-      }
+      boolean improved = stopping.improved(epoch, valNdcg);
       progress.accept(
           new EpochProgress(epoch, meanLoss, valNdcg, (System.nanoTime() - start) / 1e9, improved));
-      if (epoch - bestEpoch >= settings.patience()) {
+      if (stopping.stopAfter(epoch, improved)) {
         break;
       }
-      if (!improved && settings.plateauDecay() < 1.0) {
-        model.setLearningRate(model.learningRate() * settings.plateauDecay());
-        LOG.info("No better validation NDCG@10: learning rate now {}", model.learningRate());
-      }
     }
-    model.restore(bestSnapshot);
+    stopping.restoreBest();
     RankingSummary modelTest = modelSummary(model, splits, testInputs, true);
 
     PopularityBaseline pop = new PopularityBaseline(trainRows, items);
@@ -144,8 +133,8 @@ public final class LeaveOneOutEvaluation {
         modelTest,
         popAcc.summary(),
         coocAcc.summary(),
-        best,
-        bestEpoch,
+        stopping.best(),
+        stopping.bestEpoch(),
         epoch,
         trainSeconds,
         trainSeconds > 0 ? targets / trainSeconds : 0,

@@ -65,9 +65,7 @@ public final class TimeSplitEvaluation {
 
     FullSequenceTrainer trainer =
         new FullSequenceTrainer(model, settings.lanes(), settings.window());
-    double best = -1;
-    int bestEpoch = 0;
-    Object bestSnapshot = null;
+    EarlyStopping stopping = new EarlyStopping(model, settings);
     long targets = 0;
     double trainSeconds = 0;
     List<Double> epochSeconds = new ArrayList<>();
@@ -82,31 +80,22 @@ public final class TimeSplitEvaluation {
       trainSeconds += (System.nanoTime() - t0) / 1e9;
       double ndcg = modelSummary(model, split.heldOut()).ndcg10();
       epochSeconds.add((System.nanoTime() - t0) / 1e9);
-      boolean improved = ndcg > best;
-      if (improved) {
-        best = ndcg;
-        bestEpoch = epoch;
-        bestSnapshot = model.snapshot();
-      }
+      boolean improved = stopping.improved(epoch, ndcg);
       progress.accept(
           new EpochProgress(
               epoch, stats.meanLoss(), ndcg, (System.nanoTime() - start) / 1e9, improved));
-      if (epoch - bestEpoch >= settings.patience()) {
+      if (stopping.stopAfter(epoch, improved)) {
         break;
       }
-      if (!improved && settings.plateauDecay() < 1.0) {
-        model.setLearningRate(model.learningRate() * settings.plateauDecay());
-        LOG.info("No better validation NDCG@10: learning rate now {}", model.learningRate());
-      }
     }
-    model.restore(bestSnapshot);
+    stopping.restoreBest();
     RankingSummary modelFigures = modelSummary(model, split.heldOut());
     TimeSplitResult result =
         new TimeSplitResult(
             modelFigures,
             popularitySummary(model, split),
-            best,
-            bestEpoch,
+            stopping.best(),
+            stopping.bestEpoch(),
             epoch,
             epochSeconds,
             trainSeconds,

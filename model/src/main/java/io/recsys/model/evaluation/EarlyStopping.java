@@ -1,0 +1,68 @@
+package io.recsys.model.evaluation;
+
+import io.recsys.model.NextItemModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Early stopping on validation NDCG@10, shared by every offline protocol: keeps the best epoch's
+ * weights, stops after {@code patience} epochs without a better figure, and multiplies the learning
+ * rate by {@code plateauDecay} after each epoch that did not improve. Not thread-safe.
+ */
+final class EarlyStopping {
+  private static final Logger LOG = LoggerFactory.getLogger(EarlyStopping.class);
+
+  private final NextItemModel model;
+  private final int patience;
+  private final double plateauDecay;
+  private double best = -1;
+  private int bestEpoch;
+  private Object bestSnapshot;
+
+  EarlyStopping(NextItemModel model, EvaluationSettings settings) {
+    this.model = model;
+    this.patience = settings.patience();
+    this.plateauDecay = settings.plateauDecay();
+  }
+
+  /** Records epoch {@code epoch}'s validation NDCG@10; true when it is the best so far. */
+  boolean improved(int epoch, double validationNdcg10) {
+    if (validationNdcg10 > best) {
+      best = validationNdcg10;
+      bestEpoch = epoch;
+      bestSnapshot = model.snapshot();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * After {@link #improved} and the progress report: true when training should stop; otherwise
+   * decays the learning rate if the epoch did not improve.
+   */
+  boolean stopAfter(int epoch, boolean improved) {
+    if (epoch - bestEpoch >= patience) {
+      return true;
+    }
+    if (!improved && plateauDecay < 1.0) {
+      model.setLearningRate(model.learningRate() * plateauDecay);
+      LOG.info("No better validation NDCG@10: learning rate now {}", model.learningRate());
+    }
+    return false;
+  }
+
+  /** Puts the best epoch's weights back into the model. */
+  void restoreBest() {
+    if (bestSnapshot != null) {
+      model.restore(bestSnapshot);
+    }
+  }
+
+  double best() {
+    return best;
+  }
+
+  int bestEpoch() {
+    return bestEpoch;
+  }
+}
