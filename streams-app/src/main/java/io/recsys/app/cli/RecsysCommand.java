@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       EvaluateCommand.class,
       ConfigCommand.class,
+      ModelsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class RecsysCommand {
