@@ -90,7 +90,7 @@ class ModelRolloutTest {
         Map.of());
 
     try (RecsysApp app = RecsysApp.start(config);
-        EventFeed feed = new EventFeed((String) config.get(RecsysConfig.EVENTS_TOPIC_CONFIG));
+        EventFeed feed = new EventFeed((String) config.get(RecsysConfig.EVENTS_TOPIC_CONFIG), 0);
         RecommendationLog log =
             new RecommendationLog((String) config.get(RecsysConfig.RECOMMENDATIONS_TOPIC_CONFIG))) {
       // And the live pipeline serving its own trainer's model while events flow
@@ -151,6 +151,65 @@ class ModelRolloutTest {
       assertThat(keys).doesNotHaveDuplicates();
       assertThat(Set.copyOf(keys)).isEqualTo(produced);
     }
+  }
+
+  @Test
+  void shouldKeepTheAdoptedLineageAcrossARestartAndAdoptAPromotionMadeWhileDown() throws Exception {
+    Map<String, Object> config = appConfig();
+    Path configFile = writeConfig(config);
+    ModelRegistry registry = new ModelRegistry(work.resolve("models"));
+    registry.register(
+        TestModels.trainCycle(work.resolve("a.zip"), 20, ITEMS, 1, 5), TestModels.provenance(200), Map.of());
+    registry.register(
+        TestModels.trainCycle(work.resolve("b.zip"), 20, ITEMS, 3, 5), TestModels.provenance(300), Map.of());
+    String events = (String) config.get(RecsysConfig.EVENTS_TOPIC_CONFIG);
+    String recommendations = (String) config.get(RecsysConfig.RECOMMENDATIONS_TOPIC_CONFIG);
+    long lastBeforeRestart;
+
+    // Given a trainer that adopted v1 and has trained on top of it for a while
+    try (RecsysApp app = RecsysApp.start(config);
+        EventFeed feed = new EventFeed(events, 0);
+        RecommendationLog log = new RecommendationLog(recommendations)) {
+      feed.start();
+      awaitTrue(() -> app.model().get().isPresent());
+      assertThat(runCommand("models", "promote", "v1", "--config", configFile.toString()).status()).isZero();
+      awaitTrue(() -> updatesSince(app, "v1") >= 20);
+      feed.stop();
+      lastBeforeRestart = updatesSince(app, "v1");
+    }
+
+    // When it restarts from its checkpoint
+    try (RecsysApp app = RecsysApp.start(config);
+        EventFeed feed = new EventFeed(events, 1_000_000)) {
+      long restartedAt = System.currentTimeMillis();
+      feed.start();
+      awaitTrue(
+          () ->
+              app.model().get().map(m -> m.version().createdAt() > restartedAt).orElse(false));
+      // Then its first publication continues its v1 lineage instead of adopting v1 afresh (which
+      // would restart the count of updates since v1 near zero)
+      assertThat(updatesSince(app, "v1")).isGreaterThan(lastBeforeRestart);
+      feed.stop();
+    }
+
+    // When v2 is promoted while the pipeline is down
+    assertThat(runCommand("models", "promote", "2", "--config", configFile.toString()).status()).isZero();
+
+    // Then the restarted trainer adopts it before training again
+    try (RecsysApp app = RecsysApp.start(config);
+        EventFeed feed = new EventFeed(events, 2_000_000)) {
+      feed.start();
+      awaitTrue(() -> updatesSince(app, "v2") > 0);
+    }
+  }
+
+  /**
+   * How many online updates the served model has had since {@code base} (from its name {@code
+   * base+N}); -1 while it is not of that lineage.
+   */
+  private static long updatesSince(RecsysApp app, String base) {
+    String version = app.model().get().map(m -> m.version().version()).orElse("");
+    return version.startsWith(base + "+") ? Long.parseLong(version.substring(base.length() + 1)) : -1;
   }
 
   private static boolean lineageOf(Recommendation r, String version) {
@@ -237,13 +296,15 @@ class ModelRolloutTest {
   /** Users walking the item cycle, a few events every 50 ms, each with a unique event time. */
   private static final class EventFeed implements AutoCloseable {
     private final String topic;
+    private final long firstSequence;
     private final Set<String> produced = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean stopped;
     private volatile Exception failure;
 
-    EventFeed(String topic) {
+    EventFeed(String topic, long firstSequence) {
       this.topic = topic;
+      this.firstSequence = firstSequence;
       this.thread = new Thread(this::feed, "test-event-feed");
     }
 
@@ -254,7 +315,7 @@ class ModelRolloutTest {
     private void feed() {
       try (var producer =
           new KafkaProducer<>(KAFKA.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
-        long sequence = 0;
+        long sequence = firstSequence;
         while (!stopped) {
           for (int i = 0; i < 5; i++, sequence++) {
             int user = (int) (sequence % USERS);
