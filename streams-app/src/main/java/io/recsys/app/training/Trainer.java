@@ -276,6 +276,11 @@ public final class Trainer implements AutoCloseable {
    */
   private void adopt(ModelUpdates.Assembled promoted) throws IOException {
     String name = promoted.version().version();
+    if (!name.matches("v[1-9][0-9]*")) {
+      // Registry versions are v<N>; anything else is not ours to continue or to name after.
+      LOG.error("Refused promoted model '{}': not a registry version name (v<N>)", name);
+      return;
+    }
     Path file = dir.resolve("promoted.tmp");
     NextItemModel loaded;
     try {
