@@ -47,7 +47,7 @@ class ModelsCommandTest {
         config,
         String.join(
             "\n",
-            // Nothing listens here: a test that reached Kafka would hang and fail.
+            // Nothing listens here: a command that got as far as Kafka would fail with another message.
             "bootstrap.servers=127.0.0.1:9",
             RecsysConfig.REGISTRY_DIR_CONFIG + "=" + registry.root(),
             RecsysConfig.MODEL_SEQUENCE_LENGTH_CONFIG + "=20"));
