@@ -128,13 +128,26 @@ public final class Trainer implements AutoCloseable {
         consumer.seek(partition, offset);
       }
     }
-    this.promotions =
-        new PromotionWatcher(
-            clientConfig, settings.topics().modelUpdates(), position.promotions());
-    // Promotions published while the trainer was down are adopted before it trains again.
-    var promoted = promotions.catchUp();
-    if (promoted.isPresent()) {
-      adopt(promoted.get());
+    PromotionWatcher watcher = null;
+    try {
+      watcher =
+          new PromotionWatcher(
+              clientConfig, settings.topics().modelUpdates(), position.promotions());
+      this.promotions = watcher;
+      // Promotions published while the trainer was down are adopted before it trains again.
+      var promoted = promotions.catchUp();
+      if (promoted.isPresent()) {
+        adopt(promoted.get());
+      }
+    } catch (IOException | RuntimeException e) {
+      // No thread runs yet and close() will not be called: release the clients and the model.
+      if (watcher != null) {
+        watcher.close();
+      }
+      consumer.close();
+      producer.close();
+      model.close();
+      throw e;
     }
     this.thread = new Thread(this::loop, "recsys-trainer");
     thread.setDaemon(true);
