@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       RetrainCommand.class,
       ConfigCommand.class,
+      ModelsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class RecsysCommand {

@@ -1,5 +1,6 @@
 package io.recsys.app.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.recsys.app.serving.CurrentModel;
@@ -13,6 +14,7 @@ import java.util.function.LongSupplier;
 public final class ModelMetrics {
   public static final String LOADED = "recsys.model.loaded";
   public static final String AGE = "recsys.model.age";
+  public static final String REFUSED = "recsys.model.refused";
 
   private ModelMetrics() {}
 
@@ -30,6 +32,11 @@ public final class ModelMetrics {
                     .orElse(Double.NaN))
         .description("Seconds since the served model version was produced; NaN when none")
         .baseUnit("seconds")
+        .register(registry);
+    FunctionCounter.builder(REFUSED, model, CurrentModel::refusedCount)
+        .description(
+            "Published model versions this instance refused because they did not load"
+                + " (corrupt or incompatible); serving kept the previous version")
         .register(registry);
   }
 }

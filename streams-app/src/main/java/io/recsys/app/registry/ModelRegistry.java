@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recsys.schemas.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -71,8 +71,10 @@ public final class ModelRegistry {
         try {
           Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
           return read(version, target);
-        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-          if (attempt >= 100) {
+        } catch (FileSystemException e) {
+          // Another registration took this number first. Linux reports rename(2)'s ENOTEMPTY as
+          // a plain FileSystemException ("Directory not empty"), not a DirectoryNotEmptyException.
+          if (!Files.exists(target) || attempt >= 100) {
             throw e;
           }
         }

@@ -5,6 +5,7 @@ import io.recsys.model.NextItemModel;
 import io.recsys.model.RecommendedItem;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class CurrentModel implements AutoCloseable {
   private final AtomicReference<Loaded> current = new AtomicReference<>();
+  private final AtomicLong refused = new AtomicLong();
 
   /** A loaded version; its model is used under its own lock (the model is not thread-safe). */
   public record Loaded(ModelVersion version, NextItemModel model) {
@@ -48,6 +50,16 @@ public final class CurrentModel implements AutoCloseable {
   /** Serves {@code model} from now on. The replaced model is left to the garbage collector. */
   public void swap(ModelVersion version, NextItemModel model) {
     current.set(new Loaded(version, model));
+  }
+
+  /** Records a published version that did not load; the served one stayed. */
+  public void refused() {
+    refused.incrementAndGet();
+  }
+
+  /** Published versions refused since this instance started (they did not load). */
+  public long refusedCount() {
+    return refused.get();
   }
 
   @Override

@@ -59,7 +59,15 @@ public final class ModelFollower implements AutoCloseable {
       while (!closed) {
         Assembled newest = null;
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          Optional<Assembled> complete = assembler.add(record);
+          Optional<Assembled> complete;
+          try {
+            complete = assembler.add(record);
+          } catch (IllegalArgumentException e) {
+            // A record not written by ModelUpdates must not stop the instance following versions.
+            current.refused();
+            LOG.error("Skipped model-updates record at offset {}: {}", record.offset(), e.getMessage());
+            continue;
+          }
           if (complete.isPresent()) {
             newest = complete.get();
           }
@@ -92,6 +100,7 @@ public final class ModelFollower implements AutoCloseable {
           assembled.checkpoint().length,
           System.currentTimeMillis() - assembled.version().createdAt());
     } catch (IOException | RuntimeException e) {
+      current.refused();
       LOG.error(
           "Refused model {}: it does not load; still serving the previous one",
           assembled.version().version(),

@@ -3,7 +3,9 @@ package io.recsys.app.serving;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +24,14 @@ public final class ModelUpdates {
   public static final String CHUNKS = "recsys.model.chunks";
   public static final String CREATED_AT = "recsys.model.created.at";
   public static final String TRAINED_THROUGH = "recsys.model.trained.through";
+  /**
+   * Who published the version: {@value #ORIGIN_REGISTRY} for a registry version rolled out by
+   * {@code models promote} or {@code models rollback}; absent for the trainer's own versions. The
+   * trainer adopts registry versions and ignores its own.
+   */
+  public static final String ORIGIN = "recsys.model.origin";
+
+  public static final String ORIGIN_REGISTRY = "registry";
   /** Below the broker's default 1 MiB message limit, leaving room for headers. */
   static final int CHUNK_BYTES = 900 * 1024;
 
@@ -36,9 +46,18 @@ public final class ModelUpdates {
    */
   public record ModelVersion(String version, long createdAt, long trainedThrough) {}
 
-  /** The records that publish {@code checkpoint} as {@code version}. */
+  /** The records that publish {@code checkpoint} as {@code version}, without an origin header. */
   public static List<ProducerRecord<String, byte[]>> records(
       String topic, ModelVersion version, byte[] checkpoint) {
+    return records(topic, version, checkpoint, null);
+  }
+
+  /**
+   * The records that publish {@code checkpoint} as {@code version}; every chunk carries {@link
+   * #ORIGIN} when {@code origin} is not null.
+   */
+  public static List<ProducerRecord<String, byte[]>> records(
+      String topic, ModelVersion version, byte[] checkpoint, String origin) {
     int chunks = Math.max(1, (checkpoint.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(chunks);
     for (int chunk = 0; chunk < chunks; chunk++) {
@@ -50,22 +69,66 @@ public final class ModelUpdates {
       headers.add(CHUNKS, utf8(Integer.toString(chunks)));
       headers.add(CREATED_AT, utf8(Long.toString(version.createdAt())));
       headers.add(TRAINED_THROUGH, utf8(Long.toString(version.trainedThrough())));
+      if (origin != null) {
+        headers.add(ORIGIN, utf8(origin));
+      }
       records.add(new ProducerRecord<>(topic, null, KEY, part, headers));
     }
     return records;
   }
 
-  /** A complete version read back from the topic. */
-  public record Assembled(ModelVersion version, byte[] checkpoint) {}
+  /**
+   * A complete version read back from the topic.
+   *
+   * @param origin the {@link #ORIGIN} header, or null when absent (a trainer's version)
+   */
+  public record Assembled(ModelVersion version, byte[] checkpoint, String origin) {
+    public boolean fromRegistry() {
+      return ORIGIN_REGISTRY.equals(origin);
+    }
+  }
 
   /**
-   * Puts chunks back together. Chunks of one version arrive consecutively and in order; a chunk
-   * out of sequence (a trainer that died mid-publication) discards the partial version.
+   * The name the trainer gives a version that continues {@code base} (a registry version such as
+   * {@code v3}) after {@code updates} online updates: {@code v3+120}.
+   */
+  public static String lineageName(String base, long updates) {
+    return base + "+" + updates;
+  }
+
+  /** Whether {@code version} is {@code base} itself or a trainer version continuing it. */
+  public static boolean derivesFrom(String version, String base) {
+    return version != null && (version.equals(base) || version.startsWith(base + "+"));
+  }
+
+  /**
+   * The origin header of a model-updates record, or null when it has none.
+   */
+  public static String origin(ConsumerRecord<?, ?> record) {
+    var header = record.headers().lastHeader(ORIGIN);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Puts chunks back together. Chunks of one version arrive in order, but two publishers (the
+   * trainer and {@code models promote}) may interleave their versions on the partition, so each
+   * version is assembled separately. A chunk out of sequence (a publisher that died
+   * mid-publication) discards that version's partial chunks.
    */
   public static final class Assembler {
-    private String version;
-    private int expected;
-    private final List<byte[]> parts = new ArrayList<>();
+    /** Partial versions kept at most; more only come from publishers that died mid-way. */
+    private static final int MAX_PARTIAL = 8;
+
+    private final Map<String, Partial> partial = new LinkedHashMap<>();
+
+    private static final class Partial {
+      final int expected;
+      final List<byte[]> parts = new ArrayList<>();
+
+      Partial(int expected) {
+        this.expected = expected;
+      }
+    }
 
     /** Adds one record; returns the version once its last chunk arrived. */
     public Optional<Assembled> add(ConsumerRecord<String, byte[]> record) {
@@ -73,34 +136,44 @@ public final class ModelUpdates {
       String recordVersion = header(headers, VERSION);
       int chunk = Integer.parseInt(header(headers, CHUNK));
       int chunks = Integer.parseInt(header(headers, CHUNKS));
+      Partial current;
       if (chunk == 0) {
-        version = recordVersion;
-        expected = chunks;
-        parts.clear();
-      } else if (!recordVersion.equals(version) || chunk != parts.size()) {
-        version = null;
-        parts.clear();
+        current = new Partial(chunks);
+        partial.remove(recordVersion);
+        partial.put(recordVersion, current);
+        if (partial.size() > MAX_PARTIAL) {
+          partial.remove(partial.keySet().iterator().next());
+        }
+      } else {
+        current = partial.get(recordVersion);
+        if (current == null || chunk != current.parts.size()) {
+          partial.remove(recordVersion);
+          return Optional.empty();
+        }
+      }
+      current.parts.add(record.value());
+      if (current.parts.size() < current.expected) {
         return Optional.empty();
       }
-      parts.add(record.value());
-      if (parts.size() < expected) {
-        return Optional.empty();
-      }
-      int size = parts.stream().mapToInt(part -> part.length).sum();
+      partial.remove(recordVersion);
+      int size = current.parts.stream().mapToInt(part -> part.length).sum();
       byte[] checkpoint = new byte[size];
       int offset = 0;
-      for (byte[] part : parts) {
+      for (byte[] part : current.parts) {
         System.arraycopy(part, 0, checkpoint, offset, part.length);
         offset += part.length;
       }
-      parts.clear();
       ModelVersion assembled =
           new ModelVersion(
               recordVersion,
               Long.parseLong(header(headers, CREATED_AT)),
               Long.parseLong(header(headers, TRAINED_THROUGH)));
-      version = null;
-      return Optional.of(new Assembled(assembled, checkpoint));
+      return Optional.of(new Assembled(assembled, checkpoint, origin(record)));
+    }
+
+    /** Whether a version is partly assembled (some chunks read, not all). */
+    public boolean inProgress() {
+      return !partial.isEmpty();
     }
   }
 

@@ -60,7 +60,12 @@ public final class Trainer implements AutoCloseable {
   private final KafkaConsumer<String, TrainingExampleRecord> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final List<TopicPartition> partitions;
-  private final NextItemModel model;
+  /** Replaced when a registry version is adopted; read by other threads for figures only. */
+  private volatile NextItemModel model;
+  /** The registry version the model continues (null: its own lineage), and its updates then. */
+  private String base;
+  private long baseUpdates;
+  private final PromotionWatcher promotions;
   private final Map<Integer, Long> next = new HashMap<>();
   private final Thread thread;
   private volatile boolean closed;
@@ -89,7 +94,10 @@ public final class Trainer implements AutoCloseable {
                     .withLearningRate(settings.learning().learningRate())
                     .withSequenceLength(settings.learning().sequenceLength()),
                 VocabularyConfig.defaults());
-    TrainedOffsets.parse(model.dataPosition()).next().forEach(next::put);
+    TrainerPosition position = TrainerPosition.parse(model.dataPosition());
+    position.offsets().next().forEach(next::put);
+    this.base = position.base();
+    this.baseUpdates = position.baseUpdates();
     LOG.info(
         "Trainer {} at {} ({} examples trained so far)",
         Files.exists(checkpoint) ? "resumes from its checkpoint" : "starts a new model",
@@ -119,6 +127,27 @@ public final class Trainer implements AutoCloseable {
       } else {
         consumer.seek(partition, offset);
       }
+    }
+    PromotionWatcher watcher = null;
+    try {
+      watcher =
+          new PromotionWatcher(
+              clientConfig, settings.topics().modelUpdates(), position.promotions());
+      this.promotions = watcher;
+      // Promotions published while the trainer was down are adopted before it trains again.
+      var promoted = promotions.catchUp();
+      if (promoted.isPresent()) {
+        adopt(promoted.get());
+      }
+    } catch (IOException | RuntimeException e) {
+      // No thread runs yet and close() will not be called: release the clients and the model.
+      if (watcher != null) {
+        watcher.close();
+      }
+      consumer.close();
+      producer.close();
+      model.close();
+      throw e;
     }
     this.thread = new Thread(this::loop, "recsys-trainer");
     thread.setDaemon(true);
@@ -170,6 +199,12 @@ public final class Trainer implements AutoCloseable {
           train(batch);
           batch.clear();
         }
+        // Between micro-batches: the batch in hand has not moved the offsets, so it is trained
+        // on the adopted model.
+        var promoted = promotions.poll(Duration.ZERO);
+        if (promoted.isPresent()) {
+          adopt(promoted.get());
+        }
         if (now >= nextPublish && !unpublishedTimestamps.isEmpty()) {
           publish();
           nextPublish = now + learning.publishIntervalMs() * 1_000_000;
@@ -204,7 +239,7 @@ public final class Trainer implements AutoCloseable {
     }
     TrainingStats stats = model.train(examples);
     consumed.addAndGet(batch.size());
-    model.setDataPosition(new TrainedOffsets(next).format());
+    model.setDataPosition(position());
     metrics.trained(examples.size(), stats.meanLoss());
   }
 
@@ -216,7 +251,7 @@ public final class Trainer implements AutoCloseable {
     model.saveForServing(file);
     byte[] bytes = Files.readAllBytes(file);
     ModelVersion version =
-        new ModelVersion("m-" + model.updateCount(), System.currentTimeMillis(), trainedThroughTimestamp);
+        new ModelVersion(versionName(), System.currentTimeMillis(), trainedThroughTimestamp);
     for (var record : ModelUpdates.records(settings.topics().modelUpdates(), version, bytes)) {
       producer.send(record);
     }
@@ -229,7 +264,71 @@ public final class Trainer implements AutoCloseable {
     LOG.debug("Published {} ({} bytes) in {} ms", version.version(), bytes.length, published - start);
   }
 
+  /**
+   * {@code m-<updates>} for the trainer's own lineage; {@code v3+<updates since adoption>} once it
+   * continues registry version v3, so that recommendations show which base they derive from.
+   */
+  private String versionName() {
+    return base == null
+        ? "m-" + model.updateCount()
+        : ModelUpdates.lineageName(base, model.updateCount() - baseUpdates);
+  }
+
+  private String position() {
+    return new TrainerPosition(
+            new TrainedOffsets(next), base, baseUpdates, promotions.safePositions())
+        .format();
+  }
+
+  /**
+   * Continues training from a registry version rolled out by {@code models promote} or {@code
+   * rollback}. The trainer keeps its own offsets: the version's data position belongs to the run
+   * that made it, and examples the trainer has read since belong to the live stream. Examples the
+   * replaced model trained on are not retrained; promoting means choosing the other model. A
+   * version that does not load is refused and the trainer continues its own model.
+   */
+  private void adopt(ModelUpdates.Assembled promoted) throws IOException {
+    String name = promoted.version().version();
+    if (!name.matches("v[1-9][0-9]*")) {
+      // Registry versions are v<N>; anything else is not ours to continue or to name after.
+      LOG.error("Refused promoted model '{}': not a registry version name (v<N>)", name);
+      return;
+    }
+    Path file = dir.resolve("promoted.tmp");
+    NextItemModel loaded;
+    try {
+      Files.write(file, promoted.checkpoint());
+      loaded = NextItemModel.load(file);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("Refused promoted model {}: it does not load; training continues {}", name, versionName(), e);
+      return;
+    } finally {
+      Files.deleteIfExists(file);
+    }
+    int length = loaded.config().sequenceLength();
+    if (length != settings.learning().sequenceLength()) {
+      LOG.error(
+          "Refused promoted model {}: its sequence length is {} but recsys.model.sequence.length"
+              + " is {}; training continues {}",
+          name, length, settings.learning().sequenceLength(), versionName());
+      loaded.close();
+      return;
+    }
+    NextItemModel replaced = model;
+    model = loaded;
+    base = name;
+    baseUpdates = loaded.updateCount();
+    model.setDataPosition(position());
+    replaced.close();
+    // At once, so that a restart continues the adopted lineage and does not adopt it again.
+    checkpoint();
+    LOG.info(
+        "Trainer continues promoted model {} ({} examples in its history) from offsets {}",
+        name, model.examplesTrained(), new TrainedOffsets(next).format());
+  }
+
   private void checkpoint() throws IOException {
+    model.setDataPosition(position());
     Path temporary = dir.resolve(CHECKPOINT_FILE + ".tmp");
     model.save(temporary);
     // Atomic rename: a crash leaves either the old or the new checkpoint, never half of one.
@@ -281,6 +380,7 @@ public final class Trainer implements AutoCloseable {
     } finally {
       consumer.close();
       producer.close();
+      promotions.close();
       model.close();
     }
   }

@@ -1,0 +1,27 @@
+package io.recsys.app.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code recsys models}: the model registry and the rollout of its versions. */
+@Command(
+    name = "models",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List and inspect registered model versions; promote one to live serving and online"
+          + " training, or roll back to the one live before.",
+      "Every subcommand takes --config FILE (as for 'run') and --json."
+    },
+    subcommands = {
+      ModelsListCommand.class,
+      ModelsShowCommand.class,
+      ModelsPromoteCommand.class,
+      ModelsRollbackCommand.class
+    })
+final class ModelsCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.err);
+  }
+}
