@@ -39,8 +39,8 @@ final class ModelsListCommand implements Callable<Integer> {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (RegisteredModel model : models) {
       Provenance provenance = model.provenance();
-      Optional<Double> ndcg = EvaluationFigures.find(model.evaluation(), "ndcg@10");
-      Optional<Double> hr = EvaluationFigures.find(model.evaluation(), "hr@10");
+      Optional<Double> ndcg = HeadlineFigures.find(model.evaluation(), "ndcg@10");
+      Optional<Double> hr = HeadlineFigures.find(model.evaluation(), "hr@10");
       boolean isLive = live.isPresent() && live.get() == model.version();
       System.out.printf(
           format,

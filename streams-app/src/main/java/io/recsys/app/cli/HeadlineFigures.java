@@ -9,8 +9,8 @@ import java.util.Optional;
  * compare without case or punctuation ({@code ndcg@10}, {@code NDCG_10}, {@code ndcg10}) and nested
  * maps are searched depth-first, the model's own figures ({@code model}) before baselines.
  */
-final class EvaluationFigures {
-  private EvaluationFigures() {}
+final class HeadlineFigures {
+  private HeadlineFigures() {}
 
   static Optional<Double> find(Map<String, ?> report, String name) {
     String wanted = normalise(name);
