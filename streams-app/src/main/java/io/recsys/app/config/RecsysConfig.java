@@ -84,7 +84,8 @@ public final class RecsysConfig extends AbstractConfig {
 
   public static final String TRAINER_BATCH_SIZE_CONFIG = "recsys.trainer.batch.size";
   private static final String TRAINER_BATCH_SIZE_DOC =
-      "Most training examples in one micro-batch.";
+      "Most training examples in one micro-batch. A smaller batch (one cut short by"
+          + " recsys.trainer.batch.wait.ms) takes a proportionally smaller optimiser step.";
 
   public static final String TRAINER_BATCH_WAIT_CONFIG = "recsys.trainer.batch.wait.ms";
   private static final String TRAINER_BATCH_WAIT_DOC =

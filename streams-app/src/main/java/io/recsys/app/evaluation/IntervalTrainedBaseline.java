@@ -4,6 +4,7 @@ import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.serving.CurrentModel;
 import io.recsys.app.serving.ModelRecommender;
 import io.recsys.app.serving.ModelUpdates.ModelVersion;
+import io.recsys.app.training.MicroBatchStep;
 import io.recsys.features.UserFeatures;
 import io.recsys.model.ModelConfig;
 import io.recsys.model.NextItemModel;
@@ -253,7 +254,7 @@ public final class IntervalTrainedBaseline {
       for (int from = 0; from < examples.size(); from += batchSize) {
         List<TrainingExample> batch =
             examples.subList(from, Math.min(examples.size(), from + batchSize));
-        model.train(batch);
+        MicroBatchStep.train(model, batch, batchSize);
         trained += batch.size();
       }
     }

@@ -237,7 +237,8 @@ public final class Trainer implements AutoCloseable {
       trainedThroughTimestamp = Math.max(trainedThroughTimestamp, record.timestamp());
       unpublishedTimestamps.add(record.timestamp());
     }
-    TrainingStats stats = model.train(examples);
+    TrainingStats stats =
+        MicroBatchStep.train(model, examples, settings.learning().batchSize());
     consumed.addAndGet(batch.size());
     model.setDataPosition(position());
     metrics.trained(examples.size(), stats.meanLoss());
