@@ -124,7 +124,8 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String SERVING_BATCH_WAIT_CONFIG = "recsys.serving.batch.wait.ms";
   private static final String SERVING_BATCH_WAIT_DOC =
       "Longest an event waits for its batch before it is scored; bounds the latency that"
-          + " batching adds.";
+          + " batching adds. Each task batches its own events, so at a given rate a longer wait"
+          + " means larger model calls, which cost far less per user (docs/BENCHMARKS.md).";
 
   public static final String TOPIC_PARTITIONS_CONFIG = "recsys.topic.partitions";
   private static final String TOPIC_PARTITIONS_DOC =
@@ -219,7 +220,7 @@ public final class RecsysConfig extends AbstractConfig {
               Importance.LOW, SERVING_MIN_HISTORY_DOC)
           .define(SERVING_BATCH_SIZE_CONFIG, Type.INT, 256, Range.between(1, 10_000),
               Importance.MEDIUM, SERVING_BATCH_SIZE_DOC)
-          .define(SERVING_BATCH_WAIT_CONFIG, Type.LONG, 5L, Range.atLeast(1), Importance.MEDIUM,
+          .define(SERVING_BATCH_WAIT_CONFIG, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM,
               SERVING_BATCH_WAIT_DOC)
           .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
               TOPIC_PARTITIONS_DOC)
