@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -183,8 +184,14 @@ public final class Trainer implements AutoCloseable {
     long nextPublish = System.nanoTime();
     long nextCheckpoint = System.nanoTime() + learning.checkpointIntervalMs() * 1_000_000;
     try {
+      TimestampMerge<String, TrainingExampleRecord> merge =
+          new TimestampMerge<>(partitions, learning.batchWaitMs() * 1_000_000);
       while (!closed) {
         for (var record : consumer.poll(Duration.ofMillis(Math.min(50, learning.batchWaitMs())))) {
+          merge.add(record);
+        }
+        ConsumerRecord<String, TrainingExampleRecord> record;
+        while ((record = merge.next(this::caughtUp, System.nanoTime())) != null) {
           if (batch.isEmpty()) {
             batchStarted = System.nanoTime();
           }
@@ -338,6 +345,12 @@ public final class Trainer implements AutoCloseable {
         dir.resolve(CHECKPOINT_FILE),
         StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Whether the consumer has read everything the partition holds right now. */
+  private boolean caughtUp(TopicPartition partition) {
+    OptionalLong lag = consumer.currentLag(partition);
+    return lag.isPresent() && lag.getAsLong() == 0;
   }
 
   private void updateLag() {
