@@ -1,6 +1,7 @@
 package io.recsys.app.registry;
 
 import io.recsys.app.ClientConfigs;
+import io.recsys.app.Consumers;
 import io.recsys.app.serving.ModelUpdates;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.SchemaSerdes;
@@ -37,11 +38,7 @@ public final class FirstRecommendationWatch implements AutoCloseable {
     this.consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(info -> new TopicPartition(topic, info.partition()))
-            .toList();
-    consumer.assign(partitions);
+    List<TopicPartition> partitions = Consumers.assignAll(consumer, topic);
     consumer.seekToEnd(partitions);
     // seekToEnd is lazy: resolve the positions now, before anything is published.
     partitions.forEach(consumer::position);

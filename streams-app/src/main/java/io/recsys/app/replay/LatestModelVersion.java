@@ -1,6 +1,6 @@
 package io.recsys.app.replay;
 
-import io.recsys.app.ClientConfigs;
+import io.recsys.app.Consumers;
 import io.recsys.app.serving.ModelUpdates;
 import io.recsys.app.serving.ModelUpdates.Assembled;
 import java.time.Duration;
@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -26,19 +25,13 @@ final class LatestModelVersion {
   private LatestModelVersion() {}
 
   static Optional<Assembled> read(Map<String, Object> clientConfig, String topic) {
-    Map<String, Object> config = ClientConfigs.subset(clientConfig, ConsumerConfig.configNames());
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
     try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, TIMEOUT).stream()
-              .map(info -> new TopicPartition(topic, info.partition()))
-              .toList();
+        new KafkaConsumer<>(
+            ModelUpdates.consumerConfig(clientConfig),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = Consumers.assignAll(consumer, topic);
       Map<TopicPartition, Long> remaining = new HashMap<>(consumer.endOffsets(partitions));
-      consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       ModelUpdates.Assembler assembler = new ModelUpdates.Assembler();
       Assembled newest = null;

@@ -4,7 +4,6 @@ import io.recsys.app.ClientConfigs;
 import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
-import io.recsys.app.history.TimeRange;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.RegisteredModel;

@@ -1,6 +1,6 @@
 package io.recsys.app.serving;
 
-import io.recsys.app.ClientConfigs;
+import io.recsys.app.Consumers;
 import io.recsys.app.serving.ModelUpdates.Assembled;
 import io.recsys.model.NextItemModel;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -35,18 +34,10 @@ public final class ModelFollower implements AutoCloseable {
   private volatile boolean closed;
 
   public ModelFollower(Map<String, Object> clientConfig, String topic, CurrentModel current) {
-    Map<String, Object> config = ClientConfigs.subset(clientConfig, ConsumerConfig.configNames());
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+    Map<String, Object> config = ModelUpdates.consumerConfig(clientConfig);
     this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     this.current = current;
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(info -> new TopicPartition(topic, info.partition()))
-            .toList();
-    consumer.assign(partitions);
+    List<TopicPartition> partitions = Consumers.assignAll(consumer, topic);
     consumer.seekToBeginning(partitions);
     this.thread = new Thread(this::follow, "recsys-model-follower");
     thread.setDaemon(true);

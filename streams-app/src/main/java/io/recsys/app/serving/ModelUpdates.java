@@ -1,5 +1,6 @@
 package io.recsys.app.serving;
 
+import io.recsys.app.Consumers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -45,6 +47,16 @@ public final class ModelUpdates {
    * @param trainedThrough newest record timestamp among the examples it has trained on
    */
   public record ModelVersion(String version, long createdAt, long trainedThrough) {}
+
+  /**
+   * The configuration of a consumer that reads this topic: one that joins no group (see {@link
+   * Consumers}) and fetches a whole chunk at a time.
+   */
+  public static Map<String, Object> consumerConfig(Map<String, ?> clientConfig) {
+    Map<String, Object> config = Consumers.standaloneConfig(clientConfig);
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+    return config;
+  }
 
   /** The records that publish {@code checkpoint} as {@code version}, without an origin header. */
   public static List<ProducerRecord<String, byte[]>> records(

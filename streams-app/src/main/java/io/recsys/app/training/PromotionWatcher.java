@@ -1,14 +1,13 @@
 package io.recsys.app.training;
 
-import io.recsys.app.ClientConfigs;
-import io.recsys.app.serving.ModelUpdates;
+import io.recsys.app.Consumers;
 import io.recsys.app.serving.ModelUpdates.Assembled;
+import io.recsys.app.serving.ModelUpdates;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -41,18 +40,10 @@ final class PromotionWatcher implements AutoCloseable {
    *     the end: a new model has nothing to continue, so only promotions from now on concern it
    */
   PromotionWatcher(Map<String, Object> clientConfig, String topic, Map<Integer, Long> start) {
-    Map<String, Object> config = ClientConfigs.subset(clientConfig, ConsumerConfig.configNames());
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+    Map<String, Object> config = ModelUpdates.consumerConfig(clientConfig);
     this.consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    this.partitions =
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(info -> new TopicPartition(topic, info.partition()))
-            .toList();
-    consumer.assign(partitions);
+    this.partitions = Consumers.assignAll(consumer, topic);
     for (TopicPartition partition : partitions) {
       Long offset = start.get(partition.partition());
       if (offset == null) {

@@ -1,6 +1,7 @@
 package io.recsys.app.training;
 
 import io.recsys.app.ClientConfigs;
+import io.recsys.app.Consumers;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.serving.ModelUpdates.ModelVersion;
 import io.recsys.app.serving.ModelUpdates;
@@ -115,12 +116,7 @@ public final class Trainer implements AutoCloseable {
             clientSubset(clientConfig, ProducerConfig.configNames(), producerOverrides()),
             new StringSerializer(),
             new ByteArraySerializer());
-    String topic = settings.topics().trainingExamples();
-    this.partitions =
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(info -> new TopicPartition(topic, info.partition()))
-            .toList();
-    consumer.assign(partitions);
+    this.partitions = Consumers.assignAll(consumer, settings.topics().trainingExamples());
     for (TopicPartition partition : partitions) {
       Long offset = next.get(partition.partition());
       if (offset == null) {
