@@ -32,11 +32,18 @@ public record UserFeatures(
     }
   }
 
+  /**
+   * Whether an event on {@code itemId} moves the user to a new item: a new step of the sequence
+   * (and a training example), rather than another event on the item they are already on.
+   */
+  public boolean movesTo(String itemId) {
+    return recentItems.isEmpty() || !recentItems.get(recentItems.size() - 1).equals(itemId);
+  }
+
   /** These features after {@code event}, keeping at most {@code maxRecentItems} items. */
   public UserFeatures withEvent(UserEvent event, int maxRecentItems) {
     List<String> items = recentItems;
-    String newest = items.isEmpty() ? null : items.get(items.size() - 1);
-    if (!event.itemId().equals(newest)) {
+    if (movesTo(event.itemId())) {
       int keep = Math.min(items.size(), maxRecentItems - 1);
       ArrayList<String> grown = new ArrayList<>(keep + 1);
       grown.addAll(items.subList(items.size() - keep, items.size()));

@@ -51,4 +51,13 @@ class UserFeaturesTest {
     assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", features)))
         .isEqualTo(features);
   }
+
+  @Test
+  void shouldMoveToAnItemOnlyWhenItDiffersFromTheNewest() {
+    UserFeatures features = UserFeatures.EMPTY;
+    assertThat(features.movesTo("a")).isTrue();
+    features = features.withEvent(event("a", "view", 1), 5);
+    assertThat(features.movesTo("a")).isFalse();
+    assertThat(features.movesTo("b")).isTrue();
+  }
 }

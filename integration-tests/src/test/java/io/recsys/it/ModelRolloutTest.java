@@ -73,6 +73,14 @@ class ModelRolloutTest {
     return config;
   }
 
+  /** v1 and v2: models that learned different walks over the items (strides 1 and 3). */
+  private void registerTwoHabits(ModelRegistry registry) throws Exception {
+    registry.register(
+        TestModels.trainCycle(work.resolve("a.zip"), 20, ITEMS, 1, 5), TestModels.provenance(200), Map.of());
+    registry.register(
+        TestModels.trainCycle(work.resolve("b.zip"), 20, ITEMS, 3, 5), TestModels.provenance(300), Map.of());
+  }
+
   @Test
   void shouldPromoteAndRollBackLiveWithEveryEventRecommendedAndRefuseBrokenVersions()
       throws Exception {
@@ -80,10 +88,7 @@ class ModelRolloutTest {
     Path configFile = writeConfig(config);
     ModelRegistry registry = new ModelRegistry(work.resolve("models"));
     // Given two registered versions that learned different habits, and a broken third
-    registry.register(
-        TestModels.trainCycle(work.resolve("a.zip"), 20, ITEMS, 1, 5), TestModels.provenance(200), Map.of());
-    registry.register(
-        TestModels.trainCycle(work.resolve("b.zip"), 20, ITEMS, 3, 5), TestModels.provenance(300), Map.of());
+    registerTwoHabits(registry);
     registry.register(
         Files.write(work.resolve("broken.zip"), "garbage, not a checkpoint".getBytes()),
         TestModels.provenance(1),
@@ -158,10 +163,7 @@ class ModelRolloutTest {
     Map<String, Object> config = appConfig();
     Path configFile = writeConfig(config);
     ModelRegistry registry = new ModelRegistry(work.resolve("models"));
-    registry.register(
-        TestModels.trainCycle(work.resolve("a.zip"), 20, ITEMS, 1, 5), TestModels.provenance(200), Map.of());
-    registry.register(
-        TestModels.trainCycle(work.resolve("b.zip"), 20, ITEMS, 3, 5), TestModels.provenance(300), Map.of());
+    registerTwoHabits(registry);
     String events = (String) config.get(RecsysConfig.EVENTS_TOPIC_CONFIG);
     String recommendations = (String) config.get(RecsysConfig.RECOMMENDATIONS_TOPIC_CONFIG);
     long lastBeforeRestart;

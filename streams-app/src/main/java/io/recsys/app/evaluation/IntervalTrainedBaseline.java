@@ -158,7 +158,7 @@ public final class IntervalTrainedBaseline {
           lists.set(i - from, held.get(user));
         }
         List<String> history = before.recentItems();
-        if (history.isEmpty() || !history.get(history.size() - 1).equals(event.itemId())) {
+        if (before.movesTo(event.itemId())) {
           examples.add(
               new TrainingExample(
                   learning.recent(history),

@@ -75,8 +75,7 @@ public final class UserFeaturesProcessor implements Processor<String, UserEvent,
         record.withValue(new UserActivity(event, before, after, firstTouch)), servingChild);
     context.forward(record.withKey(event.itemId()).withValue(event), itemEventsChild);
     List<String> history = before.recentItems();
-    boolean movedOn = history.isEmpty() || !history.get(history.size() - 1).equals(event.itemId());
-    if (movedOn) {
+    if (before.movesTo(event.itemId())) {
       context.forward(
           record.withValue(
               new TrainingExampleRecord(

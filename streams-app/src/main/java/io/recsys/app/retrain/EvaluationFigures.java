@@ -24,11 +24,13 @@ public final class EvaluationFigures {
     f.put("coldHeldOutEvents", r.coldHeldOut());
     f.put("model", metrics(r.model()));
     f.put("popularity", metrics(r.popularity()));
-    f.put("bestValidationNdcg10", r.bestValidationNdcg10());
-    f.put("bestEpoch", r.bestEpoch());
-    f.put("epochsRun", r.epochsRun());
-    f.put("trainingSeconds", r.trainingSeconds());
-    f.put("examplesPerSecond", r.examplesPerSecond());
+    training(
+        f,
+        r.bestValidationNdcg10(),
+        r.bestEpoch(),
+        r.epochsRun(),
+        r.trainingSeconds(),
+        r.examplesPerSecond());
     return f;
   }
 
@@ -40,12 +42,29 @@ public final class EvaluationFigures {
     f.put("model", metrics(r.model()));
     f.put("popularity", metrics(r.popularity()));
     f.put("cooccurrence", metrics(r.cooccurrence()));
-    f.put("bestValidationNdcg10", r.bestValidationNdcg10());
-    f.put("bestEpoch", r.bestEpoch());
-    f.put("epochsRun", r.epochsRun());
-    f.put("trainingSeconds", r.trainingSeconds());
-    f.put("examplesPerSecond", r.examplesPerSecond());
+    training(
+        f,
+        r.bestValidationNdcg10(),
+        r.bestEpoch(),
+        r.epochsRun(),
+        r.trainingSeconds(),
+        r.examplesPerSecond());
     return f;
+  }
+
+  /** How training went, the same keys for every protocol. */
+  private static void training(
+      Map<String, Object> f,
+      double bestValidationNdcg10,
+      int bestEpoch,
+      int epochsRun,
+      double trainingSeconds,
+      double examplesPerSecond) {
+    f.put("bestValidationNdcg10", bestValidationNdcg10);
+    f.put("bestEpoch", bestEpoch);
+    f.put("epochsRun", epochsRun);
+    f.put("trainingSeconds", trainingSeconds);
+    f.put("examplesPerSecond", examplesPerSecond);
   }
 
   public static Map<String, Object> metrics(RankingSummary s) {
