@@ -110,7 +110,8 @@ class OnlineLearningTest {
       // And the served recommendations changed with what it learned
       assertThat(app.model().get().orElseThrow().recommend(probe, 5)).isNotEqualTo(afterFirst);
 
-      // And a second serving instance started late catches up to the same model version
+      // And a second serving instance started late catches up to the same model version, which
+      // the first reached delta by delta
       Map<String, Object> secondConfig = new HashMap<>(config);
       secondConfig.put(StreamsConfig.STATE_DIR_CONFIG, secondStateDir.toString());
       secondConfig.put(RecsysConfig.TRAINER_ENABLED_CONFIG, "false");
@@ -119,6 +120,13 @@ class OnlineLearningTest {
         awaitTrue(
             () ->
                 lateInstance.model().get().map(m -> m.version().version()).orElse("").equals(version));
+        // From the newest snapshot and the deltas after it, to the same weights: same lists
+        assertThat(app.trainerMetrics().publications().deltas()).as("deltas published").isPositive();
+        for (int item = 0; item < ITEMS; item++) {
+          List<String> history = List.of("item-" + item);
+          assertThat(lateInstance.model().get().orElseThrow().recommend(history, 5))
+              .isEqualTo(app.model().get().orElseThrow().recommend(history, 5));
+        }
       }
     }
   }

@@ -63,13 +63,18 @@ final class Checkpoints {
   }
 
   static NextItemModel load(Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      return load(in, file.toString());
+    }
+  }
+
+  /** Reads a checkpoint from {@code in}; {@code file} names it in errors. */
+  static NextItemModel load(InputStream in, String file) throws IOException {
     Map<String, byte[]> entries = new HashMap<>();
-    try (ZipInputStream zip =
-        new ZipInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-      ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) {
-        entries.put(e.getName(), zip.readAllBytes());
-      }
+    ZipInputStream zip = new ZipInputStream(in);
+    ZipEntry e;
+    while ((e = zip.getNextEntry()) != null) {
+      entries.put(e.getName(), zip.readAllBytes());
     }
     for (String name : new String[] {PROVENANCE, VOCABULARY, NETWORK}) {
       if (!entries.containsKey(name)) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 
@@ -71,6 +72,15 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
     return Checkpoints.load(file);
   }
 
+  /**
+   * Reads a checkpoint held in memory, such as one assembled from {@code model-updates}.
+   *
+   * @param source names the checkpoint in errors
+   */
+  public static NextItemModel load(byte[] checkpoint, String source) throws IOException {
+    return Checkpoints.load(new java.io.ByteArrayInputStream(checkpoint), source);
+  }
+
   /** Writes weights, updater state, vocabulary and provenance to {@code file} (a zip). */
   public void save(Path file) throws IOException {
     Checkpoints.save(this, file);
@@ -83,6 +93,63 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
    */
   public void saveForServing(Path file) throws IOException {
     Checkpoints.save(this, file, false);
+  }
+
+  /**
+   * A new model: this one with {@code delta} applied, for a serving instance that follows the
+   * trainer by deltas between snapshots. This model is left as it is, so that requests in flight
+   * finish on it while the new one is swapped in. The copy carries no updater state and no item
+   * counts: it serves, it does not train.
+   *
+   * @throws IllegalArgumentException if the delta does not fit this model (another shape)
+   */
+  public NextItemModel applying(ModelDelta delta) {
+    if (delta.capacity() < vocabulary.capacity()) {
+      throw new IllegalArgumentException(
+          "delta is for " + delta.capacity() + " item rows, this model has " + vocabulary.capacity());
+    }
+    ItemVocabulary.State state = vocabulary.state();
+    String[] itemAt = Arrays.copyOf(state.itemAt(), delta.capacity());
+    int highWater = state.highWater();
+    int[] itemRows = delta.itemRows();
+    for (int i = 0; i < itemRows.length; i++) {
+      int row = itemRows[i];
+      if (row < 0 || row >= itemAt.length) {
+        throw new IllegalArgumentException("delta names item row " + row + " of " + itemAt.length);
+      }
+      itemAt[row] = delta.itemIds()[i];
+      highWater = Math.max(highWater, row + 1);
+    }
+    ItemVocabulary copiedVocabulary =
+        ItemVocabulary.fromState(
+            vocabulary.config(),
+            new ItemVocabulary.State(
+                itemAt,
+                Arrays.copyOf(state.counts(), itemAt.length),
+                Arrays.copyOf(state.lastSeenMs(), itemAt.length),
+                highWater,
+                Map.of(),
+                state.clockMs()));
+    LstmNetwork copiedNetwork = network.valuesCopy(delta.capacity());
+    if (delta.tableCount() != copiedNetwork.tables().length) {
+      throw new IllegalArgumentException(
+          "delta has " + delta.tableCount() + " tables, the model " + copiedNetwork.tables().length);
+    }
+    for (int t = 0; t < delta.tableCount(); t++) {
+      if (delta.rowLength(t) != copiedNetwork.tables()[t].rowLength()) {
+        throw new IllegalArgumentException(
+            "delta table " + t + " has rows of " + delta.rowLength(t) + ", the model "
+                + copiedNetwork.tables()[t].rowLength());
+      }
+      copiedNetwork.setRows(t, delta.rows(t), delta.values(t));
+    }
+    for (int row : itemRows) {
+      copiedNetwork.setActive(row, itemAt[row] != null);
+    }
+    copiedNetwork.setStep(delta.updateCount());
+    NextItemModel copy = new NextItemModel(config, copiedVocabulary, copiedNetwork);
+    copy.restoreCounters(delta.examplesTrained(), delta.dataPosition());
+    return copy;
   }
 
   public ModelConfig config() {

@@ -164,6 +164,58 @@ public final class LstmNetwork {
     invalidate();
   }
 
+  /**
+   * A copy of the parameter values with {@code newCapacity} item rows (at least the current
+   * capacity), for a serving instance that applies a model delta while the original keeps
+   * serving. Adam moments start at zero; rows beyond the current capacity are zero and masked
+   * until {@link #setRows} and {@link #setActive} fill them.
+   */
+  public LstmNetwork valuesCopy(int newCapacity) {
+    if (newCapacity < capacity()) {
+      throw new IllegalArgumentException(
+          "cannot shrink from " + capacity() + " to " + newCapacity + " item rows");
+    }
+    LstmNetwork copy = new LstmNetwork(0, d, h, learningRate, l2, dropout, seed);
+    ParamTable[] from = tables();
+    ParamTable[] to = copy.tables();
+    for (int i = 0; i < from.length; i++) {
+      if (to[i].rows() == 0) {
+        to[i].grow(newCapacity);
+      }
+      System.arraycopy(from[i].values, 0, to[i].values, 0, from[i].values.length);
+    }
+    copy.logitMask = Arrays.copyOf(logitMask, newCapacity);
+    Arrays.fill(copy.logitMask, capacity(), newCapacity, MASKED_LOGIT);
+    copy.step = step;
+    return copy;
+  }
+
+  /**
+   * Overwrites whole rows of the table at {@code table} (in {@link #tables()} order) with {@code
+   * values}, one row after the other.
+   */
+  public void setRows(int table, int[] rows, float[] values) {
+    ParamTable t = tables()[table];
+    int len = t.rowLength();
+    if (values.length != rows.length * len) {
+      throw new IllegalArgumentException(
+          rows.length + " rows of " + len + " need " + rows.length * len + " values, got " + values.length);
+    }
+    for (int r = 0; r < rows.length; r++) {
+      if (rows[r] < 0 || rows[r] >= t.rows()) {
+        throw new IllegalArgumentException(
+            "row " + rows[r] + " is outside table " + table + " (" + t.rows() + " rows)");
+      }
+      System.arraycopy(values, r * len, t.values, rows[r] * len, len);
+    }
+    invalidate();
+  }
+
+  /** Sets the update counter (a serving copy takes it from the version it follows). */
+  public void setStep(long newStep) {
+    this.step = newStep;
+  }
+
   /** Tables changed outside a train step (checkpoint restore, snapshot restore). */
   public void invalidate() {
     cachedOut = null;

@@ -101,6 +101,19 @@ public final class RecsysConfig extends AbstractConfig {
   private static final String MODEL_PUBLISH_INTERVAL_DOC =
       "How often the trainer publishes a new model version when it has trained since the last.";
 
+  public static final String MODEL_SNAPSHOT_INTERVAL_CONFIG = "recsys.model.snapshot.interval.ms";
+  private static final String MODEL_SNAPSHOT_INTERVAL_DOC =
+      "Longest time between two full snapshots of the model on the model-updates topic. Between"
+          + " snapshots the trainer publishes deltas: only the item and parameter rows that changed"
+          + " since the version before. A new or restarted serving instance loads the newest"
+          + " snapshot and applies the deltas after it. 0 publishes every version whole.";
+
+  public static final String MODEL_DELTA_TOLERANCE_CONFIG = "recsys.model.delta.tolerance";
+  private static final String MODEL_DELTA_TOLERANCE_DOC =
+      "A parameter row goes into a delta once one of its values has moved by more than this since"
+          + " it was last published; serving's weights stay within this of the trainer's, and are"
+          + " equal to them after each snapshot. 0 sends every row that changed.";
+
   public static final String MODEL_SEQUENCE_LENGTH_CONFIG = "recsys.model.sequence.length";
   private static final String MODEL_SEQUENCE_LENGTH_DOC =
       "Most recent items of a user the model reads, in training and in serving. Cost grows"
@@ -212,6 +225,10 @@ public final class RecsysConfig extends AbstractConfig {
               Importance.LOW, TRAINER_CHECKPOINT_INTERVAL_DOC)
           .define(MODEL_PUBLISH_INTERVAL_CONFIG, Type.LONG, 1000L, Range.atLeast(10),
               Importance.MEDIUM, MODEL_PUBLISH_INTERVAL_DOC)
+          .define(MODEL_SNAPSHOT_INTERVAL_CONFIG, Type.LONG, 30_000L, Range.atLeast(0),
+              Importance.LOW, MODEL_SNAPSHOT_INTERVAL_DOC)
+          .define(MODEL_DELTA_TOLERANCE_CONFIG, Type.DOUBLE, 0.0, Range.between(0.0, 1.0),
+              Importance.LOW, MODEL_DELTA_TOLERANCE_DOC)
           .define(MODEL_SEQUENCE_LENGTH_CONFIG, Type.INT, 20, Range.between(1, 1000),
               Importance.MEDIUM, MODEL_SEQUENCE_LENGTH_DOC)
           .define(MODEL_LEARNING_RATE_CONFIG, Type.DOUBLE, 0.03, Range.between(1e-6, 1.0),
@@ -301,6 +318,8 @@ public final class RecsysConfig extends AbstractConfig {
             config.getLong(TRAINER_BATCH_WAIT_CONFIG),
             config.getLong(TRAINER_CHECKPOINT_INTERVAL_CONFIG),
             config.getLong(MODEL_PUBLISH_INTERVAL_CONFIG),
+            config.getLong(MODEL_SNAPSHOT_INTERVAL_CONFIG),
+            config.getDouble(MODEL_DELTA_TOLERANCE_CONFIG),
             config.getInt(SERVING_MIN_HISTORY_CONFIG),
             config.getInt(MODEL_SEQUENCE_LENGTH_CONFIG),
             config.getDouble(MODEL_LEARNING_RATE_CONFIG)));

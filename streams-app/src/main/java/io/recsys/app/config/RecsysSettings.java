@@ -51,6 +51,8 @@ public record RecsysSettings(
       long batchWaitMs,
       long checkpointIntervalMs,
       long publishIntervalMs,
+      long snapshotIntervalMs,
+      double deltaTolerance,
       int minHistory,
       int sequenceLength,
       double learningRate) {

@@ -3,6 +3,8 @@ package io.recsys.app.replay;
 import io.recsys.app.Consumers;
 import io.recsys.app.serving.ModelUpdates;
 import io.recsys.app.serving.ModelUpdates.Assembled;
+import io.recsys.app.serving.VersionChain;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +26,13 @@ final class LatestModelVersion {
 
   private LatestModelVersion() {}
 
-  static Optional<Assembled> read(Map<String, Object> clientConfig, String topic) {
+  /**
+   * The newest version: the last snapshot on the topic with the deltas after it applied.
+   *
+   * @throws IOException if that version does not load
+   */
+  static Optional<VersionChain.Built> read(Map<String, Object> clientConfig, String topic)
+      throws IOException {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             ModelUpdates.consumerConfig(clientConfig),
@@ -34,7 +42,7 @@ final class LatestModelVersion {
       Map<TopicPartition, Long> remaining = new HashMap<>(consumer.endOffsets(partitions));
       consumer.seekToBeginning(partitions);
       ModelUpdates.Assembler assembler = new ModelUpdates.Assembler();
-      Assembled newest = null;
+      VersionChain chain = new VersionChain();
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (!remaining.isEmpty()) {
         if (System.nanoTime() > deadline) {
@@ -44,12 +52,12 @@ final class LatestModelVersion {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           Optional<Assembled> complete = assembler.add(record);
           if (complete.isPresent()) {
-            newest = complete.get();
+            chain.add(complete.get(), null);
           }
         }
         remaining.keySet().removeIf(p -> consumer.position(p) >= remaining.get(p));
       }
-      return Optional.ofNullable(newest);
+      return chain.build(null);
     }
   }
 }

@@ -10,8 +10,8 @@ import io.recsys.app.registry.RegisteredModel;
 import io.recsys.app.replay.ReplayRequest.LiveModel;
 import io.recsys.app.replay.ReplayRequest.NoModel;
 import io.recsys.app.replay.ReplayRequest.RegistryModel;
-import io.recsys.app.serving.ModelUpdates.Assembled;
 import io.recsys.app.serving.ModelUpdates.ModelVersion;
+import io.recsys.app.serving.VersionChain;
 import io.recsys.app.evaluation.PrequentialEvaluator;
 import io.recsys.model.NextItemModel;
 import java.io.IOException;
@@ -184,21 +184,19 @@ public final class Replay {
       return Optional.of(new LoadedVersion(version, load(registered.checkpoint())));
     }
     if (choice instanceof LiveModel && live.learning().modelEnabled()) {
-      Optional<Assembled> newest =
-          LatestModelVersion.read(liveConfig, live.topics().modelUpdates());
+      Optional<VersionChain.Built> newest;
+      try {
+        newest = LatestModelVersion.read(liveConfig, live.topics().modelUpdates());
+      } catch (IOException e) {
+        throw new IOException("--model live: the newest version does not load: " + e.getMessage(), e);
+      }
       if (newest.isEmpty()) {
         LOG.warn(
             "No model version on {} yet: the replay scores with popularity only",
             live.topics().modelUpdates());
         return Optional.empty();
       }
-      Path file = Files.createTempFile("recsys-replay-model-", ".zip");
-      try {
-        Files.write(file, newest.get().checkpoint());
-        return Optional.of(new LoadedVersion(newest.get().version(), load(file)));
-      } finally {
-        Files.deleteIfExists(file);
-      }
+      return Optional.of(new LoadedVersion(newest.get().version(), newest.get().model()));
     }
     return Optional.empty();
   }

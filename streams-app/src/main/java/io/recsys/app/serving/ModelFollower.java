@@ -4,8 +4,6 @@ import io.recsys.app.Consumers;
 import io.recsys.app.serving.ModelUpdates.Assembled;
 import io.recsys.model.NextItemModel;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the {@code model-updates} topic on its own thread and swaps each complete version into
- * {@link CurrentModel}. Reads the topic from its beginning, so a new or restarted instance catches
- * up to the latest retained version; while catching up it loads only the newest version it has
- * seen, not every one on the way.
+ * {@link CurrentModel}: a snapshot is loaded, a delta is applied to a copy of the served model.
+ * Reads the topic from its beginning, so a new or restarted instance catches up from the latest
+ * retained snapshot and the deltas after it; while catching up it loads only the newest snapshot
+ * it has seen, not every one on the way ({@link VersionChain}).
  */
 public final class ModelFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
@@ -46,9 +45,9 @@ public final class ModelFollower implements AutoCloseable {
 
   private void follow() {
     ModelUpdates.Assembler assembler = new ModelUpdates.Assembler();
+    VersionChain chain = new VersionChain();
     try {
       while (!closed) {
-        Assembled newest = null;
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           Optional<Assembled> complete;
           try {
@@ -59,12 +58,15 @@ public final class ModelFollower implements AutoCloseable {
             LOG.error("Skipped model-updates record at offset {}: {}", record.offset(), e.getMessage());
             continue;
           }
-          if (complete.isPresent()) {
-            newest = complete.get();
+          if (complete.isPresent() && !chain.add(complete.get(), servedVersion())) {
+            LOG.debug(
+                "Skipped delta {} on {}: not the version served; waiting for a snapshot",
+                complete.get().version().version(),
+                complete.get().base());
           }
         }
-        if (newest != null) {
-          load(newest);
+        if (chain.hasPending()) {
+          load(chain);
         }
       }
     } catch (WakeupException e) {
@@ -76,34 +78,29 @@ public final class ModelFollower implements AutoCloseable {
     }
   }
 
-  private void load(Assembled assembled) {
-    Path file = null;
+  private String servedVersion() {
+    return current.get().map(loaded -> loaded.version().version()).orElse(null);
+  }
+
+  private void load(VersionChain chain) {
+    Optional<CurrentModel.Loaded> served = current.get();
     try {
-      file = Files.createTempFile("recsys-model-", ".zip");
-      Files.write(file, assembled.checkpoint());
-      NextItemModel model = NextItemModel.load(file);
-      boolean first = current.get().isEmpty();
-      current.swap(assembled.version(), model);
+      // Without the model's lock: a delta only reads the served model (it goes into a copy), and
+      // serving never writes the tables it reads, so the stream does not wait for the copy.
+      VersionChain.Built built =
+          chain.build(served.map(CurrentModel.Loaded::model).orElse(null)).orElseThrow();
+      current.swap(built.version(), built.model());
       // The first version matters to an operator; later ones arrive every second or so.
-      (first ? LOG.atInfo() : LOG.atDebug()).log(
-          "Serving model {} ({} bytes, {} ms after it was published)",
-          assembled.version().version(),
-          assembled.checkpoint().length,
-          System.currentTimeMillis() - assembled.version().createdAt());
+      (served.isEmpty() ? LOG.atInfo() : LOG.atDebug())
+          .log(
+              "Serving model {} ({} bytes, {} deltas, {} ms after it was published)",
+              built.version().version(),
+              built.bytes(),
+              built.deltas(),
+              System.currentTimeMillis() - built.version().createdAt());
     } catch (IOException | RuntimeException e) {
       current.refused();
-      LOG.error(
-          "Refused model {}: it does not load; still serving the previous one",
-          assembled.version().version(),
-          e);
-    } finally {
-      if (file != null) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException e) {
-          LOG.debug("Cannot delete {}", file, e);
-        }
-      }
+      LOG.error("Refused a model update: {}; still serving the previous model", e.getMessage(), e);
     }
   }
 

@@ -15,9 +15,12 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Wire format of the {@code model-updates} topic: each model version is its checkpoint file cut
- * into consecutive chunks small enough for Kafka's default record size, all with key {@code
- * model} so that they land in order on one partition. Headers carry the version's metadata.
+ * Wire format of the {@code model-updates} topic. A version is published either as a full
+ * snapshot (its checkpoint file) or as a delta on the version before it ({@link
+ * io.recsys.model.ModelDelta}: only the rows that changed), the payload cut into consecutive
+ * chunks small enough for Kafka's default record size, all with key {@code model} so that they
+ * land in order on one partition. Headers carry the version's metadata; a delta names its base in
+ * {@link #BASE}.
  */
 public final class ModelUpdates {
   public static final String KEY = "model";
@@ -34,6 +37,11 @@ public final class ModelUpdates {
   public static final String ORIGIN = "recsys.model.origin";
 
   public static final String ORIGIN_REGISTRY = "registry";
+  /**
+   * On a delta: the version it applies to. Absent on a full snapshot. A reader that does not hold
+   * that version skips the delta and waits for the next snapshot.
+   */
+  public static final String BASE = "recsys.model.base";
   /** Below the broker's default 1 MiB message limit, leaving room for headers. */
   static final int CHUNK_BYTES = 900 * 1024;
 
@@ -70,6 +78,20 @@ public final class ModelUpdates {
    */
   public static List<ProducerRecord<String, byte[]>> records(
       String topic, ModelVersion version, byte[] checkpoint, String origin) {
+    return records(topic, version, checkpoint, origin, null);
+  }
+
+  /**
+   * The records that publish {@code version} as a delta ({@link io.recsys.model.ModelDelta#toBytes})
+   * on {@code base}, the version published before it.
+   */
+  public static List<ProducerRecord<String, byte[]>> deltaRecords(
+      String topic, ModelVersion version, String base, byte[] delta) {
+    return records(topic, version, delta, null, java.util.Objects.requireNonNull(base, "base"));
+  }
+
+  private static List<ProducerRecord<String, byte[]>> records(
+      String topic, ModelVersion version, byte[] checkpoint, String origin, String base) {
     int chunks = Math.max(1, (checkpoint.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(chunks);
     for (int chunk = 0; chunk < chunks; chunk++) {
@@ -84,6 +106,9 @@ public final class ModelUpdates {
       if (origin != null) {
         headers.add(ORIGIN, utf8(origin));
       }
+      if (base != null) {
+        headers.add(BASE, utf8(base));
+      }
       records.add(new ProducerRecord<>(topic, null, KEY, part, headers));
     }
     return records;
@@ -92,11 +117,17 @@ public final class ModelUpdates {
   /**
    * A complete version read back from the topic.
    *
+   * @param payload the checkpoint of a snapshot, or the delta's bytes
    * @param origin the {@link #ORIGIN} header, or null when absent (a trainer's version)
+   * @param base the {@link #BASE} header: the version a delta applies to; null on a snapshot
    */
-  public record Assembled(ModelVersion version, byte[] checkpoint, String origin) {
+  public record Assembled(ModelVersion version, byte[] payload, String origin, String base) {
     public boolean fromRegistry() {
       return ORIGIN_REGISTRY.equals(origin);
+    }
+
+    public boolean isDelta() {
+      return base != null;
     }
   }
 
@@ -180,7 +211,13 @@ public final class ModelUpdates {
               recordVersion,
               Long.parseLong(header(headers, CREATED_AT)),
               Long.parseLong(header(headers, TRAINED_THROUGH)));
-      return Optional.of(new Assembled(assembled, checkpoint, origin(record)));
+      var base = headers.lastHeader(BASE);
+      return Optional.of(
+          new Assembled(
+              assembled,
+              checkpoint,
+              origin(record),
+              base == null ? null : new String(base.value(), StandardCharsets.UTF_8)));
     }
 
     /** Whether a version is partly assembled (some chunks read, not all). */

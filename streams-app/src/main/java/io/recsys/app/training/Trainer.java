@@ -6,7 +6,9 @@ import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.serving.ModelUpdates.ModelVersion;
 import io.recsys.app.serving.ModelUpdates;
 import io.recsys.model.ModelConfig;
+import io.recsys.model.ModelDelta;
 import io.recsys.model.NextItemModel;
+import io.recsys.model.PublishedWeights;
 import io.recsys.model.TrainingExample;
 import io.recsys.model.TrainingStats;
 import io.recsys.model.VocabularyConfig;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -55,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   static final String CHECKPOINT_FILE = "checkpoint.zip";
+  /** A delta carrying more of the model's rows than this share is published as a snapshot. */
+  private static final double MAX_DELTA_SHARE = 0.8;
 
   private final RecsysSettings settings;
   private final Path dir;
@@ -75,6 +80,13 @@ public final class Trainer implements AutoCloseable {
   private long trainedThroughTimestamp;
   private final List<Long> unpublishedTimestamps = new ArrayList<>();
   private final AtomicLong consumed = new AtomicLong();
+  /**
+   * What serving instances hold after the last publication, to make the next delta from; null
+   * until the first snapshot and after adopting a model, when the next publication is a snapshot.
+   */
+  private PublishedWeights published;
+  private String publishedVersion;
+  private long nextSnapshot;
 
   /**
    * Loads the checkpoint in {@code dir} if there is one (else starts a new model) and starts
@@ -247,25 +259,60 @@ public final class Trainer implements AutoCloseable {
     metrics.trained(examples.size(), stats.meanLoss());
   }
 
-  /** Publishes the model as a new version; freshness is measured for every example in it. */
+  /**
+   * Publishes the model as a new version: a delta on the version published before it, or a full
+   * snapshot when none was published since the trainer started or adopted a model, when the
+   * snapshot interval has passed, or when the delta would carry most of the model anyway.
+   * Freshness is measured for every example in it.
+   */
   private void publish() throws IOException {
     long start = System.currentTimeMillis();
-    Path file = dir.resolve("publish.tmp");
-    // Serving never trains: weights and vocabulary only, a third of a full checkpoint.
-    model.saveForServing(file);
-    byte[] bytes = Files.readAllBytes(file);
+    RecsysSettings.Learning learning = settings.learning();
     ModelVersion version =
         new ModelVersion(versionName(), System.currentTimeMillis(), trainedThroughTimestamp);
-    for (var record : ModelUpdates.records(settings.topics().modelUpdates(), version, bytes)) {
+    String topic = settings.topics().modelUpdates();
+    ModelDelta delta = null;
+    if (published != null && System.nanoTime() < nextSnapshot) {
+      delta = published.advanceTo(model);
+      if (delta.changedRows() > MAX_DELTA_SHARE * published.rows()) {
+        delta = null;
+      }
+    }
+    List<ProducerRecord<String, byte[]>> records;
+    byte[] bytes;
+    if (delta == null) {
+      Path file = dir.resolve("publish.tmp");
+      // Serving never trains: weights and vocabulary only, a third of a full checkpoint.
+      model.saveForServing(file);
+      bytes = Files.readAllBytes(file);
+      records = ModelUpdates.records(topic, version, bytes);
+      published =
+          learning.snapshotIntervalMs() > 0
+              ? PublishedWeights.of(model, learning.deltaTolerance())
+              : null;
+      nextSnapshot = System.nanoTime() + learning.snapshotIntervalMs() * 1_000_000;
+    } else {
+      bytes = delta.toBytes();
+      records = ModelUpdates.deltaRecords(topic, version, publishedVersion, bytes);
+    }
+    for (var record : records) {
       producer.send(record);
     }
     producer.flush();
-    long published = System.currentTimeMillis();
+    publishedVersion = version.version();
+    long publishedAt = System.currentTimeMillis();
     for (long timestamp : unpublishedTimestamps) {
-      metrics.freshness(published - timestamp);
+      metrics.freshness(publishedAt - timestamp);
     }
     unpublishedTimestamps.clear();
-    LOG.debug("Published {} ({} bytes) in {} ms", version.version(), bytes.length, published - start);
+    metrics.published(delta != null, bytes.length);
+    LOG.debug(
+        "Published {} as a {} ({} bytes{}) in {} ms",
+        version.version(),
+        delta == null ? "snapshot" : "delta",
+        bytes.length,
+        delta == null ? "" : ", " + delta.changedRows() + " of " + published.rows() + " rows",
+        publishedAt - start);
   }
 
   /**
@@ -298,16 +345,12 @@ public final class Trainer implements AutoCloseable {
       LOG.error("Refused promoted model '{}': not a registry version name (v<N>)", name);
       return;
     }
-    Path file = dir.resolve("promoted.tmp");
     NextItemModel loaded;
     try {
-      Files.write(file, promoted.checkpoint());
-      loaded = NextItemModel.load(file);
+      loaded = NextItemModel.load(promoted.payload(), "promoted model " + name);
     } catch (IOException | RuntimeException e) {
       LOG.error("Refused promoted model {}: it does not load; training continues {}", name, versionName(), e);
       return;
-    } finally {
-      Files.deleteIfExists(file);
     }
     int length = loaded.config().sequenceLength();
     if (length != settings.learning().sequenceLength()) {
@@ -320,6 +363,8 @@ public final class Trainer implements AutoCloseable {
     }
     NextItemModel replaced = model;
     model = loaded;
+    // Serving now holds the promoted version, not what the trainer published: snapshot next.
+    published = null;
     base = name;
     baseUpdates = loaded.updateCount();
     model.setDataPosition(position());

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 
-/** What the trainer reports: examples trained, loss, lag behind the topic, freshness. */
+/**
+ * What the trainer reports: examples trained, loss, lag behind the topic, freshness, and the model
+ * versions it published (snapshots and deltas, with their sizes).
+ */
 public final class TrainerMetrics {
   private final Counter examples;
   private final AtomicLong lag = new AtomicLong();
@@ -17,6 +20,8 @@ public final class TrainerMetrics {
   private final DistributionSummary freshnessMillis;
   private final DoubleAdder windowLoss = new DoubleAdder();
   private final AtomicLong windowBatches = new AtomicLong();
+  private final DistributionSummary snapshotBytes;
+  private final DistributionSummary deltaBytes;
 
   public TrainerMetrics(MeterRegistry registry) {
     this.examples =
@@ -36,6 +41,28 @@ public final class TrainerMetrics {
             .distributionStatisticExpiry(Duration.ofSeconds(60))
             .distributionStatisticBufferLength(3)
             .register(registry);
+    this.snapshotBytes = publicationSize(registry, "snapshot");
+    this.deltaBytes = publicationSize(registry, "delta");
+  }
+
+  private static DistributionSummary publicationSize(MeterRegistry registry, String kind) {
+    return DistributionSummary.builder("recsys.model.published")
+        .description("Model versions published to model-updates and their payload size, by kind")
+        .baseUnit("bytes")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  void published(boolean delta, int bytes) {
+    (delta ? deltaBytes : snapshotBytes).record(bytes);
+  }
+
+  /** Publications and their bytes since this process started, full snapshots and deltas. */
+  public record Publications(long snapshots, double snapshotBytes, long deltas, double deltaBytes) {}
+
+  public Publications publications() {
+    return new Publications(
+        snapshotBytes.count(), snapshotBytes.totalAmount(), deltaBytes.count(), deltaBytes.totalAmount());
   }
 
   void trained(int count, double meanLoss) {

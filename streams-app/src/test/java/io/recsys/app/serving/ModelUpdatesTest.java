@@ -65,8 +65,8 @@ class ModelUpdatesTest {
     }
 
     assertThat(complete).extracting(a -> a.version().version()).containsExactly("m-9", "v3");
-    assertThat(complete.get(1).checkpoint()).isEqualTo(promoted);
-    assertThat(complete.get(0).checkpoint()).isEqualTo(trained);
+    assertThat(complete.get(1).payload()).isEqualTo(promoted);
+    assertThat(complete.get(0).payload()).isEqualTo(trained);
     assertThat(assembler.inProgress()).isFalse();
   }
 

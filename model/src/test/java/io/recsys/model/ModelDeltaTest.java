@@ -1,0 +1,148 @@
+package io.recsys.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelDeltaTest {
+  @TempDir Path dir;
+
+  private static final List<List<String>> HISTORIES =
+      List.of(List.of("item-3", "item-4"), List.of("item-7"), List.of("item-1", "item-9", "item-30"));
+
+  private static NextItemModel trained(LossType loss, long seed) {
+    // Capacity 16, growth 16 and expiry off: the 40-item batches grow the vocabulary twice.
+    NextItemModel model =
+        NextItemModel.create(SyntheticData.smallConfig(loss), new VocabularyConfig(16, 16, 1, 0));
+    SplittableRandom data = new SplittableRandom(seed);
+    for (int b = 0; b < 5; b++) {
+      model.train(SyntheticData.batch(data, 32, 12, 5));
+    }
+    return model;
+  }
+
+  /** A serving copy: what a follower loads from the trainer's last full snapshot. */
+  private NextItemModel servingCopy(NextItemModel model) throws IOException {
+    Path file = dir.resolve("snapshot-" + model.updateCount() + ".zip");
+    model.saveForServing(file);
+    return NextItemModel.load(file);
+  }
+
+  @Test
+  void shouldFollowTheTrainerExactlyThroughDeltasWithZeroTolerance() throws IOException {
+    NextItemModel trainer = trained(LossType.FULL_SOFTMAX, 1);
+    NextItemModel served = servingCopy(trainer);
+    PublishedWeights published = PublishedWeights.of(trainer, 0.0);
+    SplittableRandom data = new SplittableRandom(2);
+    for (int publication = 0; publication < 4; publication++) {
+      // New items on the way: the vocabulary and the item tables grow between deltas.
+      trainer.train(SyntheticData.batch(data, 32, 12 + 10 * publication, 5));
+      ModelDelta delta = ModelDelta.fromBytes(published.advanceTo(trainer).toBytes());
+      NextItemModel before = served;
+      List<List<RecommendedItem>> beforeLists = before.recommend(HISTORIES, 5);
+      served = served.applying(delta);
+      // The model being replaced still serves what it served: the delta went into a copy.
+      assertThat(before.recommend(HISTORIES, 5)).isEqualTo(beforeLists);
+    }
+    assertThat(served.vocabulary().capacity()).isGreaterThan(16);
+    assertThat(served.updateCount()).isEqualTo(trainer.updateCount());
+    assertThat(served.examplesTrained()).isEqualTo(trainer.examplesTrained());
+    assertSameValues(served, trainer);
+    assertThat(served.network().logitMask()).isEqualTo(trainer.network().logitMask());
+    for (int row = 0; row < trainer.vocabulary().capacity(); row++) {
+      assertThat(served.vocabulary().itemAt(row)).isEqualTo(trainer.vocabulary().itemAt(row));
+    }
+    assertThat(served.recommend(HISTORIES, 5)).isEqualTo(trainer.recommend(HISTORIES, 5));
+  }
+
+  @Test
+  void shouldCarryOnlyTheRowsThatMoved() throws IOException {
+    // Sampled softmax (20 negatives) and lazy Adam touch only the rows of a batch's items, a
+    // small share of a 200-item catalogue.
+    NextItemModel trainer =
+        NextItemModel.create(
+            SyntheticData.smallConfig(LossType.SAMPLED_SOFTMAX), new VocabularyConfig(256, 256, 1, 0));
+    trainer.train(SyntheticData.batch(new SplittableRandom(3), 400, 200, 5));
+    PublishedWeights published = PublishedWeights.of(trainer, 0.0);
+    assertThat(published.advanceTo(trainer).changedRows()).isZero();
+
+    ItemVocabulary known = trainer.vocabulary();
+    trainer.train(
+        List.of(
+            new TrainingExample(
+                List.of(known.itemAt(0), known.itemAt(1)), known.itemAt(2), 1.0, 1L)));
+    ModelDelta delta = published.advanceTo(trainer);
+    assertThat(delta.changedRows()).isPositive().isLessThan(published.rows() / 4);
+    assertThat(delta.changedItems()).isZero();
+    assertThat(published.advanceTo(trainer).changedRows()).isZero();
+  }
+
+  @Test
+  void shouldKeepEveryServedWeightWithinTheTolerance() throws IOException {
+    double tolerance = 1e-3;
+    NextItemModel trainer = trained(LossType.FULL_SOFTMAX, 4);
+    NextItemModel served = servingCopy(trainer);
+    PublishedWeights published = PublishedWeights.of(trainer, tolerance);
+    SplittableRandom data = new SplittableRandom(5);
+    long carried = 0;
+    long exact = 0;
+    PublishedWeights exactPublished = PublishedWeights.of(trainer, 0.0);
+    for (int publication = 0; publication < 6; publication++) {
+      trainer.train(SyntheticData.batch(data, 8, 12, 5));
+      ModelDelta delta = published.advanceTo(trainer);
+      carried += delta.changedRows();
+      exact += exactPublished.advanceTo(trainer).changedRows();
+      served = served.applying(delta);
+      var ts = trainer.network().tables();
+      var ss = served.network().tables();
+      for (int t = 0; t < ts.length; t++) {
+        float[] a = ts[t].values();
+        float[] b = ss[t].values();
+        for (int k = 0; k < a.length; k++) {
+          assertThat(Math.abs(a[k] - b[k])).as("table %d value %d", t, k).isLessThanOrEqualTo((float) tolerance);
+        }
+      }
+    }
+    assertThat(carried).isLessThan(exact);
+  }
+
+  @Test
+  void shouldRefuseADeltaOfAnotherShape() throws IOException {
+    NextItemModel small = trained(LossType.FULL_SOFTMAX, 6);
+    NextItemModel other =
+        NextItemModel.create(
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX).withSizes(16, 24),
+            new VocabularyConfig(16, 16, 1, 0));
+    ModelDelta delta = PublishedWeights.of(other, 0.0).advanceTo(other);
+    assertThatThrownBy(() -> small.applying(delta))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rows of");
+  }
+
+  @Test
+  void shouldRejectBytesThatAreNotADelta() {
+    byte[] garbage = new byte[64];
+    Arrays.fill(garbage, (byte) 7);
+    assertThatThrownBy(() -> ModelDelta.fromBytes(garbage))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a model delta");
+    byte[] cut = Arrays.copyOf(PublishedWeights.of(trained(LossType.FULL_SOFTMAX, 7), 0.0)
+        .advanceTo(trained(LossType.FULL_SOFTMAX, 8)).toBytes(), 40);
+    assertThatThrownBy(() -> ModelDelta.fromBytes(cut)).isInstanceOf(IOException.class);
+  }
+
+  private static void assertSameValues(NextItemModel a, NextItemModel b) {
+    var ta = a.network().tables();
+    var tb = b.network().tables();
+    for (int t = 0; t < ta.length; t++) {
+      assertThat(ta[t].values()).as("table %d", t).isEqualTo(tb[t].values());
+    }
+  }
+}
