@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 
 /**
  * What changed in a model since the version serving instances hold: the item rows that changed
@@ -16,11 +20,27 @@ import java.nio.charset.StandardCharsets;
  * snapshots it is all a serving instance needs to follow the trainer.
  *
  * <p>Immutable once built. The wire form ({@link #toBytes}) is the format version, the capacity,
- * the update and example counts, the data position, the item rows, then per parameter table the changed row numbers and their
- * values; floats are stored raw (they barely compress).
+ * the update and example counts, the data position, the item rows, then per parameter table the
+ * changed row numbers and their values, deflated at level 1 like a checkpoint. Values are exact
+ * floats, or (the default on the wire, {@link PublishedWeights}) one byte per value: the step from
+ * the published value in units of a per-row scale, a quarter of the size.
  */
 public final class ModelDelta {
-  private static final int FORMAT = 0x52444c31; // "RDL1"
+  private static final int FORMAT = 0x52444c32; // "RDL2"
+
+  /**
+   * One table's changed rows: exact values ({@code values}), or steps from the published values
+   * ({@code steps}, one byte each, times the row's {@code scales} entry).
+   */
+  record TableRows(int rowLength, int[] rows, float[] values, float[] scales, byte[] steps) {
+    boolean quantized() {
+      return values == null;
+    }
+
+    int valueCount() {
+      return rows.length * rowLength;
+    }
+  }
 
   private final int capacity;
   private final long updateCount;
@@ -28,9 +48,7 @@ public final class ModelDelta {
   private final String dataPosition;
   private final int[] itemRows;
   private final String[] itemIds;
-  private final int[] rowLengths;
-  private final int[][] rows;
-  private final float[][] values;
+  private final TableRows[] tables;
 
   ModelDelta(
       int capacity,
@@ -39,18 +57,22 @@ public final class ModelDelta {
       String dataPosition,
       int[] itemRows,
       String[] itemIds,
-      int[] rowLengths,
-      int[][] rows,
-      float[][] values) {
+      TableRows[] tables) {
     this.capacity = capacity;
     this.updateCount = updateCount;
     this.examplesTrained = examplesTrained;
     this.dataPosition = dataPosition;
     this.itemRows = itemRows;
     this.itemIds = itemIds;
-    this.rowLengths = rowLengths;
-    this.rows = rows;
-    this.values = values;
+    this.tables = tables;
+  }
+
+  /**
+   * The value a serving instance holds after a quantized step: the trainer's copy of the published
+   * weights computes it with this same expression, which is what keeps the two bitwise equal.
+   */
+  static float stepped(float published, byte step, float scale) {
+    return published + step * scale;
   }
 
   /** Item rows of the model after the delta. */
@@ -81,35 +103,46 @@ public final class ModelDelta {
   /** Parameter rows carried, over all tables. */
   public int changedRows() {
     int n = 0;
-    for (int[] r : rows) {
-      n += r.length;
-    }
-    return n;
-  }
-
-  /** Parameter values carried, over all tables. */
-  public long changedValues() {
-    long n = 0;
-    for (float[] v : values) {
-      n += v.length;
+    for (TableRows t : tables) {
+      n += t.rows().length;
     }
     return n;
   }
 
   int tableCount() {
-    return rows.length;
+    return tables.length;
   }
 
   int rowLength(int table) {
-    return rowLengths[table];
+    return tables[table].rowLength();
   }
 
   int[] rows(int table) {
-    return rows[table];
+    return tables[table].rows();
   }
 
-  float[] values(int table) {
-    return values[table];
+  /**
+   * The new values of the table's changed rows, one row after the other, given the table's
+   * current values (which quantized steps start from).
+   */
+  float[] values(int table, float[] current) {
+    TableRows t = tables[table];
+    if (!t.quantized()) {
+      return t.values();
+    }
+    int len = t.rowLength();
+    float[] out = new float[t.valueCount()];
+    for (int i = 0; i < t.rows().length; i++) {
+      int from = t.rows()[i] * len;
+      if (from + len > current.length) {
+        throw new IllegalArgumentException(
+            "row " + t.rows()[i] + " is outside table " + table + " (" + current.length / len + " rows)");
+      }
+      for (int j = 0; j < len; j++) {
+        out[i * len + j] = stepped(current[from + j], t.steps()[i * len + j], t.scales()[i]);
+      }
+    }
+    return out;
   }
 
   int[] itemRows() {
@@ -122,8 +155,10 @@ public final class ModelDelta {
 
   /** The wire form, read back by {@link #fromBytes}. */
   public byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(1 << 30, 64 + 4 * changedValues() + 8L * changedRows()));
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+    Deflater deflater = new Deflater(1);
+    try (DataOutputStream out =
+        new DataOutputStream(new DeflaterOutputStream(bytes, deflater, 1 << 16))) {
       out.writeInt(FORMAT);
       out.writeInt(capacity);
       out.writeLong(updateCount);
@@ -139,18 +174,29 @@ public final class ModelDelta {
           out.write(id);
         }
       }
-      out.writeInt(rows.length);
-      for (int t = 0; t < rows.length; t++) {
-        out.writeInt(rowLengths[t]);
-        out.writeInt(rows[t].length);
-        ByteBuffer buffer = ByteBuffer.allocate(4 * rows[t].length + 4 * values[t].length);
-        buffer.asIntBuffer().put(rows[t]);
-        buffer.position(4 * rows[t].length);
-        buffer.slice().asFloatBuffer().put(values[t]);
-        out.write(buffer.array());
+      out.writeInt(tables.length);
+      for (TableRows t : tables) {
+        out.writeInt(t.rowLength());
+        out.writeInt(t.rows().length);
+        out.writeBoolean(t.quantized());
+        ByteBuffer ints = ByteBuffer.allocate(4 * t.rows().length);
+        ints.asIntBuffer().put(t.rows());
+        out.write(ints.array());
+        if (t.quantized()) {
+          ByteBuffer scales = ByteBuffer.allocate(4 * t.scales().length);
+          scales.asFloatBuffer().put(t.scales());
+          out.write(scales.array());
+          out.write(t.steps());
+        } else {
+          ByteBuffer values = ByteBuffer.allocate(4 * t.values().length);
+          values.asFloatBuffer().put(t.values());
+          out.write(values.array());
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      deflater.end();
     }
     return bytes.toByteArray();
   }
@@ -161,7 +207,13 @@ public final class ModelDelta {
    * @throws IOException if the bytes are not a delta or are cut short
    */
   public static ModelDelta fromBytes(byte[] data) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+    byte[] inflated;
+    try (InflaterInputStream inflater = new InflaterInputStream(new ByteArrayInputStream(data))) {
+      inflated = inflater.readAllBytes();
+    } catch (ZipException e) {
+      throw new IOException("not a model delta (" + e.getMessage() + ")", e);
+    }
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(inflated));
     int format = in.readInt();
     if (format != FORMAT) {
       throw new IOException("not a model delta (format word " + Integer.toHexString(format) + ")");
@@ -180,26 +232,30 @@ public final class ModelDelta {
         itemIds[i] = new String(readFully(in, length), StandardCharsets.UTF_8);
       }
     }
-    int tables = nonNegative(in.readInt(), "tables");
-    int[] rowLengths = new int[tables];
-    int[][] rows = new int[tables][];
-    float[][] values = new float[tables][];
-    for (int t = 0; t < tables; t++) {
-      rowLengths[t] = nonNegative(in.readInt(), "row length");
+    TableRows[] tables = new TableRows[nonNegative(in.readInt(), "tables")];
+    for (int t = 0; t < tables.length; t++) {
+      int rowLength = nonNegative(in.readInt(), "row length");
       int count = nonNegative(in.readInt(), "rows");
-      ByteBuffer buffer =
-          ByteBuffer.wrap(readFully(in, Math.multiplyExact(4, Math.addExact(count, Math.multiplyExact(count, rowLengths[t])))));
-      rows[t] = new int[count];
-      buffer.asIntBuffer().get(rows[t]);
-      buffer.position(4 * count);
-      values[t] = new float[count * rowLengths[t]];
-      buffer.slice().asFloatBuffer().get(values[t]);
+      boolean quantized = in.readBoolean();
+      int valueCount = Math.multiplyExact(count, rowLength);
+      int[] rows = new int[count];
+      ByteBuffer.wrap(readFully(in, Math.multiplyExact(4, count))).asIntBuffer().get(rows);
+      if (quantized) {
+        float[] scales = new float[count];
+        ByteBuffer.wrap(readFully(in, Math.multiplyExact(4, count))).asFloatBuffer().get(scales);
+        byte[] steps = readFully(in, valueCount);
+        tables[t] = new TableRows(rowLength, rows, null, scales, steps);
+      } else {
+        float[] values = new float[valueCount];
+        ByteBuffer.wrap(readFully(in, Math.multiplyExact(4, valueCount))).asFloatBuffer().get(values);
+        tables[t] = new TableRows(rowLength, rows, values, null, null);
+      }
     }
     if (in.available() > 0) {
       throw new IOException("model delta has " + in.available() + " bytes after its last table");
     }
     return new ModelDelta(
-        capacity, updateCount, examplesTrained, dataPosition, itemRows, itemIds, rowLengths, rows, values);
+        capacity, updateCount, examplesTrained, dataPosition, itemRows, itemIds, tables);
   }
 
   private static int nonNegative(int value, String what) throws IOException {

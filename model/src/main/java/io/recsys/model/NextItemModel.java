@@ -141,7 +141,8 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
             "delta table " + t + " has rows of " + delta.rowLength(t) + ", the model "
                 + copiedNetwork.tables()[t].rowLength());
       }
-      copiedNetwork.setRows(t, delta.rows(t), delta.values(t));
+      copiedNetwork.setRows(
+          t, delta.rows(t), delta.values(t, copiedNetwork.tables()[t].values()));
     }
     for (int row : itemRows) {
       copiedNetwork.setActive(row, itemAt[row] != null);

@@ -16,12 +16,15 @@ import java.util.Objects;
  */
 public final class PublishedWeights {
   private final float tolerance;
+  private final boolean quantized;
   private String[] items;
   private final float[][] values;
   private final int[] rowLengths;
 
-  private PublishedWeights(float tolerance, String[] items, float[][] values, int[] rowLengths) {
+  private PublishedWeights(
+      float tolerance, boolean quantized, String[] items, float[][] values, int[] rowLengths) {
     this.tolerance = tolerance;
+    this.quantized = quantized;
     this.items = items;
     this.values = values;
     this.rowLengths = rowLengths;
@@ -34,6 +37,20 @@ public final class PublishedWeights {
    *     than this from the published value; 0 sends every row that changed at all
    */
   public static PublishedWeights of(NextItemModel model, double tolerance) {
+    return of(model, tolerance, false);
+  }
+
+  /**
+   * The weights a full snapshot of {@code model} publishes, with the encoding of later deltas.
+   *
+   * @param tolerance a parameter row goes into a delta once any of its values has moved by more
+   *     than this from the published value; 0 sends every row that changed at all
+   * @param quantized send each changed value as one byte, a step of a per-row scale (the row's
+   *     largest change / 127) from the published value, instead of the exact float: a quarter of
+   *     the bytes, and a served value within half a step of the trainer's. What is left over is
+   *     in the next delta, since these weights track what serving holds, not what was intended.
+   */
+  public static PublishedWeights of(NextItemModel model, double tolerance, boolean quantized) {
     if (!(tolerance >= 0)) {
       throw new IllegalArgumentException("tolerance must be >= 0, got " + tolerance);
     }
@@ -44,7 +61,7 @@ public final class PublishedWeights {
       values[t] = tables[t].values().clone();
       rowLengths[t] = tables[t].rowLength();
     }
-    return new PublishedWeights((float) tolerance, items(model), values, rowLengths);
+    return new PublishedWeights((float) tolerance, quantized, items(model), values, rowLengths);
   }
 
   /** Parameter rows of every table, the denominator of a delta's {@link ModelDelta#changedRows()}. */
@@ -69,8 +86,7 @@ public final class PublishedWeights {
       throw new IllegalArgumentException(
           "model has " + tables.length + " tables, the published weights " + values.length);
     }
-    int[][] rows = new int[tables.length][];
-    float[][] rowValues = new float[tables.length][];
+    ModelDelta.TableRows[] changes = new ModelDelta.TableRows[tables.length];
     for (int t = 0; t < tables.length; t++) {
       int len = rowLengths[t];
       if (tables[t].rowLength() != len) {
@@ -84,24 +100,19 @@ public final class PublishedWeights {
             "table " + t + " shrank from " + published.length + " to " + now.length + " values");
       }
       if (now.length > published.length) {
+        // New rows start from zero here and in a serving copy alike.
         published = Arrays.copyOf(published, now.length);
         values[t] = published;
       }
-      int publishedRows = published.length / len;
       int[] changed = new int[now.length / len];
       int count = 0;
       for (int row = 0; row < changed.length; row++) {
-        if (row >= publishedRows || moved(now, published, row * len, len)) {
+        if (!(largestMove(now, published, row * len, len) <= tolerance)) {
           changed[count++] = row;
         }
       }
-      rows[t] = Arrays.copyOf(changed, count);
-      rowValues[t] = new float[count * len];
-      for (int i = 0; i < count; i++) {
-        int from = rows[t][i] * len;
-        System.arraycopy(now, from, rowValues[t], i * len, len);
-        System.arraycopy(now, from, published, from, len);
-      }
+      int[] rows = Arrays.copyOf(changed, count);
+      changes[t] = quantized ? steps(now, published, rows, len) : exact(now, published, rows, len);
     }
     String[] current = items(model);
     List<Integer> itemRows = new ArrayList<>();
@@ -124,19 +135,46 @@ public final class PublishedWeights {
         model.dataPosition(),
         changedItems,
         ids,
-        rowLengths.clone(),
-        rows,
-        rowValues);
+        changes);
   }
 
-  private boolean moved(float[] now, float[] published, int from, int length) {
+  /** The largest absolute change in the row; NaN when a value is NaN (which counts as moved). */
+  private static float largestMove(float[] now, float[] published, int from, int length) {
+    float largest = 0f;
     for (int k = from; k < from + length; k++) {
-      // Written so that NaN counts as moved.
-      if (!(Math.abs(now[k] - published[k]) <= tolerance)) {
-        return true;
+      float move = Math.abs(now[k] - published[k]);
+      if (!(move <= largest)) {
+        largest = move;
       }
     }
-    return false;
+    return largest;
+  }
+
+  private static ModelDelta.TableRows exact(float[] now, float[] published, int[] rows, int len) {
+    float[] rowValues = new float[rows.length * len];
+    for (int i = 0; i < rows.length; i++) {
+      int from = rows[i] * len;
+      System.arraycopy(now, from, rowValues, i * len, len);
+      System.arraycopy(now, from, published, from, len);
+    }
+    return new ModelDelta.TableRows(len, rows, rowValues, null, null);
+  }
+
+  private static ModelDelta.TableRows steps(float[] now, float[] published, int[] rows, int len) {
+    float[] scales = new float[rows.length];
+    byte[] steps = new byte[rows.length * len];
+    for (int i = 0; i < rows.length; i++) {
+      int from = rows[i] * len;
+      float scale = largestMove(now, published, from, len) / 127f;
+      scales[i] = scale;
+      for (int j = 0; j < len; j++) {
+        int k = from + j;
+        int step = scale > 0 ? Math.round((now[k] - published[k]) / scale) : 0;
+        steps[i * len + j] = (byte) Math.max(-127, Math.min(127, step));
+        published[k] = ModelDelta.stepped(published[k], steps[i * len + j], scale);
+      }
+    }
+    return new ModelDelta.TableRows(len, rows, null, scales, steps);
   }
 
   private static String[] items(NextItemModel model) {

@@ -114,6 +114,41 @@ class ModelDeltaTest {
   }
 
   @Test
+  void shouldFollowTheTrainerClosely_withAQuarterOfTheBytes_whenQuantized() throws IOException {
+    NextItemModel trainer = trained(LossType.FULL_SOFTMAX, 9);
+    NextItemModel served = servingCopy(trainer);
+    PublishedWeights quantized = PublishedWeights.of(trainer, 0.0, true);
+    PublishedWeights exact = PublishedWeights.of(trainer, 0.0);
+    SplittableRandom data = new SplittableRandom(10);
+    long quantizedBytes = 0;
+    long exactBytes = 0;
+    for (int publication = 0; publication < 5; publication++) {
+      trainer.train(SyntheticData.batch(data, 32, 12 + 10 * publication, 5));
+      byte[] bytes = quantized.advanceTo(trainer).toBytes();
+      quantizedBytes += bytes.length;
+      exactBytes += exact.advanceTo(trainer).toBytes().length;
+      served = served.applying(ModelDelta.fromBytes(bytes));
+      var ts = trainer.network().tables();
+      var ss = served.network().tables();
+      for (int t = 0; t < ts.length; t++) {
+        float[] a = ts[t].values();
+        float[] b = ss[t].values();
+        for (int k = 0; k < a.length; k++) {
+          // Half a step of the row's largest move (< 0.1 per update at this learning rate).
+          assertThat(Math.abs(a[k] - b[k])).as("table %d value %d", t, k).isLessThan(1e-3f);
+        }
+      }
+    }
+    assertThat(quantizedBytes).isLessThan(exactBytes / 2);
+    // Scores differ in the last digits; the lists do not.
+    assertThat(ids(served.recommend(HISTORIES, 3))).isEqualTo(ids(trainer.recommend(HISTORIES, 3)));
+  }
+
+  private static List<List<String>> ids(List<List<RecommendedItem>> lists) {
+    return lists.stream().map(l -> l.stream().map(RecommendedItem::itemId).toList()).toList();
+  }
+
+  @Test
   void shouldRefuseADeltaOfAnotherShape() throws IOException {
     NextItemModel small = trained(LossType.FULL_SOFTMAX, 6);
     NextItemModel other =

@@ -189,6 +189,9 @@ final class DemoCommand implements Callable<Integer> {
         result.prequentialPopularity().ndcg10(),
         result.prequentialPopularity().events(),
         result.prequentialPopularity().coldEvents());
+    if (result.examplesTrained() > 0) {
+      System.out.println(result.modelSyncLine());
+    }
     if (result.batch() != null) {
       Quality batch = result.batch().quality();
       System.out.printf(

@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -111,8 +112,17 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String MODEL_DELTA_TOLERANCE_CONFIG = "recsys.model.delta.tolerance";
   private static final String MODEL_DELTA_TOLERANCE_DOC =
       "A parameter row goes into a delta once one of its values has moved by more than this since"
-          + " it was last published; serving's weights stay within this of the trainer's, and are"
-          + " equal to them after each snapshot. 0 sends every row that changed.";
+          + " it was last published; serving's weights stay within this of the trainer's (and,"
+          + " with int8 deltas, half a step), and equal them after each snapshot. 0 sends every"
+          + " row that changed.";
+
+  public static final String MODEL_DELTA_ENCODING_CONFIG = "recsys.model.delta.encoding";
+  private static final String MODEL_DELTA_ENCODING_DOC =
+      "How a delta carries a changed value. int8: one byte, a step of a per-row scale (the row's"
+          + " largest change / 127) from the published value, a quarter of the size; a served"
+          + " value is within half a step of the trainer's and the rest follows in the next"
+          + " delta. float32: the exact value, so serving holds the trainer's weights exactly"
+          + " (with a tolerance of 0).";
 
   public static final String MODEL_SEQUENCE_LENGTH_CONFIG = "recsys.model.sequence.length";
   private static final String MODEL_SEQUENCE_LENGTH_DOC =
@@ -227,8 +237,10 @@ public final class RecsysConfig extends AbstractConfig {
               Importance.MEDIUM, MODEL_PUBLISH_INTERVAL_DOC)
           .define(MODEL_SNAPSHOT_INTERVAL_CONFIG, Type.LONG, 30_000L, Range.atLeast(0),
               Importance.LOW, MODEL_SNAPSHOT_INTERVAL_DOC)
-          .define(MODEL_DELTA_TOLERANCE_CONFIG, Type.DOUBLE, 0.0, Range.between(0.0, 1.0),
+          .define(MODEL_DELTA_TOLERANCE_CONFIG, Type.DOUBLE, 1e-5, Range.between(0.0, 1.0),
               Importance.LOW, MODEL_DELTA_TOLERANCE_DOC)
+          .define(MODEL_DELTA_ENCODING_CONFIG, Type.STRING, "int8", ValidString.in("int8", "float32"),
+              Importance.LOW, MODEL_DELTA_ENCODING_DOC)
           .define(MODEL_SEQUENCE_LENGTH_CONFIG, Type.INT, 20, Range.between(1, 1000),
               Importance.MEDIUM, MODEL_SEQUENCE_LENGTH_DOC)
           .define(MODEL_LEARNING_RATE_CONFIG, Type.DOUBLE, 0.03, Range.between(1e-6, 1.0),
@@ -320,6 +332,7 @@ public final class RecsysConfig extends AbstractConfig {
             config.getLong(MODEL_PUBLISH_INTERVAL_CONFIG),
             config.getLong(MODEL_SNAPSHOT_INTERVAL_CONFIG),
             config.getDouble(MODEL_DELTA_TOLERANCE_CONFIG),
+            config.getString(MODEL_DELTA_ENCODING_CONFIG).equals("int8"),
             config.getInt(SERVING_MIN_HISTORY_CONFIG),
             config.getInt(MODEL_SEQUENCE_LENGTH_CONFIG),
             config.getDouble(MODEL_LEARNING_RATE_CONFIG)));

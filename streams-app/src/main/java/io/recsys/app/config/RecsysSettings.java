@@ -53,6 +53,7 @@ public record RecsysSettings(
       long publishIntervalMs,
       long snapshotIntervalMs,
       double deltaTolerance,
+      boolean quantizedDeltas,
       int minHistory,
       int sequenceLength,
       double learningRate) {

@@ -1,7 +1,7 @@
 package io.recsys.app.demo;
 
 import io.recsys.app.evaluation.IntervalTrainedBaseline;
-
+import io.recsys.app.training.TrainerMetrics;
 import io.recsys.schemas.MetricsRecord.Quality;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +25,7 @@ import java.util.Map;
  * @param latencyP99Ms the same, 99th percentile
  * @param freshnessP50Ms event to first model version trained on it, median (last ~60 s)
  * @param freshnessP99Ms the same, 99th percentile
+ * @param publications model versions the trainer published, snapshots and deltas, with sizes
  * @param curve the prequential curve, one point per window
  * @param batch the interval-trained copy's figures on the same events, or null when not asked for
  */
@@ -44,6 +45,7 @@ public record DemoResult(
     double latencyP99Ms,
     double freshnessP50Ms,
     double freshnessP99Ms,
+    TrainerMetrics.Publications publications,
     List<PrequentialCurve.Point> curve,
     IntervalTrainedBaseline.Result batch) {
 
@@ -56,7 +58,8 @@ public record DemoResult(
     return new DemoResult(
         data, eventsSent, recommendations, deadLetters, seconds, brokerStartMillis,
         firstRecommendationMillis, prequentialModel, prequentialPopularity, examplesTrained,
-        modelVersion, latencyP50Ms, latencyP99Ms, freshnessP50Ms, freshnessP99Ms, curve, figures);
+        modelVersion, latencyP50Ms, latencyP99Ms, freshnessP50Ms, freshnessP99Ms, publications, curve,
+        figures);
   }
 
   /**
@@ -82,6 +85,22 @@ public record DemoResult(
   /** Input records that produced neither a recommendation nor a dead letter. */
   public long missing() {
     return eventsSent - recommendations - deadLetters;
+  }
+
+  private static double mean(double total, long count) {
+    return count == 0 ? 0 : total / count;
+  }
+
+  /** One line on how the model reached serving: snapshots and deltas with their mean size. */
+  public String modelSyncLine() {
+    return "Model sync: %,d snapshots (mean %,.0f KB), %,d deltas (mean %,.0f KB); freshness p50 %.0f ms, p99 %.0f ms"
+        .formatted(
+            publications.snapshots(),
+            mean(publications.snapshotBytes(), publications.snapshots()) / 1024,
+            publications.deltas(),
+            mean(publications.deltaBytes(), publications.deltas()) / 1024,
+            freshnessP50Ms,
+            freshnessP99Ms);
   }
 
   private static Double round(double value) {
@@ -124,6 +143,10 @@ public record DemoResult(
     figures.put("latency_p99_ms", round(latencyP99Ms));
     figures.put("freshness_p50_ms", round(freshnessP50Ms));
     figures.put("freshness_p99_ms", round(freshnessP99Ms));
+    figures.put("model_snapshots", publications.snapshots());
+    figures.put("model_snapshot_bytes_mean", Math.round(mean(publications.snapshotBytes(), publications.snapshots())));
+    figures.put("model_deltas", publications.deltas());
+    figures.put("model_delta_bytes_mean", Math.round(mean(publications.deltaBytes(), publications.deltas())));
     return figures;
   }
 }

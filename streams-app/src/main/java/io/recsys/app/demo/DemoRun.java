@@ -122,6 +122,7 @@ public final class DemoRun {
             app.metrics().latencyPercentileMillis(0.99),
             app.trainerMetrics().freshnessPercentileMillis(0.5),
             app.trainerMetrics().freshnessPercentileMillis(0.99),
+            app.trainerMetrics().publications(),
             watch.curve.points(),
             null);
       }

@@ -58,8 +58,13 @@ import org.slf4j.LoggerFactory;
 public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   static final String CHECKPOINT_FILE = "checkpoint.zip";
-  /** A delta carrying more of the model's rows than this share is published as a snapshot. */
-  private static final double MAX_DELTA_SHARE = 0.8;
+  /**
+   * A delta larger than this share of the last snapshot is published as a snapshot instead: for
+   * a few more bytes it resets every reader's chain. With a full softmax on a small catalogue
+   * every output row moves on every step, and this is what keeps deltas from costing more than
+   * they save.
+   */
+  private static final double MAX_DELTA_SHARE = 0.5;
 
   private final RecsysSettings settings;
   private final Path dir;
@@ -87,6 +92,7 @@ public final class Trainer implements AutoCloseable {
   private PublishedWeights published;
   private String publishedVersion;
   private long nextSnapshot;
+  private long lastSnapshotBytes;
 
   /**
    * Loads the checkpoint in {@code dir} if there is one (else starts a new model) and starts
@@ -262,7 +268,7 @@ public final class Trainer implements AutoCloseable {
   /**
    * Publishes the model as a new version: a delta on the version published before it, or a full
    * snapshot when none was published since the trainer started or adopted a model, when the
-   * snapshot interval has passed, or when the delta would carry most of the model anyway.
+   * snapshot interval has passed, or when the delta would be more than half a snapshot's size.
    * Freshness is measured for every example in it.
    */
   private void publish() throws IOException {
@@ -272,14 +278,15 @@ public final class Trainer implements AutoCloseable {
         new ModelVersion(versionName(), System.currentTimeMillis(), trainedThroughTimestamp);
     String topic = settings.topics().modelUpdates();
     ModelDelta delta = null;
+    byte[] bytes = null;
     if (published != null && System.nanoTime() < nextSnapshot) {
       delta = published.advanceTo(model);
-      if (delta.changedRows() > MAX_DELTA_SHARE * published.rows()) {
+      bytes = delta.toBytes();
+      if (bytes.length > MAX_DELTA_SHARE * lastSnapshotBytes) {
         delta = null;
       }
     }
     List<ProducerRecord<String, byte[]>> records;
-    byte[] bytes;
     if (delta == null) {
       Path file = dir.resolve("publish.tmp");
       // Serving never trains: weights and vocabulary only, a third of a full checkpoint.
@@ -288,11 +295,11 @@ public final class Trainer implements AutoCloseable {
       records = ModelUpdates.records(topic, version, bytes);
       published =
           learning.snapshotIntervalMs() > 0
-              ? PublishedWeights.of(model, learning.deltaTolerance())
+              ? PublishedWeights.of(model, learning.deltaTolerance(), learning.quantizedDeltas())
               : null;
       nextSnapshot = System.nanoTime() + learning.snapshotIntervalMs() * 1_000_000;
+      lastSnapshotBytes = bytes.length;
     } else {
-      bytes = delta.toBytes();
       records = ModelUpdates.deltaRecords(topic, version, publishedVersion, bytes);
     }
     for (var record : records) {
