@@ -63,7 +63,7 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String MODEL_UPDATES_TOPIC_CONFIG = "recsys.topic.model.updates";
   private static final String MODEL_UPDATES_TOPIC_DOC =
       "Topic of model versions published by the trainer and followed by every serving instance"
-          + " (chunked snapshots).";
+          + " (chunked snapshots, and deltas between them).";
 
   public static final String MODEL_ENABLED_CONFIG = "recsys.model.enabled";
   private static final String MODEL_ENABLED_DOC =
