@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 
 /**
  * The next-item recommender: a vocabulary of item ids and the embedding -> LSTM -> softmax network
@@ -377,34 +376,70 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
   }
 
   private List<RecommendedItem> topK(float[] scores, boolean[] excluded, int k) {
-    // Min-heap of the best k: the root is the worst kept (lowest score, then highest row).
-    PriorityQueue<Integer> heap =
-        new PriorityQueue<>(
-            k + 1,
-            (a, b) ->
-                scores[a] != scores[b]
-                    ? Float.compare(scores[a], scores[b])
-                    : Integer.compare(b, a));
+    // A min-heap of row numbers in a plain array, the worst kept at the root: no boxing, and
+    // most rows are rejected by one comparison with the root. Ties go to the lower row.
+    int[] heap = new int[k];
+    int size = 0;
     for (int row = 0; row < scores.length; row++) {
       if (excluded[row] || !network.isActive(row)) {
         continue;
       }
-      if (heap.size() < k) {
-        heap.add(row);
-      } else {
-        int worst = heap.peek();
-        if (scores[row] > scores[worst] || (scores[row] == scores[worst] && row < worst)) {
-          heap.poll();
-          heap.add(row);
-        }
+      if (size < k) {
+        heap[size] = row;
+        siftUp(heap, size++, scores);
+      } else if (better(row, heap[0], scores)) {
+        heap[0] = row;
+        siftDown(heap, size, scores);
       }
     }
-    RecommendedItem[] items = new RecommendedItem[heap.size()];
-    for (int i = items.length - 1; i >= 0; i--) {
-      int row = heap.poll();
+    RecommendedItem[] items = new RecommendedItem[size];
+    for (int i = size - 1; i >= 0; i--) {
+      int row = heap[0];
+      heap[0] = heap[i];
+      siftDown(heap, i, scores);
       items[i] = new RecommendedItem(vocabulary.itemAt(row), scores[row]);
     }
     return List.of(items);
+  }
+
+  /** Whether row {@code a} ranks above row {@code b}: higher score, then lower row. */
+  private static boolean better(int a, int b, float[] scores) {
+    return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+  }
+
+  private static void siftUp(int[] heap, int at, float[] scores) {
+    while (at > 0) {
+      int parent = (at - 1) / 2;
+      if (!better(heap[parent], heap[at], scores)) {
+        return;
+      }
+      int t = heap[parent];
+      heap[parent] = heap[at];
+      heap[at] = t;
+      at = parent;
+    }
+  }
+
+  private static void siftDown(int[] heap, int size, float[] scores) {
+    int at = 0;
+    while (true) {
+      int worst = at;
+      int left = 2 * at + 1;
+      int right = left + 1;
+      if (left < size && better(heap[worst], heap[left], scores)) {
+        worst = left;
+      }
+      if (right < size && better(heap[worst], heap[right], scores)) {
+        worst = right;
+      }
+      if (worst == at) {
+        return;
+      }
+      int t = heap[worst];
+      heap[worst] = heap[at];
+      heap[at] = t;
+      at = worst;
+    }
   }
 
   /** Holds no native memory between calls (ND4J arrays are per call or cached and GC-owned). */

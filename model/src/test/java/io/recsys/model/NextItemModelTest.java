@@ -27,6 +27,42 @@ class NextItemModelTest {
   }
 
   @Test
+  void shouldRankExactlyAsAFullSortOfTheScores() {
+    NextItemModel model =
+        NextItemModel.create(
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX), new VocabularyConfig(64, 64, 1, 0));
+    SplittableRandom data = new SplittableRandom(21);
+    for (int b = 0; b < 3; b++) {
+      model.train(SyntheticData.batch(data, 64, 50, 4));
+    }
+    List<List<String>> histories =
+        List.of(
+            List.of("item-1", "item-2"),
+            List.of("item-7", "item-30", "item-31"),
+            SyntheticData.history(20, 4, 50));
+    float[][] scores = model.scoreAll(histories);
+    for (int k : new int[] {1, 5, 10, 60}) {
+      List<List<RecommendedItem>> lists = model.recommend(histories, k);
+      for (int h = 0; h < histories.size(); h++) {
+        float[] s = scores[h];
+        List<String> history = histories.get(h);
+        List<String> expected =
+            java.util.stream.IntStream.range(0, s.length)
+                .boxed()
+                .filter(row -> model.vocabulary().itemAt(row) != null)
+                .filter(row -> !history.contains(model.vocabulary().itemAt(row)))
+                .sorted((a, b) -> s[a] != s[b] ? Float.compare(s[b], s[a]) : Integer.compare(a, b))
+                .limit(k)
+                .map(row -> model.vocabulary().itemAt(row))
+                .toList();
+        assertThat(lists.get(h).stream().map(RecommendedItem::itemId).toList())
+            .as("history %d, k %d", h, k)
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void shouldLearnItemKFollowedByKPlusOneWithFullSoftmaxWithin400MicroBatches() {
     assertThat(learnRule(LossType.FULL_SOFTMAX, 400)).isGreaterThan(0.9);
   }

@@ -3,7 +3,9 @@ package io.recsys.model.bench;
 import io.recsys.model.BackendInfo;
 import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;
+import io.recsys.model.ModelDelta;
 import io.recsys.model.NextItemModel;
+import io.recsys.model.PublishedWeights;
 import io.recsys.model.TrainingExample;
 import io.recsys.model.TrainingStats;
 import io.recsys.model.VocabularyConfig;
@@ -24,7 +26,9 @@ import java.util.SplittableRandom;
  *       {@link ModelConfig#maxBatchSize()}, each example a sequence and one target;
  *   <li>inference: recommendations (top 10, history removed) per second at batch 1/64/256/1024, and
  *       single-request latency percentiles;
- *   <li>checkpoint: file size and save / load time.
+ *   <li>checkpoint: file size and save / load time;
+ *   <li>model sync: a serving snapshot's size against a delta's after one micro-batch, exact and
+ *       int8, with the time to make and to apply one.
  * </ul>
  */
 public final class ModelBenchmark {
@@ -108,6 +112,38 @@ public final class ModelBenchmark {
         "checkpoint: %.1f MB, save %.2f s, load %.2f s (vocabulary %d)%n",
         Files.size(file) / 1e6, save, load, loaded.vocabulary().size());
     Files.delete(file);
+
+    // --- model sync: a serving snapshot against a delta after one 256-example micro-batch ---
+    Path snapshot = dir.resolve("serving.ckpt");
+    model.saveForServing(snapshot);
+    NextItemModel served = NextItemModel.load(snapshot);
+    PublishedWeights exact = PublishedWeights.of(model, 0.0, false);
+    PublishedWeights int8 = PublishedWeights.of(model, 1e-5, true);
+    int rounds = 10;
+    long exactBytes = 0;
+    long int8Bytes = 0;
+    long makeNanos = 0;
+    long applyNanos = 0;
+    for (int r = 0; r < rounds; r++) {
+      model.train(examples(rng, cdf, 256, seqLen));
+      exactBytes += exact.advanceTo(model).toBytes().length;
+      long m0 = System.nanoTime();
+      byte[] delta = int8.advanceTo(model).toBytes();
+      makeNanos += System.nanoTime() - m0;
+      int8Bytes += delta.length;
+      long a0 = System.nanoTime();
+      served = served.applying(ModelDelta.fromBytes(delta));
+      applyNanos += System.nanoTime() - a0;
+    }
+    System.out.printf(
+        "model sync: serving snapshot %.0f KB; delta after a 256-example batch: exact %.0f KB,"
+            + " int8 %.0f KB (make %.1f ms, apply %.1f ms)%n",
+        Files.size(snapshot) / 1024.0,
+        exactBytes / 1024.0 / rounds,
+        int8Bytes / 1024.0 / rounds,
+        makeNanos / 1e6 / rounds,
+        applyNanos / 1e6 / rounds);
+    Files.delete(snapshot);
     Files.delete(dir);
   }
 
