@@ -100,15 +100,7 @@ class ModelDeltaTest {
       carried += delta.changedRows();
       exact += exactPublished.advanceTo(trainer).changedRows();
       served = served.applying(delta);
-      var ts = trainer.network().tables();
-      var ss = served.network().tables();
-      for (int t = 0; t < ts.length; t++) {
-        float[] a = ts[t].values();
-        float[] b = ss[t].values();
-        for (int k = 0; k < a.length; k++) {
-          assertThat(Math.abs(a[k] - b[k])).as("table %d value %d", t, k).isLessThanOrEqualTo((float) tolerance);
-        }
-      }
+      assertEveryValueWithin(trainer, served, (float) tolerance);
     }
     assertThat(carried).isLessThan(exact);
   }
@@ -128,16 +120,8 @@ class ModelDeltaTest {
       quantizedBytes += bytes.length;
       exactBytes += exact.advanceTo(trainer).toBytes().length;
       served = served.applying(ModelDelta.fromBytes(bytes));
-      var ts = trainer.network().tables();
-      var ss = served.network().tables();
-      for (int t = 0; t < ts.length; t++) {
-        float[] a = ts[t].values();
-        float[] b = ss[t].values();
-        for (int k = 0; k < a.length; k++) {
-          // Half a step of the row's largest move (< 0.1 per update at this learning rate).
-          assertThat(Math.abs(a[k] - b[k])).as("table %d value %d", t, k).isLessThan(1e-3f);
-        }
-      }
+      // Half a step of the row's largest move (< 0.1 per update at this learning rate).
+      assertEveryValueWithin(trainer, served, 1e-3f);
     }
     assertThat(quantizedBytes).isLessThan(exactBytes / 2);
     // Scores differ in the last digits; the lists do not.
@@ -171,6 +155,18 @@ class ModelDeltaTest {
     byte[] cut = Arrays.copyOf(PublishedWeights.of(trained(LossType.FULL_SOFTMAX, 7), 0.0)
         .advanceTo(trained(LossType.FULL_SOFTMAX, 8)).toBytes(), 40);
     assertThatThrownBy(() -> ModelDelta.fromBytes(cut)).isInstanceOf(IOException.class);
+  }
+
+  private static void assertEveryValueWithin(NextItemModel a, NextItemModel b, float bound) {
+    var ta = a.network().tables();
+    var tb = b.network().tables();
+    for (int t = 0; t < ta.length; t++) {
+      float[] x = ta[t].values();
+      float[] y = tb[t].values();
+      for (int k = 0; k < x.length; k++) {
+        assertThat(Math.abs(x[k] - y[k])).as("table %d value %d", t, k).isLessThanOrEqualTo(bound);
+      }
+    }
   }
 
   private static void assertSameValues(NextItemModel a, NextItemModel b) {
