@@ -9,6 +9,7 @@ import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.PromotionHistory;
 import io.recsys.app.serving.ModelUpdates;
+import io.recsys.app.testing.Await;
 import io.recsys.app.testing.KafkaCluster;
 import io.recsys.app.testing.TestModels;
 import io.recsys.schemas.Json;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -52,7 +52,6 @@ class ModelRolloutTest {
   @RegisterExtension static final KafkaCluster KAFKA = KafkaCluster.create();
 
   private static final long T0 = 1_700_000_000_000L;
-  private static final Duration WAIT = Duration.ofSeconds(180);
   private static final int ITEMS = 40;
   private static final int USERS = 30;
 
@@ -100,7 +99,7 @@ class ModelRolloutTest {
             new RecommendationLog((String) config.get(RecsysConfig.RECOMMENDATIONS_TOPIC_CONFIG))) {
       // And the live pipeline serving its own trainer's model while events flow
       feed.start();
-      awaitTrue(() -> log.poll().stream().anyMatch(r -> r.modelVersion() != null && r.modelVersion().startsWith("m-")));
+      Await.until(() -> log.poll().stream().anyMatch(r -> r.modelVersion() != null && r.modelVersion().startsWith("m-")));
 
       // When v1 is promoted through the command line, waiting for its first recommendation
       CommandResult promoted = runCommand("models", "promote", "v1", "--wait", "--json", "--config", configFile.toString());
@@ -140,7 +139,7 @@ class ModelRolloutTest {
       // When a corrupt checkpoint is published straight onto model-updates
       long refusedBefore = app.model().refusedCount();
       publishRaw((String) config.get(RecsysConfig.MODEL_UPDATES_TOPIC_CONFIG), "v99", "corrupt".getBytes());
-      awaitTrue(() -> app.model().refusedCount() > refusedBefore);
+      Await.until(() -> app.model().refusedCount() > refusedBefore);
       // Then serving refused it and still serves v1's lineage
       assertThat(app.model().get().orElseThrow().version().version()).startsWith("v1");
       int afterCorrupt = log.size();
@@ -149,7 +148,7 @@ class ModelRolloutTest {
       // And every event produced on the way has exactly one recommendation
       feed.stop();
       Set<String> produced = feed.produced();
-      awaitTrue(() -> keys(log.poll()).containsAll(produced));
+      Await.until(() -> keys(log.poll()).containsAll(produced));
       List<Recommendation> all = log.poll();
       assertThat(all).noneMatch(r -> lineageOf(r, "v99") || lineageOf(r, "v3"));
       List<String> keys = all.stream().map(r -> r.userId() + "@" + r.eventTime()).toList();
@@ -173,9 +172,9 @@ class ModelRolloutTest {
         EventFeed feed = new EventFeed(events, 0);
         RecommendationLog log = new RecommendationLog(recommendations)) {
       feed.start();
-      awaitTrue(() -> app.model().get().isPresent());
+      Await.until(() -> app.model().get().isPresent());
       assertThat(runCommand("models", "promote", "v1", "--config", configFile.toString()).status()).isZero();
-      awaitTrue(() -> updatesSince(app, "v1") >= 20);
+      Await.until(() -> updatesSince(app, "v1") >= 20);
       feed.stop();
       lastBeforeRestart = updatesSince(app, "v1");
     }
@@ -185,7 +184,7 @@ class ModelRolloutTest {
         EventFeed feed = new EventFeed(events, 1_000_000)) {
       long restartedAt = System.currentTimeMillis();
       feed.start();
-      awaitTrue(
+      Await.until(
           () ->
               app.model().get().map(m -> m.version().createdAt() > restartedAt).orElse(false));
       // Then its first publication continues its v1 lineage instead of adopting v1 afresh (which
@@ -201,7 +200,7 @@ class ModelRolloutTest {
     try (RecsysApp app = RecsysApp.start(config);
         EventFeed feed = new EventFeed(events, 2_000_000)) {
       feed.start();
-      awaitTrue(() -> updatesSince(app, "v2") > 0);
+      Await.until(() -> updatesSince(app, "v2") > 0);
     }
   }
 
@@ -277,7 +276,7 @@ class ModelRolloutTest {
 
   private static void awaitRecommendation(
       RecommendationLog log, int from, Predicate<Recommendation> condition) throws InterruptedException {
-    awaitTrue(
+    Await.until(
         () -> {
           List<Recommendation> all = log.poll();
           return all.subList(from, all.size()).stream()
@@ -285,15 +284,6 @@ class ModelRolloutTest {
         });
   }
 
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + WAIT);
-      }
-      Thread.sleep(100);
-    }
-  }
 
   /** Users walking the item cycle, a few events every 50 ms, each with a unique event time. */
   private static final class EventFeed implements AutoCloseable {

@@ -7,6 +7,7 @@ import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.serving.CurrentModel;
 import io.recsys.app.serving.ModelUpdates;
+import io.recsys.app.testing.Await;
 import io.recsys.app.testing.KafkaCluster;
 import io.recsys.model.RecommendedItem;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,7 +34,6 @@ class OnlineLearningTest {
   @RegisterExtension static final KafkaCluster KAFKA = KafkaCluster.create();
 
   private static final long T0 = 1_700_000_000_000L;
-  private static final Duration WAIT = Duration.ofSeconds(180);
   private static final int ITEMS = 40;
 
   @TempDir Path stateDir;
@@ -88,8 +87,8 @@ class OnlineLearningTest {
     // Given the pipeline learning from users who always move to the next item of a cycle
     try (RecsysApp app = RecsysApp.start(config)) {
       produce(first);
-      awaitTrue(() -> app.trainer().orElseThrow().examplesTrained() >= examplesFirst);
-      awaitTrue(() -> app.model().get().isPresent() && servedVersionTrainedOn(app, examplesFirst));
+      Await.until(() -> app.trainer().orElseThrow().examplesTrained() >= examplesFirst);
+      Await.until(() -> app.model().get().isPresent() && servedVersionTrainedOn(app, examplesFirst));
 
       // Then the served model predicts the next item of the cycle far above chance (1 in 39)
       CurrentModel.Loaded model = app.model().get().orElseThrow();
@@ -110,8 +109,8 @@ class OnlineLearningTest {
       produce(second);
       long all = examplesFirst + second.size();
       // Then it trains on every example exactly once over its life: no loss, no repeat
-      awaitTrue(() -> app.trainer().orElseThrow().examplesTrained() >= all);
-      awaitTrue(() -> servedVersionTrainedOn(app, all));
+      Await.until(() -> app.trainer().orElseThrow().examplesTrained() >= all);
+      Await.until(() -> servedVersionTrainedOn(app, all));
       assertThat(app.trainer().orElseThrow().examplesTrained()).isEqualTo(all);
       // And the served recommendations changed with what it learned
       assertThat(app.model().get().orElseThrow().recommend(probe, 5)).isNotEqualTo(afterFirst);
@@ -123,7 +122,7 @@ class OnlineLearningTest {
       secondConfig.put(RecsysConfig.TRAINER_ENABLED_CONFIG, "false");
       try (RecsysApp lateInstance = RecsysApp.start(secondConfig)) {
         String version = app.model().get().orElseThrow().version().version();
-        awaitTrue(
+        Await.until(
             () ->
                 lateInstance.model().get().map(m -> m.version().version()).orElse("").equals(version));
         // From the newest snapshot and the deltas after it, to the same weights: same lists
@@ -165,15 +164,6 @@ class OnlineLearningTest {
     return app.model().get().map(m -> m.model().examplesTrained() >= examples).orElse(false);
   }
 
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + WAIT);
-      }
-      Thread.sleep(100);
-    }
-  }
 
   private static void produce(List<ProducerRecord<byte[], byte[]>> records) {
     try (var producer =

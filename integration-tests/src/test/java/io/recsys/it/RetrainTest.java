@@ -14,6 +14,7 @@ import io.recsys.app.retrain.RetrainRequest;
 import io.recsys.app.retrain.RetrainResult;
 import io.recsys.app.retrain.RetrainSource;
 import io.recsys.app.history.TimeRange;
+import io.recsys.app.testing.Await;
 import io.recsys.app.testing.KafkaCluster;
 import io.recsys.model.ModelConfig;
 import io.recsys.model.NextItemModel;
@@ -23,7 +24,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -55,7 +54,6 @@ class RetrainTest {
   @RegisterExtension static final KafkaCluster KAFKA = KafkaCluster.create();
 
   private static final long T0 = 1_700_000_000_000L;
-  private static final Duration WAIT = Duration.ofSeconds(180);
   private static final int USERS = 30;
   private static final int STEPS = 40;
   private static final int ITEMS = 50;
@@ -218,7 +216,7 @@ class RetrainTest {
     // Given the live application has processed every event and stopped
     try (RecsysApp app = RecsysApp.start(config)) {
       produce(records);
-      awaitTrue(() -> committed(applicationId, settings.topics().events()) == records.size());
+      Await.until(() -> committed(applicationId, settings.topics().events()) == records.size());
     }
     Snapshot before = Snapshot.take(applicationId, stateDir);
     assertThat(before.endOffsets().get(settings.topics().recommendations())).isPositive();
@@ -356,15 +354,6 @@ class RetrainTest {
     return written;
   }
 
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + WAIT);
-      }
-      Thread.sleep(200);
-    }
-  }
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
