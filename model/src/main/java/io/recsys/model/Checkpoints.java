@@ -274,8 +274,8 @@ final class Checkpoints {
       // A serving checkpoint has no updater state: training from it starts Adam afresh.
       t.restore(
           values,
-          first.length == 0 ? new float[t.firstMoment().length] : first,
-          second.length == 0 ? new float[t.secondMoment().length] : second);
+          first.length == 0 ? null : first,
+          second.length == 0 ? null : second);
     }
     net.restoreState(step, mask);
   }

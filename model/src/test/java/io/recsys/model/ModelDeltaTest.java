@@ -133,6 +133,29 @@ class ModelDeltaTest {
   }
 
   @Test
+  void shouldKeepNoOptimizerStateInServingCopies_andTrainThemAsFromZeroMoments() throws IOException {
+    NextItemModel trainer = trained(LossType.FULL_SOFTMAX, 11);
+    PublishedWeights published = PublishedWeights.of(trainer, 0.0, true);
+    NextItemModel served = servingCopy(trainer);
+    trainer.train(SyntheticData.batch(new SplittableRandom(12), 16, 12, 5));
+    byte[] delta = published.advanceTo(trainer).toBytes();
+    NextItemModel lazy = served.applying(ModelDelta.fromBytes(delta));
+    NextItemModel explicit = served.applying(ModelDelta.fromBytes(delta));
+    for (var table : lazy.network().tables()) {
+      assertThat(table.hasMoments()).isFalse();
+    }
+    // Moments asked for are zeros, and training behaves exactly as from explicit zeros.
+    for (var table : explicit.network().tables()) {
+      assertThat(table.firstMoment()).containsOnly(0f);
+      assertThat(table.secondMoment()).containsOnly(0f);
+    }
+    List<TrainingExample> batch = SyntheticData.batch(new SplittableRandom(13), 16, 12, 5);
+    lazy.train(batch);
+    explicit.train(batch);
+    assertSameValues(lazy, explicit);
+  }
+
+  @Test
   void shouldRefuseADeltaOfAnotherShape() throws IOException {
     NextItemModel small = trained(LossType.FULL_SOFTMAX, 6);
     NextItemModel other =

@@ -38,6 +38,7 @@ public final class Adam {
 
   private static void update(
       ParamTable t, float[] grad, int gradOffset, int offset, int length, float alpha, float l2) {
+    t.ensureMoments();
     float[] p = t.values;
     float[] m = t.m;
     float[] v = t.v;

@@ -179,6 +179,7 @@ public final class LstmNetwork {
     ParamTable[] from = tables();
     ParamTable[] to = copy.tables();
     for (int i = 0; i < from.length; i++) {
+      to[i].dropMoments();
       if (to[i].rows() == 0) {
         to[i].grow(newCapacity);
       }

@@ -6,6 +6,10 @@ import java.util.Arrays;
  * A parameter matrix of {@code rows x rowLength} floats on the Java heap with its Adam moments.
  * Kept on the heap rather than in ND4J so that rows can be added, reset and persisted without
  * native-memory bookkeeping; the network copies it into an ND4J array for the matrix products.
+ *
+ * <p>The moments may be absent (all zero): a serving copy never trains, and not allocating them
+ * saves two thirds of its memory on every model version it swaps in. They are allocated the first
+ * time anything asks for them.
  */
 public final class ParamTable {
   private final int rowLength;
@@ -41,11 +45,32 @@ public final class ParamTable {
   }
 
   public float[] firstMoment() {
+    ensureMoments();
     return m;
   }
 
   public float[] secondMoment() {
+    ensureMoments();
     return v;
+  }
+
+  /** Allocates zero moments if there are none. */
+  void ensureMoments() {
+    if (m == null) {
+      m = new float[values.length];
+      v = new float[values.length];
+    }
+  }
+
+  /** Forgets the moments (they read as zero from now on), for a copy that will only serve. */
+  void dropMoments() {
+    m = null;
+    v = null;
+  }
+
+  /** Whether moments are allocated (false: all zero). */
+  public boolean hasMoments() {
+    return m != null;
   }
 
   /** Adds rows at the end; old rows, and their Adam moments, keep their exact values. */
@@ -55,20 +80,31 @@ public final class ParamTable {
     }
     int length = Math.multiplyExact(newRows, rowLength);
     values = Arrays.copyOf(values, length);
-    m = Arrays.copyOf(m, length);
-    v = Arrays.copyOf(v, length);
+    if (m != null) {
+      m = Arrays.copyOf(m, length);
+      v = Arrays.copyOf(v, length);
+    }
     rows = newRows;
   }
 
   /** Zeroes a row's Adam moments, for a row handed to a new item. */
   public void resetMoments(int row) {
+    if (m == null) {
+      return;
+    }
     Arrays.fill(m, row * rowLength, (row + 1) * rowLength, 0f);
     Arrays.fill(v, row * rowLength, (row + 1) * rowLength, 0f);
   }
 
-  /** Replaces all values and moments, for loading a checkpoint. */
+  /**
+   * Replaces all values and moments, for loading a checkpoint; null moments (a serving
+   * checkpoint) read as zero.
+   */
   public void restore(float[] newValues, float[] newM, float[] newV) {
-    if (newValues.length != values.length || newM.length != m.length || newV.length != v.length) {
+    if (newValues.length != values.length
+        || (newM != null && newM.length != values.length)
+        || (newV != null && newV.length != values.length)
+        || (newM == null) != (newV == null)) {
       throw new IllegalArgumentException(
           "restored table has "
               + newValues.length
@@ -89,8 +125,8 @@ public final class ParamTable {
     ParamTable c = new ParamTable(0, rowLength);
     c.rows = rows;
     c.values = values.clone();
-    c.m = m.clone();
-    c.v = v.clone();
+    c.m = m == null ? null : m.clone();
+    c.v = v == null ? null : v.clone();
     return c;
   }
 }
