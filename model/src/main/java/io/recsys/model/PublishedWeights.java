@@ -105,14 +105,18 @@ public final class PublishedWeights {
         values[t] = published;
       }
       int[] changed = new int[now.length / len];
+      float[] moves = new float[changed.length];
       int count = 0;
       for (int row = 0; row < changed.length; row++) {
-        if (!(largestMove(now, published, row * len, len) <= tolerance)) {
+        float move = largestMove(now, published, row * len, len);
+        if (!(move <= tolerance)) {
+          moves[count] = move;
           changed[count++] = row;
         }
       }
       int[] rows = Arrays.copyOf(changed, count);
-      changes[t] = quantized ? steps(now, published, rows, len) : exact(now, published, rows, len);
+      changes[t] =
+          quantized ? steps(now, published, rows, moves, len) : exact(now, published, rows, len);
     }
     String[] current = items(model);
     List<Integer> itemRows = new ArrayList<>();
@@ -160,12 +164,14 @@ public final class PublishedWeights {
     return new ModelDelta.TableRows(len, rows, rowValues, null, null);
   }
 
-  private static ModelDelta.TableRows steps(float[] now, float[] published, int[] rows, int len) {
+  /** {@code moves[i]}: the largest change in {@code rows[i]}, which sets its scale. */
+  private static ModelDelta.TableRows steps(
+      float[] now, float[] published, int[] rows, float[] moves, int len) {
     float[] scales = new float[rows.length];
     byte[] steps = new byte[rows.length * len];
     for (int i = 0; i < rows.length; i++) {
       int from = rows[i] * len;
-      float scale = largestMove(now, published, from, len) / 127f;
+      float scale = moves[i] / 127f;
       scales[i] = scale;
       for (int j = 0; j < len; j++) {
         int k = from + j;

@@ -79,7 +79,6 @@ public final class VersionChain {
     List<Assembled> toApply = new ArrayList<>(deltas);
     snapshot = null;
     deltas.clear();
-    String reached = head;
     head = null;
     long bytes = 0;
     NextItemModel model = served;
@@ -102,7 +101,6 @@ public final class VersionChain {
       version = delta.version();
       bytes += delta.payload().length;
     }
-    assert version != null && version.version().equals(reached);
     return Optional.of(new Built(version, model, toApply.size(), bytes));
   }
 
