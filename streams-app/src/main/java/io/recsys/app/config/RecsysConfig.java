@@ -140,6 +140,16 @@ public final class RecsysConfig extends AbstractConfig {
           + " offline training's several epochs: on the demo's synthetic stream (50,000 events)"
           + " prequential HR@10 was 0.018 at 0.002, 0.081 at 0.01, 0.119 at 0.03, 0.112 at 0.06.";
 
+  public static final String MODEL_EMBEDDING_SIZE_CONFIG = "recsys.model.embedding.size";
+  private static final String MODEL_EMBEDDING_SIZE_DOC =
+      "Item embedding width of a new model (a resumed checkpoint keeps its own).";
+
+  public static final String MODEL_HIDDEN_SIZE_CONFIG = "recsys.model.hidden.size";
+  private static final String MODEL_HIDDEN_SIZE_DOC =
+      "LSTM state width of a new model (a resumed checkpoint keeps its own). Training and"
+          + " serving cost grow with it: every event steps the LSTM and scores every item"
+          + " against the state.";
+
   public static final String SERVING_MIN_HISTORY_CONFIG = "recsys.serving.min.history";
   private static final String SERVING_MIN_HISTORY_DOC =
       "Users with fewer items the model knows get the popularity fallback.";
@@ -249,6 +259,10 @@ public final class RecsysConfig extends AbstractConfig {
               Importance.MEDIUM, MODEL_SEQUENCE_LENGTH_DOC)
           .define(MODEL_LEARNING_RATE_CONFIG, Type.DOUBLE, 0.03, Range.between(1e-6, 1.0),
               Importance.MEDIUM, MODEL_LEARNING_RATE_DOC)
+          .define(MODEL_EMBEDDING_SIZE_CONFIG, Type.INT, 64, Range.between(1, 4096),
+              Importance.LOW, MODEL_EMBEDDING_SIZE_DOC)
+          .define(MODEL_HIDDEN_SIZE_CONFIG, Type.INT, 128, Range.between(1, 4096),
+              Importance.MEDIUM, MODEL_HIDDEN_SIZE_DOC)
           .define(SERVING_MIN_HISTORY_CONFIG, Type.INT, 1, Range.between(1, 1000),
               Importance.LOW, SERVING_MIN_HISTORY_DOC)
           .define(SERVING_BATCH_SIZE_CONFIG, Type.INT, 256, Range.between(1, 10_000),
@@ -339,7 +353,9 @@ public final class RecsysConfig extends AbstractConfig {
             config.getString(MODEL_DELTA_ENCODING_CONFIG).equals("int8"),
             config.getInt(SERVING_MIN_HISTORY_CONFIG),
             config.getInt(MODEL_SEQUENCE_LENGTH_CONFIG),
-            config.getDouble(MODEL_LEARNING_RATE_CONFIG)));
+            config.getDouble(MODEL_LEARNING_RATE_CONFIG),
+            config.getInt(MODEL_EMBEDDING_SIZE_CONFIG),
+            config.getInt(MODEL_HIDDEN_SIZE_CONFIG)));
   }
 
   /** The settings with every default. */

@@ -1,5 +1,6 @@
 package io.recsys.app.config;
 
+import io.recsys.model.ModelConfig;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +57,20 @@ public record RecsysSettings(
       boolean quantizedDeltas,
       int minHistory,
       int sequenceLength,
-      double learningRate) {
+      double learningRate,
+      int embeddingSize,
+      int hiddenSize) {
+
+    /**
+     * The hyperparameters of a new streaming model: the offline defaults with these settings'
+     * widths, sequence length and step size. A resumed checkpoint keeps its own.
+     */
+    public ModelConfig modelConfig() {
+      return ModelConfig.defaults()
+          .withSizes(embeddingSize, hiddenSize)
+          .withLearningRate(learningRate)
+          .withSequenceLength(sequenceLength);
+    }
 
     /** The newest {@link #sequenceLength()} items of {@code items} (oldest first). */
     public List<String> recent(List<String> items) {

@@ -6,7 +6,6 @@ import io.recsys.app.serving.ModelRecommender;
 import io.recsys.app.serving.ModelUpdates.ModelVersion;
 import io.recsys.app.training.MicroBatchStep;
 import io.recsys.features.UserFeatures;
-import io.recsys.model.ModelConfig;
 import io.recsys.model.NextItemModel;
 import io.recsys.model.RecommendedItem;
 import io.recsys.model.TrainingExample;
@@ -82,9 +81,7 @@ public final class IntervalTrainedBaseline {
     RecsysSettings.Learning learning = settings.learning();
     try (NextItemModel model =
         NextItemModel.create(
-            ModelConfig.defaults()
-                .withLearningRate(learning.learningRate())
-                .withSequenceLength(learning.sequenceLength()),
+            learning.modelConfig(),
             VocabularyConfig.defaults())) {
       Replay replay =
           new Replay(

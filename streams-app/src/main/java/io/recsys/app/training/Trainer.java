@@ -5,7 +5,6 @@ import io.recsys.app.Consumers;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.serving.ModelUpdates.ModelVersion;
 import io.recsys.app.serving.ModelUpdates;
-import io.recsys.model.ModelConfig;
 import io.recsys.model.ModelDelta;
 import io.recsys.model.NextItemModel;
 import io.recsys.model.PublishedWeights;
@@ -110,9 +109,7 @@ public final class Trainer implements AutoCloseable {
         Files.exists(checkpoint)
             ? NextItemModel.load(checkpoint)
             : NextItemModel.create(
-                ModelConfig.defaults()
-                    .withLearningRate(settings.learning().learningRate())
-                    .withSequenceLength(settings.learning().sequenceLength()),
+                settings.learning().modelConfig(),
                 VocabularyConfig.defaults());
     TrainerPosition position = TrainerPosition.parse(model.dataPosition());
     position.offsets().next().forEach(next::put);

@@ -3,6 +3,7 @@ package io.recsys.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recsys.model.ModelConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +36,26 @@ class RecsysConfigTest {
 
     assertThat(settings.eventWeights()).isEqualTo(Map.of("like", 1.5, "buy", 10.0));
     assertThat(settings.topK()).isEqualTo(20);
+  }
+
+  @Test
+  void shouldBuildTheStreamingModelFromTheModelSettings() {
+    RecsysSettings settings =
+        RecsysConfig.parse(
+            Map.of(
+                RecsysConfig.MODEL_EMBEDDING_SIZE_CONFIG, "24",
+                RecsysConfig.MODEL_HIDDEN_SIZE_CONFIG, "40",
+                RecsysConfig.MODEL_SEQUENCE_LENGTH_CONFIG, "7",
+                RecsysConfig.MODEL_LEARNING_RATE_CONFIG, "0.05"));
+
+    ModelConfig model = settings.learning().modelConfig();
+
+    assertThat(model.embeddingSize()).isEqualTo(24);
+    assertThat(model.hiddenSize()).isEqualTo(40);
+    assertThat(model.sequenceLength()).isEqualTo(7);
+    assertThat(model.learningRate()).isEqualTo(0.05);
+    assertThat(model.withSizes(64, 128).withSequenceLength(200).withLearningRate(0.002))
+        .isEqualTo(ModelConfig.defaults());
   }
 
   @Test
