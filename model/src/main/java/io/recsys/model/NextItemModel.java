@@ -322,27 +322,42 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
    */
   public float[][] scoreAll(List<List<String>> histories) {
     float[][] result = new float[histories.size()][];
-    List<int[]> seqs = new ArrayList<>();
-    List<Integer> lanesOf = new ArrayList<>();
-    for (int i = 0; i < histories.size(); i++) {
-      int[] seq = rows(histories.get(i));
-      if (seq.length > 0) {
-        seqs.add(seq);
-        lanesOf.add(i);
-      }
-    }
     int cap = network.capacity();
     int chunk = Math.max(1, config.maxBatchSize());
-    for (int from = 0; from < seqs.size(); from += chunk) {
-      List<int[]> part = seqs.subList(from, Math.min(seqs.size(), from + chunk));
-      SequenceBatch batch = rightAligned(part, 1);
-      float[] hidden = network.finalHidden(batch);
-      float[] scores = network.scores(hidden, part.size());
-      for (int lane = 0; lane < part.size(); lane++) {
-        result[lanesOf.get(from + lane)] = Arrays.copyOfRange(scores, lane * cap, (lane + 1) * cap);
+    for (int from = 0; from < histories.size(); from += chunk) {
+      int to = Math.min(histories.size(), from + chunk);
+      LaneScores scored = laneScores(histories.subList(from, to));
+      for (int i = from; i < to; i++) {
+        int lane = scored.laneOf()[i - from];
+        if (lane >= 0) {
+          result[i] = Arrays.copyOfRange(scored.scores(), lane * cap, (lane + 1) * cap);
+        }
       }
     }
     return result;
+  }
+
+  /**
+   * Scores of one batch, {@code [lane * capacity + row]}, one lane per history with a known item
+   * ({@code laneOf[history]}, -1 for none): no per-history copies on the serving path.
+   */
+  private record LaneScores(float[] scores, int[] laneOf) {}
+
+  private LaneScores laneScores(List<List<String>> histories) {
+    List<int[]> seqs = new ArrayList<>(histories.size());
+    int[] laneOf = new int[histories.size()];
+    for (int i = 0; i < histories.size(); i++) {
+      int[] seq = rows(histories.get(i));
+      laneOf[i] = seq.length > 0 ? seqs.size() : -1;
+      if (seq.length > 0) {
+        seqs.add(seq);
+      }
+    }
+    if (seqs.isEmpty()) {
+      return new LaneScores(new float[0], laneOf);
+    }
+    float[] hidden = network.finalHidden(rightAligned(seqs, 1));
+    return new LaneScores(network.scores(hidden, seqs.size()), laneOf);
   }
 
   @Override
@@ -351,58 +366,75 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
       throw new IllegalArgumentException("k must be > 0, got " + k);
     }
     List<List<RecommendedItem>> out = new ArrayList<>(histories.size());
+    int cap = network.capacity();
     // Chunks bound the score matrix: 256 x 100k items is 100 MB.
-    int chunk = 256;
+    int chunk = Math.min(256, Math.max(1, config.maxBatchSize()));
     for (int from = 0; from < histories.size(); from += chunk) {
       List<List<String>> part = histories.subList(from, Math.min(histories.size(), from + chunk));
-      float[][] scores = scoreAll(part);
+      LaneScores scored = laneScores(part);
+      float[] scores = scored.scores();
       for (int i = 0; i < part.size(); i++) {
-        if (scores[i] == null) {
+        int lane = scored.laneOf()[i];
+        if (lane < 0) {
           out.add(List.of());
           continue;
         }
-        boolean[] excluded = new boolean[scores[i].length];
+        int offset = lane * cap;
         for (String item : part.get(i)) {
           int row = vocabulary.rowOf(item);
           if (row >= 0) {
-            excluded[row] = true;
+            scores[offset + row] = EXCLUDED;
           }
         }
-        out.add(topK(scores[i], excluded, k));
-        scores[i] = null;
+        out.add(topK(scores, offset, cap, k));
       }
     }
     return out;
   }
 
-  private List<RecommendedItem> topK(float[] scores, boolean[] excluded, int k) {
-    // A min-heap of row numbers in a plain array, the worst kept at the root: no boxing, and
-    // most rows are rejected by one comparison with the root. Ties go to the lower row.
+  /** The score of an item the history holds: below every real and every free row's score. */
+  private static final float EXCLUDED = Float.NEGATIVE_INFINITY;
+
+  /**
+   * The best {@code k} rows of {@code scores[offset, offset + rows)}. A min-heap of positions in a
+   * plain array, the worst kept at the root: no boxing, and once it is full a row costs one float
+   * comparison with the root's score (rows are scanned in order, so a tie with the root is never
+   * better). Ties go to the lower row.
+   */
+  private List<RecommendedItem> topK(float[] scores, int offset, int rows, int k) {
     int[] heap = new int[k];
     int size = 0;
-    for (int row = 0; row < scores.length; row++) {
-      if (excluded[row] || !network.isActive(row)) {
+    float worstKept = Float.NEGATIVE_INFINITY;
+    for (int row = 0; row < rows; row++) {
+      float score = scores[offset + row];
+      if (size == k && score <= worstKept) {
+        continue;
+      }
+      if (score == EXCLUDED || !network.isActive(row)) {
         continue;
       }
       if (size < k) {
-        heap[size] = row;
+        heap[size] = offset + row;
         siftUp(heap, size++, scores);
-      } else if (better(row, heap[0], scores)) {
-        heap[0] = row;
+      } else {
+        heap[0] = offset + row;
         siftDown(heap, size, scores);
+      }
+      if (size == k) {
+        worstKept = scores[heap[0]];
       }
     }
     RecommendedItem[] items = new RecommendedItem[size];
     for (int i = size - 1; i >= 0; i--) {
-      int row = heap[0];
+      int position = heap[0];
       heap[0] = heap[i];
       siftDown(heap, i, scores);
-      items[i] = new RecommendedItem(vocabulary.itemAt(row), scores[row]);
+      items[i] = new RecommendedItem(vocabulary.itemAt(position - offset), scores[position]);
     }
     return List.of(items);
   }
 
-  /** Whether row {@code a} ranks above row {@code b}: higher score, then lower row. */
+  /** Whether position {@code a} ranks above {@code b}: higher score, then lower row. */
   private static boolean better(int a, int b, float[] scores) {
     return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
   }
