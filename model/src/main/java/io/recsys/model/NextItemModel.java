@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -322,11 +323,12 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
    */
   public float[][] scoreAll(List<List<String>> histories) {
     float[][] result = new float[histories.size()][];
+    List<SequenceState> states = states(histories);
     int cap = network.capacity();
     int chunk = Math.max(1, config.maxBatchSize());
-    for (int from = 0; from < histories.size(); from += chunk) {
-      int to = Math.min(histories.size(), from + chunk);
-      LaneScores scored = laneScores(histories.subList(from, to));
+    for (int from = 0; from < states.size(); from += chunk) {
+      int to = Math.min(states.size(), from + chunk);
+      LaneScores scored = laneScores(states.subList(from, to));
       for (int i = from; i < to; i++) {
         int lane = scored.laneOf()[i - from];
         if (lane >= 0) {
@@ -338,49 +340,156 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
   }
 
   /**
-   * Scores of one batch, {@code [lane * capacity + row]}, one lane per history with a known item
-   * ({@code laneOf[history]}, -1 for none): no per-history copies on the serving path.
+   * The state after each history's newest {@link ModelConfig#sequenceLength()} known items, read
+   * from a fresh start (what {@link #recommend(List, int)} scores); null for a history with no
+   * known item.
+   */
+  public List<SequenceState> states(List<List<String>> histories) {
+    List<SequenceState> out = new ArrayList<>(histories.size());
+    int chunk = Math.max(1, config.maxBatchSize());
+    for (int from = 0; from < histories.size(); from += chunk) {
+      List<int[]> seqs = new ArrayList<>();
+      List<Integer> laneOf = new ArrayList<>();
+      int to = Math.min(histories.size(), from + chunk);
+      for (List<String> history : histories.subList(from, to)) {
+        int[] seq = rows(history);
+        laneOf.add(seq.length > 0 ? seqs.size() : -1);
+        if (seq.length > 0) {
+          seqs.add(seq);
+        }
+      }
+      float[][] hc = seqs.isEmpty() ? null : network.finalStates(rightAligned(seqs, 1), null, null);
+      for (int lane : laneOf) {
+        out.add(lane < 0 ? null : stateOf(hc, lane));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each state after one more item, in one batch: one LSTM step instead of a re-read of the
+   * history. An item the model has no row for leaves the state as it is (a re-read would skip it
+   * too); a null state starts fresh, as a history of that one item would.
+   */
+  public List<SequenceState> step(List<SequenceState> states, List<String> items) {
+    if (states.size() != items.size()) {
+      throw new IllegalArgumentException(
+          "one item per state: " + states.size() + " states, " + items.size() + " items");
+    }
+    int h = network.hiddenSize();
+    List<SequenceState> out = new ArrayList<>(states);
+    List<Integer> stepped = new ArrayList<>();
+    for (int i = 0; i < states.size(); i++) {
+      if (states.get(i) != null) {
+        requireFits(states.get(i));
+      }
+      if (vocabulary.rowOf(items.get(i)) >= 0) {
+        stepped.add(i);
+      }
+    }
+    int chunk = Math.max(1, config.maxBatchSize());
+    for (int from = 0; from < stepped.size(); from += chunk) {
+      List<Integer> part = stepped.subList(from, Math.min(stepped.size(), from + chunk));
+      int lanes = part.size();
+      SequenceBatch batch = SequenceBatch.empty(1, lanes, 0);
+      float[] h0 = new float[lanes * h];
+      float[] c0 = new float[lanes * h];
+      for (int lane = 0; lane < lanes; lane++) {
+        int i = part.get(lane);
+        batch.inputs()[lane] = vocabulary.rowOf(items.get(i));
+        SequenceState state = states.get(i);
+        if (state != null) {
+          batch.keep()[lane] = 1f;
+          state.copyHidden(h0, lane * h);
+          state.copyCell(c0, lane * h);
+        }
+      }
+      float[][] hc = network.finalStates(batch, h0, c0);
+      for (int lane = 0; lane < lanes; lane++) {
+        out.set(part.get(lane), stateOf(hc, lane));
+      }
+    }
+    return out;
+  }
+
+  private SequenceState requireFits(SequenceState state) {
+    if (state.size() != network.hiddenSize()) {
+      throw new IllegalArgumentException(
+          "a state of size "
+              + state.size()
+              + " does not fit a model of hidden size "
+              + network.hiddenSize());
+    }
+    return state;
+  }
+
+  private SequenceState stateOf(float[][] hc, int lane) {
+    int h = network.hiddenSize();
+    return new SequenceState(
+        Arrays.copyOfRange(hc[0], lane * h, (lane + 1) * h),
+        Arrays.copyOfRange(hc[1], lane * h, (lane + 1) * h));
+  }
+
+  /**
+   * Scores of one batch of states, {@code [lane * capacity + row]}, one lane per non-null state
+   * ({@code laneOf[state]}, -1 for none): no per-user copies on the serving path.
    */
   private record LaneScores(float[] scores, int[] laneOf) {}
 
-  private LaneScores laneScores(List<List<String>> histories) {
-    List<int[]> seqs = new ArrayList<>(histories.size());
-    int[] laneOf = new int[histories.size()];
-    for (int i = 0; i < histories.size(); i++) {
-      int[] seq = rows(histories.get(i));
-      laneOf[i] = seq.length > 0 ? seqs.size() : -1;
-      if (seq.length > 0) {
-        seqs.add(seq);
-      }
+  private LaneScores laneScores(List<SequenceState> states) {
+    int h = network.hiddenSize();
+    int[] laneOf = new int[states.size()];
+    int lanes = 0;
+    for (int i = 0; i < states.size(); i++) {
+      laneOf[i] = states.get(i) != null ? lanes++ : -1;
     }
-    if (seqs.isEmpty()) {
+    if (lanes == 0) {
       return new LaneScores(new float[0], laneOf);
     }
-    float[] hidden = network.finalHidden(rightAligned(seqs, 1));
-    return new LaneScores(network.scores(hidden, seqs.size()), laneOf);
+    float[] hidden = new float[lanes * h];
+    for (int i = 0; i < states.size(); i++) {
+      if (laneOf[i] >= 0) {
+        requireFits(states.get(i)).copyHidden(hidden, laneOf[i] * h);
+      }
+    }
+    return new LaneScores(network.scores(hidden, lanes), laneOf);
   }
 
   @Override
   public List<List<RecommendedItem>> recommend(List<List<String>> histories, int k) {
+    return recommend(states(histories), histories, k);
+  }
+
+  /**
+   * The top {@code k} items after each state, best first, without the items of {@code
+   * excluded.get(i)} (a user's history); a null state gets an empty list. Ties go to the lower
+   * row, as in {@link #recommend(List, int)}.
+   */
+  public List<List<RecommendedItem>> recommend(
+      List<SequenceState> states, List<? extends Collection<String>> excluded, int k) {
     if (k <= 0) {
       throw new IllegalArgumentException("k must be > 0, got " + k);
     }
-    List<List<RecommendedItem>> out = new ArrayList<>(histories.size());
+    if (states.size() != excluded.size()) {
+      throw new IllegalArgumentException(
+          "one exclusion list per state: " + states.size() + " vs " + excluded.size());
+    }
+    List<List<RecommendedItem>> out = new ArrayList<>(states.size());
     int cap = network.capacity();
     // Chunks bound the score matrix: 256 x 100k items is 100 MB.
     int chunk = Math.min(256, Math.max(1, config.maxBatchSize()));
-    for (int from = 0; from < histories.size(); from += chunk) {
-      List<List<String>> part = histories.subList(from, Math.min(histories.size(), from + chunk));
-      LaneScores scored = laneScores(part);
+    for (int from = 0; from < states.size(); from += chunk) {
+      int to = Math.min(states.size(), from + chunk);
+      LaneScores scored = laneScores(states.subList(from, to));
       float[] scores = scored.scores();
-      for (int i = 0; i < part.size(); i++) {
-        int lane = scored.laneOf()[i];
+      for (int i = from; i < to; i++) {
+        int lane = scored.laneOf()[i - from];
         if (lane < 0) {
           out.add(List.of());
           continue;
         }
         int offset = lane * cap;
-        for (String item : part.get(i)) {
+        for (String item : excluded.get(i)) {
           int row = vocabulary.rowOf(item);
           if (row >= 0) {
             scores[offset + row] = EXCLUDED;

@@ -423,9 +423,18 @@ public final class LstmNetwork {
 
   /** The hidden state of every lane after the batch's last step, without dropout. */
   public float[] finalHidden(SequenceBatch batch) {
+    return finalStates(batch, null, null)[0];
+  }
+
+  /**
+   * Hidden and cell state ({@code [2][lanes * hidden]}) of every lane after the batch's last step,
+   * without dropout, starting from {@code h0} / {@code c0} ({@code [lanes * hidden]}, null for
+   * zeros) where the first step keeps the state.
+   */
+  public float[][] finalStates(SequenceBatch batch, float[] h0, float[] c0) {
     try (MemoryWorkspace ws = workspace()) {
-      Forward f = forward(batch, null, null, null);
-      return finalRows(f.hs, batch);
+      Forward f = forward(batch, h0, c0, null);
+      return new float[][] {finalRows(f.hs, batch), finalRows(f.cs, batch)};
     }
   }
 

@@ -150,6 +150,18 @@ public final class RecsysConfig extends AbstractConfig {
           + " serving cost grow with it: every event steps the LSTM and scores every item"
           + " against the state.";
 
+  public static final String SERVING_STATE_STEPS_CONFIG = "recsys.serving.state.steps";
+  private static final String SERVING_STATE_STEPS_DOC =
+      "Serving keeps each user's LSTM state between events and steps it once per new item,"
+          + " instead of re-reading the user's newest recsys.model.sequence.length items; after"
+          + " this many steps (or when a model snapshot arrives) the state is re-read from the"
+          + " items. 0 re-reads on every event.";
+
+  public static final String SERVING_STATE_USERS_CONFIG = "recsys.serving.state.users";
+  private static final String SERVING_STATE_USERS_DOC =
+      "Users whose LSTM state each stream task keeps in memory (about 1 KB each at hidden size"
+          + " 128), least recently active evicted; an evicted user's next event re-reads.";
+
   public static final String SERVING_MIN_HISTORY_CONFIG = "recsys.serving.min.history";
   private static final String SERVING_MIN_HISTORY_DOC =
       "Users with fewer items the model knows get the popularity fallback.";
@@ -263,6 +275,10 @@ public final class RecsysConfig extends AbstractConfig {
               Importance.LOW, MODEL_EMBEDDING_SIZE_DOC)
           .define(MODEL_HIDDEN_SIZE_CONFIG, Type.INT, 128, Range.between(1, 4096),
               Importance.MEDIUM, MODEL_HIDDEN_SIZE_DOC)
+          .define(SERVING_STATE_STEPS_CONFIG, Type.INT, 20, Range.between(0, 100_000),
+              Importance.LOW, SERVING_STATE_STEPS_DOC)
+          .define(SERVING_STATE_USERS_CONFIG, Type.INT, 20_000, Range.between(1, 10_000_000),
+              Importance.LOW, SERVING_STATE_USERS_DOC)
           .define(SERVING_MIN_HISTORY_CONFIG, Type.INT, 1, Range.between(1, 1000),
               Importance.LOW, SERVING_MIN_HISTORY_DOC)
           .define(SERVING_BATCH_SIZE_CONFIG, Type.INT, 256, Range.between(1, 10_000),
@@ -355,7 +371,9 @@ public final class RecsysConfig extends AbstractConfig {
             config.getInt(MODEL_SEQUENCE_LENGTH_CONFIG),
             config.getDouble(MODEL_LEARNING_RATE_CONFIG),
             config.getInt(MODEL_EMBEDDING_SIZE_CONFIG),
-            config.getInt(MODEL_HIDDEN_SIZE_CONFIG)));
+            config.getInt(MODEL_HIDDEN_SIZE_CONFIG),
+            config.getInt(SERVING_STATE_STEPS_CONFIG),
+            config.getInt(SERVING_STATE_USERS_CONFIG)));
   }
 
   /** The settings with every default. */

@@ -59,7 +59,9 @@ public record RecsysSettings(
       int sequenceLength,
       double learningRate,
       int embeddingSize,
-      int hiddenSize) {
+      int hiddenSize,
+      int servingStateSteps,
+      int servingStateUsers) {
 
     /**
      * The hyperparameters of a new streaming model: the offline defaults with these settings'

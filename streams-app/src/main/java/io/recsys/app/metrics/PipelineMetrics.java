@@ -24,6 +24,8 @@ public final class PipelineMetrics {
   private final Counter deadLetters;
   private final Counter recommendations;
   private final Counter trainingExamples;
+  private final Counter statesStepped;
+  private final Counter statesReread;
   private final DistributionSummary latencyMillis;
   private final PrequentialEvaluator prequential = new PrequentialEvaluator();
 
@@ -55,6 +57,16 @@ public final class PipelineMetrics {
             .publishPercentileHistogram()
             .distributionStatisticExpiry(Duration.ofSeconds(30))
             .distributionStatisticBufferLength(3)
+            .register(registry);
+    statesStepped =
+        Counter.builder("recsys.serving.model.states")
+            .tag("path", "stepped")
+            .description("Events the model scored by stepping the user's carried LSTM state once")
+            .register(registry);
+    statesReread =
+        Counter.builder("recsys.serving.model.states")
+            .tag("path", "reread")
+            .description("Events the model scored by re-reading the user's newest items")
             .register(registry);
     Gauge.builder("recsys.prequential.hr10", prequential, p -> p.totals().model().hitRate10())
         .tag("strategy", "model")
@@ -104,6 +116,12 @@ public final class PipelineMetrics {
 
   public void deadLetter() {
     deadLetters.increment();
+  }
+
+  /** How a batch of model-scored events got their LSTM states (see {@code CarriedStates}). */
+  public void modelStates(long stepped, long reread) {
+    statesStepped.increment(stepped);
+    statesReread.increment(reread);
   }
 
   public void recommendationSent(long latencyMillis) {

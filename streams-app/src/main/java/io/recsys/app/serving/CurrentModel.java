@@ -3,6 +3,7 @@ package io.recsys.app.serving;
 import io.recsys.app.serving.ModelUpdates.ModelVersion;
 import io.recsys.model.NextItemModel;
 import io.recsys.model.RecommendedItem;
+import io.recsys.model.SequenceState;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,11 +16,43 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class CurrentModel implements AutoCloseable {
   private final AtomicReference<Loaded> current = new AtomicReference<>();
   private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong lineages = new AtomicLong();
 
-  /** A loaded version; its model is used under its own lock (the model is not thread-safe). */
-  public record Loaded(ModelVersion version, NextItemModel model) {
+  /**
+   * A loaded version; its model is used under its own lock (the model is not thread-safe). Versions
+   * of one lineage continue each other by deltas; a snapshot (periodic, promoted or rolled back)
+   * starts a new lineage, which is what tells {@link CarriedStates} to drop states computed with
+   * older weights.
+   */
+  public record Loaded(ModelVersion version, NextItemModel model, long lineage) {
+    public Loaded(ModelVersion version, NextItemModel model) {
+      this(version, model, 0);
+    }
+
     public List<RecommendedItem> recommend(List<String> history, int k) {
       return recommendAll(List.of(history), k).get(0);
+    }
+
+    /** See {@link NextItemModel#states}. */
+    public List<SequenceState> states(List<List<String>> histories) {
+      synchronized (model) {
+        return model.states(histories);
+      }
+    }
+
+    /** See {@link NextItemModel#step}. */
+    public List<SequenceState> step(List<SequenceState> states, List<String> items) {
+      synchronized (model) {
+        return model.step(states, items);
+      }
+    }
+
+    /** See {@link NextItemModel#recommend(List, List, int)}. */
+    public List<List<RecommendedItem>> recommendFrom(
+        List<SequenceState> states, List<List<String>> excluded, int k) {
+      synchronized (model) {
+        return model.recommend(states, excluded, k);
+      }
     }
 
     /** One call for many users: the model scores them in one batch, far cheaper per user. */
@@ -47,9 +80,20 @@ public final class CurrentModel implements AutoCloseable {
     return Optional.ofNullable(current.get());
   }
 
-  /** Serves {@code model} from now on. The replaced model is left to the garbage collector. */
+  /**
+   * Serves {@code model} from now on, as a new lineage (a snapshot). The replaced model is left to
+   * the garbage collector.
+   */
   public void swap(ModelVersion version, NextItemModel model) {
-    current.set(new Loaded(version, model));
+    current.set(new Loaded(version, model, lineages.incrementAndGet()));
+  }
+
+  /** Serves {@code model}, made from the served one by deltas, in the served one's lineage. */
+  public void advance(ModelVersion version, NextItemModel model) {
+    Loaded served = current.get();
+    current.set(
+        new Loaded(
+            version, model, served != null ? served.lineage() : lineages.incrementAndGet()));
   }
 
   /** Records a published version that did not load; the served one stayed. */

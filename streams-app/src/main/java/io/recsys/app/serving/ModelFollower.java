@@ -89,7 +89,11 @@ public final class ModelFollower implements AutoCloseable {
       // serving never writes the tables it reads, so the stream does not wait for the copy.
       VersionChain.Built built =
           chain.build(served.map(CurrentModel.Loaded::model).orElse(null)).orElseThrow();
-      current.swap(built.version(), built.model());
+      if (built.fromSnapshot()) {
+        current.swap(built.version(), built.model());
+      } else {
+        current.advance(built.version(), built.model());
+      }
       // The first version matters to an operator; later ones arrive every second or so.
       (served.isEmpty() ? LOG.atInfo() : LOG.atDebug())
           .log(

@@ -56,6 +56,7 @@ public final class RecommendProcessor
   private final PopularityRecommender recommender;
   private final ModelRecommender modelRecommender;
   private final CurrentModel model;
+  private final CarriedStates states;
   private final PipelineMetrics metrics;
   private final TreeMap<Long, PendingActivity> batch = new TreeMap<>();
   private ProcessorContext<String, Recommendation> context;
@@ -78,6 +79,9 @@ public final class RecommendProcessor
     this.recommender = recommender;
     this.modelRecommender = new ModelRecommender(settings.learning());
     this.model = model;
+    this.states =
+        new CarriedStates(
+            settings.learning().servingStateSteps(), settings.learning().servingStateUsers());
     this.metrics = metrics;
   }
 
@@ -171,20 +175,27 @@ public final class RecommendProcessor
       return byIndex;
     }
     List<Integer> indices = new ArrayList<>();
+    List<String> users = new ArrayList<>();
     List<List<String>> histories = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
+      UserActivity activity = entries.get(i).activity();
       Optional<List<String>> history =
-          modelRecommender.history(loaded.get(), entries.get(i).activity().after().recentItems());
+          modelRecommender.history(loaded.get(), activity.after().recentItems());
       if (history.isPresent()) {
         indices.add(i);
+        users.add(activity.event().userId());
         histories.add(history.get());
       }
     }
     if (histories.isEmpty()) {
       return byIndex;
     }
+    long stepped = states.stepped();
+    long reread = states.reread();
     List<List<RecommendedItem>> lists =
-        loaded.get().recommendAll(histories, modelRecommender.candidates(settings.topK()));
+        states.recommend(
+            loaded.get(), users, histories, modelRecommender.candidates(settings.topK()));
+    metrics.modelStates(states.stepped() - stepped, states.reread() - reread);
     for (int j = 0; j < indices.size(); j++) {
       byIndex.put(indices.get(j), lists.get(j));
     }

@@ -33,7 +33,12 @@ public final class VersionChain {
    * @param deltas deltas applied to reach it
    * @param bytes payload bytes read to reach it
    */
-  public record Built(ModelVersion version, NextItemModel model, int deltas, long bytes) {}
+  /**
+   * A version to serve; {@code fromSnapshot} false when it is the served model with deltas applied
+   * (same lineage).
+   */
+  public record Built(
+      ModelVersion version, NextItemModel model, int deltas, long bytes, boolean fromSnapshot) {}
 
   /**
    * Collects one complete version.
@@ -101,7 +106,7 @@ public final class VersionChain {
       version = delta.version();
       bytes += delta.payload().length;
     }
-    return Optional.of(new Built(version, model, toApply.size(), bytes));
+    return Optional.of(new Built(version, model, toApply.size(), bytes, start != null));
   }
 
   /** Deltas skipped since this chain was made: each one waited for a snapshot. */

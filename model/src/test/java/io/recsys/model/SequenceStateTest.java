@@ -1,0 +1,99 @@
+package io.recsys.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class SequenceStateTest {
+  private static final int ITEMS = 50;
+
+  private static NextItemModel trained(ModelConfig config) {
+    NextItemModel model = NextItemModel.create(config, new VocabularyConfig(64, 64, 1, 0));
+    SplittableRandom data = new SplittableRandom(21);
+    for (int b = 0; b < 5; b++) {
+      model.train(SyntheticData.batch(data, 64, ITEMS, 4));
+    }
+    return model;
+  }
+
+  private static List<String> ids(List<RecommendedItem> items) {
+    return items.stream().map(RecommendedItem::itemId).toList();
+  }
+
+  @Test
+  void shouldRecommendFromStepsAsFromTheWholeHistoryWhileItFitsTheWindow() {
+    NextItemModel model = trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX));
+    // Window 10: histories of 1 to 10 items, stepped one item at a time from the first.
+    List<String> history = SyntheticData.history(30, 10, ITEMS);
+    SequenceState stepped = null;
+    for (int n = 1; n <= history.size(); n++) {
+      List<String> prefix = history.subList(0, n);
+      stepped = model.step(Collections.singletonList(stepped), List.of(prefix.get(n - 1))).get(0);
+
+      List<RecommendedItem> fromSteps =
+          model.recommend(List.of(stepped), List.of(prefix), 10).get(0);
+      List<RecommendedItem> fromHistory = model.recommend(List.of(prefix), 10).get(0);
+      assertThat(ids(fromSteps)).as("after %d items", n).isEqualTo(ids(fromHistory));
+      for (int i = 0; i < fromSteps.size(); i++) {
+        assertThat(fromSteps.get(i).score())
+            .isCloseTo(fromHistory.get(i).score(), within(1e-4));
+      }
+    }
+  }
+
+  @Test
+  void shouldStepManyUsersInOneBatchAsOneByOne() {
+    NextItemModel model = trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX));
+    List<List<String>> histories = new ArrayList<>();
+    List<String> next = new ArrayList<>();
+    for (int u = 0; u < 7; u++) {
+      histories.add(SyntheticData.history(3 * u + 4, 1 + u % 4, ITEMS));
+      next.add("item-" + (5 * u % ITEMS));
+    }
+    List<SequenceState> batched = model.step(model.states(histories), next);
+    for (int u = 0; u < histories.size(); u++) {
+      SequenceState alone =
+          model.step(model.states(List.of(histories.get(u))), List.of(next.get(u))).get(0);
+      assertThat(ids(model.recommend(List.of(batched.get(u)), List.of(List.of()), 10).get(0)))
+          .isEqualTo(ids(model.recommend(List.of(alone), List.of(List.of()), 10).get(0)));
+    }
+  }
+
+  @Test
+  void shouldKeepTheStateForAnUnknownItemAndStartFreshFromNone() {
+    NextItemModel model = trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX));
+    List<String> history = List.of("item-3", "item-4", "item-5");
+    SequenceState state = model.states(List.of(history)).get(0);
+
+    SequenceState afterUnknown = model.step(List.of(state), List.of("never-seen")).get(0);
+    SequenceState fresh = model.step(Collections.singletonList(null), List.of("item-9")).get(0);
+
+    assertThat(afterUnknown).isSameAs(state);
+    assertThat(ids(model.recommend(List.of(fresh), List.of(List.of()), 10).get(0)))
+        .isEqualTo(ids(model.recommend(List.of(List.of("item-9")), 10).get(0)));
+    assertThat(model.states(List.of(List.of("never-seen"))).get(0)).isNull();
+    assertThat(model.recommend(Collections.singletonList(null), List.of(List.of()), 10).get(0))
+        .isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAStateOfAnotherHiddenSize() {
+    NextItemModel small = trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX));
+    NextItemModel wide =
+        trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX).withSizes(16, 48));
+    SequenceState state = small.states(List.of(List.of("item-1", "item-2"))).get(0);
+
+    assertThatThrownBy(() -> wide.step(List.of(state), List.of("item-3")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hidden size 48");
+    assertThatThrownBy(() -> wide.recommend(List.of(state), List.of(List.of()), 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hidden size 48");
+  }
+}

@@ -1,0 +1,145 @@
+package io.recsys.app.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.recsys.app.serving.ModelUpdates.ModelVersion;
+import io.recsys.model.LossType;
+import io.recsys.model.ModelConfig;
+import io.recsys.model.NextItemModel;
+import io.recsys.model.RecommendedItem;
+import io.recsys.model.TrainingExample;
+import io.recsys.model.VocabularyConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CarriedStatesTest {
+  private static final int WINDOW = 6;
+  private static final int ITEMS = 30;
+  private static NextItemModel model;
+
+  @BeforeAll
+  static void train() {
+    model =
+        NextItemModel.create(
+            ModelConfig.defaults()
+                .withSizes(8, 16)
+                .withSequenceLength(WINDOW)
+                .withDropout(0.0)
+                .withLearningRate(0.01)
+                .withLoss(LossType.FULL_SOFTMAX),
+            new VocabularyConfig(64, 64, 1, 0));
+    SplittableRandom rng = new SplittableRandom(3);
+    for (int b = 0; b < 5; b++) {
+      List<TrainingExample> batch = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        int start = rng.nextInt(ITEMS);
+        List<String> seq = new ArrayList<>();
+        for (int j = 0; j < 3; j++) {
+          seq.add(item(start + j));
+        }
+        batch.add(new TrainingExample(seq, item(start + 3), 1.0, 0));
+      }
+      model.train(batch);
+    }
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  private static String item(int i) {
+    return "item-" + Math.floorMod(i, ITEMS);
+  }
+
+  private static CurrentModel.Loaded loaded(long lineage) {
+    return new CurrentModel.Loaded(new ModelVersion("m-1", 0, 0), model, lineage);
+  }
+
+  /** The user's window after {@code events} items, as serving passes it. */
+  private static List<String> window(List<String> items, int events) {
+    return items.subList(Math.max(0, events - WINDOW), events);
+  }
+
+  private static List<String> ids(List<RecommendedItem> list) {
+    return list.stream().map(RecommendedItem::itemId).toList();
+  }
+
+  @Test
+  void shouldStepAUserWhoseWindowContinuesAndGiveTheReReadListsWhileTheWindowIsNotFull() {
+    CarriedStates states = new CarriedStates(100, 1000);
+    List<String> items = List.of(item(4), item(5), item(6), item(7), item(8), item(9));
+
+    for (int events = 1; events <= WINDOW; events++) {
+      List<String> history = window(items, events);
+      List<RecommendedItem> carried =
+          states.recommend(loaded(1), List.of("u"), List.of(history), 10).get(0);
+      assertThat(ids(carried))
+          .as("after %d events", events)
+          .isEqualTo(ids(model.recommend(List.of(history), 10).get(0)));
+    }
+    assertThat(states.reread()).isEqualTo(1);
+    assertThat(states.stepped()).isEqualTo(WINDOW - 1);
+  }
+
+  @Test
+  void shouldReReadAfterTheStepBoundANewLineageABreakInTheHistoryAndARepeatInOneBatch() {
+    CarriedStates states = new CarriedStates(2, 1000);
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      items.add(item(i));
+    }
+    // Events 1-3: re-read, step, step; event 4: the bound of 2 steps forces a re-read.
+    for (int events = 1; events <= 4; events++) {
+      states.recommend(loaded(1), List.of("u"), List.of(window(items, events)), 10);
+    }
+    assertThat(states.reread()).isEqualTo(2);
+    assertThat(states.stepped()).isEqualTo(2);
+
+    // A snapshot starts a new lineage: states computed with older weights are dropped.
+    states.recommend(loaded(2), List.of("u"), List.of(window(items, 5)), 10);
+    assertThat(states.reread()).isEqualTo(3);
+
+    // A history that is not the carried one plus one item (an event went elsewhere).
+    states.recommend(loaded(2), List.of("u"), List.of(window(items, 7)), 10);
+    assertThat(states.reread()).isEqualTo(4);
+
+    // Two events of one user in one batch: the second cannot step a state of this batch.
+    states.recommend(
+        loaded(2), List.of("u", "u"), List.of(window(items, 8), window(items, 9)), 10);
+    assertThat(states.stepped()).isEqualTo(3);
+    assertThat(states.reread()).isEqualTo(5);
+    // ... and the later event's state is the one carried on.
+    states.recommend(loaded(2), List.of("u"), List.of(window(items, 10)), 10);
+    assertThat(states.stepped()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldKeepNoStateWhenStepsAreOffAndEvictTheLeastRecentUser() {
+    CarriedStates off = new CarriedStates(0, 1000);
+    List<String> items = List.of(item(1), item(2), item(3));
+    for (int events = 1; events <= 3; events++) {
+      off.recommend(loaded(1), List.of("u"), List.of(window(items, events)), 10);
+    }
+    assertThat(off.stepped()).isZero();
+
+    CarriedStates small = new CarriedStates(100, 1);
+    small.recommend(loaded(1), List.of("a"), List.of(window(items, 1)), 10);
+    small.recommend(loaded(1), List.of("b"), List.of(window(items, 1)), 10);
+    small.recommend(loaded(1), List.of("a"), List.of(window(items, 2)), 10);
+    assertThat(small.stepped()).as("a was evicted by b").isZero();
+  }
+
+  @Test
+  void shouldContinueOnlyWhatEndsWithTheHistoryBeforeItsNewestItem() {
+    assertThat(CarriedStates.continues(List.of("a", "b"), List.of("a", "b", "c"))).isTrue();
+    assertThat(CarriedStates.continues(List.of("a", "b", "c"), List.of("b", "c", "d"))).isTrue();
+    assertThat(CarriedStates.continues(List.of("a", "b"), List.of("a", "c", "d"))).isFalse();
+    assertThat(CarriedStates.continues(List.of("a"), List.of("z"))).isFalse();
+    assertThat(CarriedStates.continues(List.of("b"), List.of("a", "b", "c"))).isFalse();
+  }
+}
