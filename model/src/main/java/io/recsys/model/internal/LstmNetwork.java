@@ -878,8 +878,8 @@ public final class LstmNetwork {
 
   /**
    * Bulk copies through the buffer's NIO view: {@code Nd4j.create(float[])} and {@code
-   * DataBuffer.asFloat()} copy element by element in M2.1, which JFR showed as a tenth of the
-   * stream threads' samples (the output matrix alone is copied once per model version).
+   * DataBuffer.asFloat()} copy element by element in M2.1 (JFR blamed them for a tenth of the
+   * stream threads' samples; end to end the change was within noise, see docs/BENCHMARKS.md).
    */
   static INDArray matrix(float[] data, int rowsN, int cols) {
     INDArray a = Nd4j.createUninitialized(DataType.FLOAT, rowsN, cols);
