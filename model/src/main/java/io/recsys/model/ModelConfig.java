@@ -79,6 +79,22 @@ public record ModelConfig(
         seed);
   }
 
+  public ModelConfig withNegatives(int newNegatives) {
+    return new ModelConfig(
+        embeddingSize,
+        hiddenSize,
+        sequenceLength,
+        backpropSteps,
+        dropout,
+        learningRate,
+        l2,
+        loss,
+        newNegatives,
+        samplingExponent,
+        maxBatchSize,
+        seed);
+  }
+
   public ModelConfig withSizes(int newEmbeddingSize, int newHiddenSize) {
     return new ModelConfig(
         newEmbeddingSize,

@@ -19,7 +19,8 @@ import java.util.Objects;
  * <p>Not thread-safe: one trainer thread owns it; serving instances hold their own copy loaded from
  * a checkpoint.
  */
-public final class NextItemModel implements IncrementalTrainer, Recommender, AutoCloseable {
+public final class NextItemModel
+    implements IncrementalTrainer, Recommender, StateStepper, AutoCloseable {
   private final ModelConfig config;
   private final ItemVocabulary vocabulary;
   private final LstmNetwork network;
@@ -223,58 +224,136 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
 
   @Override
   public TrainingStats train(List<TrainingExample> microBatch) {
+    return train(microBatch, null);
+  }
+
+  /**
+   * Trains on examples that each continue a state: example {@code i}'s sequence is read from
+   * {@code starts.get(i)} (null: from a fresh start), and gradients stop at that state. The
+   * trainer uses it with each user's carried state before the newest {@link
+   * ModelConfig#backpropSteps()} items: those steps get gradients anyway, and the steps before
+   * them need no re-read when the state is carried from the user's previous example. With {@code
+   * starts} null this is {@link #train(List)}: each sequence is read from a fresh start and only
+   * its newest {@link ModelConfig#backpropSteps()} steps get gradients.
+   */
+  public TrainingStats train(List<TrainingExample> microBatch, List<SequenceState> starts) {
+    if (starts != null && starts.size() != microBatch.size()) {
+      throw new IllegalArgumentException(
+          "one start per example: " + microBatch.size() + " examples, " + starts.size());
+    }
     int trained = 0;
     int skipped = 0;
     double lossSum = 0;
     double weightSum = 0;
-    List<int[]> seqs = new ArrayList<>();
-    List<Integer> targets = new ArrayList<>();
-    List<Float> weights = new ArrayList<>();
-    for (TrainingExample ex : microBatch) {
+    Lanes lanes = new Lanes();
+    for (int i = 0; i < microBatch.size(); i++) {
+      TrainingExample ex = microBatch.get(i);
       int target = vocabulary.observe(ex.target(), ex.eventTimeMs());
       int[] seq = rows(ex.sequence());
       if (target < 0 || seq.length == 0 || ex.weight() == 0.0) {
         skipped++;
         continue;
       }
-      seqs.add(seq);
-      targets.add(target);
-      weights.add((float) ex.weight());
-      if (seqs.size() == config.maxBatchSize()) {
-        LstmNetwork.StepResult r = step(seqs, targets, weights);
+      SequenceState start = starts == null ? null : starts.get(i);
+      if (start != null) {
+        requireFits(start);
+      }
+      lanes.add(seq, target, (float) ex.weight(), start);
+      if (lanes.size() == config.maxBatchSize()) {
+        LstmNetwork.StepResult r = step(lanes, starts != null);
         lossSum += r.lossSum();
         weightSum += r.weightSum();
-        trained += seqs.size();
-        seqs.clear();
-        targets.clear();
-        weights.clear();
+        trained += lanes.size();
+        lanes = new Lanes();
       }
     }
-    if (!seqs.isEmpty()) {
-      LstmNetwork.StepResult r = step(seqs, targets, weights);
+    if (lanes.size() > 0) {
+      LstmNetwork.StepResult r = step(lanes, starts != null);
       lossSum += r.lossSum();
       weightSum += r.weightSum();
-      trained += seqs.size();
+      trained += lanes.size();
     }
     examplesTrained += trained;
     return new TrainingStats(
         trained, skipped, weightSum > 0 ? lossSum / weightSum : 0.0, network.step());
   }
 
-  private LstmNetwork.StepResult step(
-      List<int[]> seqs, List<Integer> targets, List<Float> weights) {
-    SequenceBatch batch = rightAligned(seqs, config.backpropSteps());
-    int lanes = seqs.size();
-    int last = (batch.steps() - 1) * lanes;
-    for (int lane = 0; lane < lanes; lane++) {
-      batch.targets()[last + lane] = targets.get(lane);
-      batch.weights()[last + lane] = weights.get(lane);
+  /** The examples of one updater step. */
+  private static final class Lanes {
+    final List<int[]> seqs = new ArrayList<>();
+    final List<Integer> targets = new ArrayList<>();
+    final List<Float> weights = new ArrayList<>();
+    final List<SequenceState> starts = new ArrayList<>();
+
+    void add(int[] seq, int target, float weight, SequenceState start) {
+      seqs.add(seq);
+      targets.add(target);
+      weights.add(weight);
+      starts.add(start);
+    }
+
+    int size() {
+      return seqs.size();
+    }
+  }
+
+  private LstmNetwork.StepResult step(Lanes lanes, boolean continuing) {
+    int n = lanes.size();
+    SequenceBatch batch;
+    float[] h0 = null;
+    float[] c0 = null;
+    if (continuing) {
+      batch = leftAligned(lanes.seqs);
+      int h = network.hiddenSize();
+      h0 = new float[n * h];
+      c0 = new float[n * h];
+      for (int lane = 0; lane < n; lane++) {
+        SequenceState start = lanes.starts.get(lane);
+        if (start != null) {
+          batch.keep()[lane] = 1f;
+          start.copyHidden(h0, lane * h);
+          start.copyCell(c0, lane * h);
+        }
+        int last = (lanes.seqs.get(lane).length - 1) * n + lane;
+        batch.targets()[last] = lanes.targets.get(lane);
+        batch.weights()[last] = lanes.weights.get(lane);
+      }
+    } else {
+      batch = rightAligned(lanes.seqs, config.backpropSteps());
+      int last = (batch.steps() - 1) * n;
+      for (int lane = 0; lane < n; lane++) {
+        batch.targets()[last + lane] = lanes.targets.get(lane);
+        batch.weights()[last + lane] = lanes.weights.get(lane);
+      }
     }
     float[] sampling =
         config.loss() == LossType.SAMPLED_SOFTMAX
             ? vocabulary.samplingWeights(config.samplingExponent())
             : null;
-    return network.trainStep(batch, null, null, sampling, config.negatives());
+    return network.trainStep(batch, h0, c0, sampling, config.negatives());
+  }
+
+  /**
+   * Sequences left-aligned from step 0, where each lane's start state enters, with gradients
+   * through every step; the steps after a short lane's last item are padding without a target,
+   * so no gradient reaches them.
+   */
+  private static SequenceBatch leftAligned(List<int[]> seqs) {
+    int steps = 1;
+    for (int[] s : seqs) {
+      steps = Math.max(steps, s.length);
+    }
+    int lanes = seqs.size();
+    SequenceBatch batch = SequenceBatch.empty(steps, lanes, 0);
+    for (int lane = 0; lane < lanes; lane++) {
+      int[] s = seqs.get(lane);
+      for (int i = 0; i < s.length; i++) {
+        int p = i * lanes + lane;
+        batch.inputs()[p] = s[i];
+        batch.keep()[p] = i == 0 ? 0f : 1f;
+      }
+    }
+    return batch;
   }
 
   /**
@@ -344,6 +423,7 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
    * from a fresh start (what {@link #recommend(List, int)} scores); null for a history with no
    * known item.
    */
+  @Override
   public List<SequenceState> states(List<List<String>> histories) {
     List<SequenceState> out = new ArrayList<>(histories.size());
     int chunk = Math.max(1, config.maxBatchSize());
@@ -371,6 +451,7 @@ public final class NextItemModel implements IncrementalTrainer, Recommender, Aut
    * history. An item the model has no row for leaves the state as it is (a re-read would skip it
    * too); a null state starts fresh, as a history of that one item would.
    */
+  @Override
   public List<SequenceState> step(List<SequenceState> states, List<String> items) {
     if (states.size() != items.size()) {
       throw new IllegalArgumentException(

@@ -48,6 +48,49 @@ class SequenceStateTest {
   }
 
   @Test
+  void shouldTrainFromTheStateBeforeTheNewestStepsAsFromTheWholeSequence() {
+    ModelConfig config = SyntheticData.smallConfig(LossType.FULL_SOFTMAX); // backprop 3, no dropout
+    NextItemModel whole = trained(config);
+    NextItemModel split = trained(config);
+    NextItemModel fresh = trained(config);
+    SplittableRandom data = new SplittableRandom(5);
+    List<TrainingExample> examples = new ArrayList<>();
+    List<List<String>> prefixes = new ArrayList<>();
+    List<TrainingExample> newest = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      int last = data.nextInt(ITEMS);
+      List<String> sequence = SyntheticData.history(last, 1 + i % 10, ITEMS);
+      String target = SyntheticData.item(last + 1, ITEMS);
+      int cut = Math.max(0, sequence.size() - config.backpropSteps());
+      examples.add(new TrainingExample(sequence, target, 1.0, i));
+      prefixes.add(sequence.subList(0, cut));
+      newest.add(new TrainingExample(sequence.subList(cut, sequence.size()), target, 1.0, i));
+    }
+
+    TrainingStats fromWhole = whole.train(examples);
+    TrainingStats fromStates = split.train(newest, split.states(prefixes));
+    TrainingStats fromNothing = fresh.train(newest, Collections.nCopies(newest.size(), null));
+
+    // Only the newest steps get gradients either way: the same loss, the same update.
+    assertThat(fromStates.examples()).isEqualTo(fromWhole.examples()).isEqualTo(40);
+    assertThat(fromStates.meanLoss()).isCloseTo(fromWhole.meanLoss(), within(1e-5));
+    assertThat(fromNothing.meanLoss()).isNotCloseTo(fromWhole.meanLoss(), within(1e-3));
+    List<List<String>> probes = new ArrayList<>();
+    for (int k = 0; k < 10; k++) {
+      probes.add(SyntheticData.history(7 * k, 1 + k, ITEMS));
+    }
+    List<List<RecommendedItem>> expected = whole.recommend(probes, 10);
+    List<List<RecommendedItem>> actual = split.recommend(probes, 10);
+    for (int k = 0; k < probes.size(); k++) {
+      assertThat(ids(actual.get(k))).as("probe %d", k).isEqualTo(ids(expected.get(k)));
+      for (int i = 0; i < 10; i++) {
+        assertThat(actual.get(k).get(i).score())
+            .isCloseTo(expected.get(k).get(i).score(), within(1e-3));
+      }
+    }
+  }
+
+  @Test
   void shouldStepManyUsersInOneBatchAsOneByOne() {
     NextItemModel model = trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX));
     List<List<String>> histories = new ArrayList<>();

@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 
 /**
  * The model's throughput figures (a documented harness, not a test). Arguments: ITEMS LOSS
- * [SEQUENCE_LENGTH] [BATCHES]. Items are drawn from a Zipf(1.0)-like popularity, sequences are
+ * [SEQUENCE_LENGTH] [BATCHES] [MICRO_BATCH]. Items are drawn from a Zipf(1.0)-like popularity, sequences are
  * random walks over it; the figures depend on sizes, not on what is learned.
  *
  * <ul>
@@ -40,6 +40,7 @@ public final class ModelBenchmark {
     int seqLen = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     int batches = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     ModelConfig config = ModelConfig.defaults().withLoss(loss);
+    int batch = args.length > 4 ? Integer.parseInt(args[4]) : config.maxBatchSize();
     System.out.println("backend: " + BackendInfo.describe());
     System.out.printf("items=%d loss=%s sequence=%d config=%s%n", items, loss, seqLen, config);
     NextItemModel model = NextItemModel.create(config, new VocabularyConfig(items, 1024, 1, 0));
@@ -50,7 +51,6 @@ public final class ModelBenchmark {
     double[] cdf = zipf(items);
 
     // --- online training ---
-    int batch = config.maxBatchSize();
     for (int w = 0; w < 3; w++) {
       model.train(examples(rng, cdf, batch, seqLen));
     }

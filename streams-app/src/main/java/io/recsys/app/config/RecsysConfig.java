@@ -1,5 +1,6 @@
 package io.recsys.app.config;
 
+import io.recsys.model.LossType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -150,6 +151,30 @@ public final class RecsysConfig extends AbstractConfig {
           + " serving cost grow with it: every event steps the LSTM and scores every item"
           + " against the state.";
 
+  public static final String MODEL_LOSS_CONFIG = "recsys.model.loss";
+  private static final String MODEL_LOSS_DOC =
+      "Training loss of a new model (a resumed checkpoint keeps its own): 'full' is the exact"
+          + " softmax over every item; 'sampled' scores the batch's targets and"
+          + " recsys.model.negatives items drawn by popularity (logQ-corrected), so a training"
+          + " step costs the same however large the catalogue. Serving scores every item either"
+          + " way.";
+
+  public static final String MODEL_NEGATIVES_CONFIG = "recsys.model.negatives";
+  private static final String MODEL_NEGATIVES_DOC =
+      "Items sampled per training batch when recsys.model.loss is 'sampled'.";
+
+  public static final String TRAINER_STATE_STEPS_CONFIG = "recsys.trainer.state.steps";
+  private static final String TRAINER_STATE_STEPS_DOC =
+      "The trainer keeps each user's LSTM state before the newest items of their last example"
+          + " (the ones that get gradients) and steps it once for the next example, instead of"
+          + " re-reading the user's recsys.model.sequence.length items; after this many steps the"
+          + " state is re-read. 0 re-reads every example.";
+
+  public static final String TRAINER_STATE_USERS_CONFIG = "recsys.trainer.state.users";
+  private static final String TRAINER_STATE_USERS_DOC =
+      "Users whose training state the trainer keeps (about 1 KB each; least recently trained"
+          + " dropped first).";
+
   public static final String SERVING_STATE_STEPS_CONFIG = "recsys.serving.state.steps";
   private static final String SERVING_STATE_STEPS_DOC =
       "Serving keeps each user's LSTM state between events and steps it once per new item,"
@@ -275,10 +300,18 @@ public final class RecsysConfig extends AbstractConfig {
               Importance.LOW, MODEL_EMBEDDING_SIZE_DOC)
           .define(MODEL_HIDDEN_SIZE_CONFIG, Type.INT, 128, Range.between(1, 4096),
               Importance.MEDIUM, MODEL_HIDDEN_SIZE_DOC)
+          .define(MODEL_LOSS_CONFIG, Type.STRING, "full", ValidString.in("full", "sampled"),
+              Importance.LOW, MODEL_LOSS_DOC)
+          .define(MODEL_NEGATIVES_CONFIG, Type.INT, 2048, Range.between(1, 1_000_000),
+              Importance.LOW, MODEL_NEGATIVES_DOC)
           .define(SERVING_STATE_STEPS_CONFIG, Type.INT, 20, Range.between(0, 100_000),
               Importance.LOW, SERVING_STATE_STEPS_DOC)
           .define(SERVING_STATE_USERS_CONFIG, Type.INT, 20_000, Range.between(1, 10_000_000),
               Importance.LOW, SERVING_STATE_USERS_DOC)
+          .define(TRAINER_STATE_STEPS_CONFIG, Type.INT, 20, Range.between(0, 1_000_000),
+              Importance.LOW, TRAINER_STATE_STEPS_DOC)
+          .define(TRAINER_STATE_USERS_CONFIG, Type.INT, 100_000, Range.between(1, 100_000_000),
+              Importance.LOW, TRAINER_STATE_USERS_DOC)
           .define(SERVING_MIN_HISTORY_CONFIG, Type.INT, 1, Range.between(1, 1000),
               Importance.LOW, SERVING_MIN_HISTORY_DOC)
           .define(SERVING_BATCH_SIZE_CONFIG, Type.INT, 256, Range.between(1, 10_000),
@@ -372,8 +405,14 @@ public final class RecsysConfig extends AbstractConfig {
             config.getDouble(MODEL_LEARNING_RATE_CONFIG),
             config.getInt(MODEL_EMBEDDING_SIZE_CONFIG),
             config.getInt(MODEL_HIDDEN_SIZE_CONFIG),
+            config.getString(MODEL_LOSS_CONFIG).equals("sampled")
+                ? LossType.SAMPLED_SOFTMAX
+                : LossType.FULL_SOFTMAX,
+            config.getInt(MODEL_NEGATIVES_CONFIG),
             config.getInt(SERVING_STATE_STEPS_CONFIG),
-            config.getInt(SERVING_STATE_USERS_CONFIG)));
+            config.getInt(SERVING_STATE_USERS_CONFIG),
+            config.getInt(TRAINER_STATE_STEPS_CONFIG),
+            config.getInt(TRAINER_STATE_USERS_CONFIG)));
   }
 
   /** The settings with every default. */

@@ -1,5 +1,6 @@
 package io.recsys.app.config;
 
+import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;
 import java.util.List;
 import java.util.Map;
@@ -60,16 +61,22 @@ public record RecsysSettings(
       double learningRate,
       int embeddingSize,
       int hiddenSize,
+      LossType loss,
+      int negatives,
       int servingStateSteps,
-      int servingStateUsers) {
+      int servingStateUsers,
+      int trainerStateSteps,
+      int trainerStateUsers) {
 
     /**
      * The hyperparameters of a new streaming model: the offline defaults with these settings'
-     * widths, sequence length and step size. A resumed checkpoint keeps its own.
+     * widths, loss, sequence length and step size. A resumed checkpoint keeps its own.
      */
     public ModelConfig modelConfig() {
       return ModelConfig.defaults()
           .withSizes(embeddingSize, hiddenSize)
+          .withLoss(loss)
+          .withNegatives(negatives)
           .withLearningRate(learningRate)
           .withSequenceLength(sequenceLength);
     }

@@ -26,6 +26,7 @@ public final class PipelineMetrics {
   private final Counter trainingExamples;
   private final Counter statesStepped;
   private final Counter statesReread;
+  private final Counter statesKept;
   private final DistributionSummary latencyMillis;
   private final PrequentialEvaluator prequential = new PrequentialEvaluator();
 
@@ -67,6 +68,13 @@ public final class PipelineMetrics {
         Counter.builder("recsys.serving.model.states")
             .tag("path", "reread")
             .description("Events the model scored by re-reading the user's newest items")
+            .register(registry);
+    statesKept =
+        Counter.builder("recsys.serving.model.states")
+            .tag("path", "kept")
+            .description(
+                "Events the model scored from the user's carried state as it was: the event did"
+                    + " not move the user to a new item")
             .register(registry);
     Gauge.builder("recsys.prequential.hr10", prequential, p -> p.totals().model().hitRate10())
         .tag("strategy", "model")
@@ -119,9 +127,10 @@ public final class PipelineMetrics {
   }
 
   /** How a batch of model-scored events got their LSTM states (see {@code CarriedStates}). */
-  public void modelStates(long stepped, long reread) {
+  public void modelStates(long stepped, long reread, long kept) {
     statesStepped.increment(stepped);
     statesReread.increment(reread);
+    statesKept.increment(kept);
   }
 
   public void recommendationSent(long latencyMillis) {

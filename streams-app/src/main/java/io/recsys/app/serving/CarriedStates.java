@@ -2,13 +2,13 @@ package io.recsys.app.serving;
 
 import io.recsys.model.RecommendedItem;
 import io.recsys.model.SequenceState;
+import io.recsys.model.StateStepper;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Each user's LSTM state after the items the model has read for them, kept from one event to the
@@ -24,6 +24,10 @@ import java.util.Set;
  *
  * <p>One instance per stream task, in memory, least recently used users evicted: losing states
  * costs only re-reads, so they are not changelogged. Not thread-safe (a task runs on one thread).
+ *
+ * <p>The trainer keeps one too, for the state before each example's newest items (the steps that
+ * get gradients): there the weights change with every micro-batch, so staleness is bounded by
+ * {@code recsys.trainer.state.steps} alone.
  */
 public final class CarriedStates {
   private record Carried(List<String> items, SequenceState state, int steps) {}
@@ -33,6 +37,7 @@ public final class CarriedStates {
   private long lineage = Long.MIN_VALUE;
   private long stepped;
   private long reread;
+  private long kept;
 
   /**
    * @param maxSteps steps a state may take before it is re-read from the window; 0 re-reads every
@@ -57,69 +62,117 @@ public final class CarriedStates {
    */
   public List<List<RecommendedItem>> recommend(
       CurrentModel.Loaded model, List<String> users, List<List<String>> histories, int k) {
-    if (model.lineage() != lineage) {
+    List<SequenceState> states = states(model, model.lineage(), users, histories);
+    return model.recommendFrom(states, histories, k);
+  }
+
+  /**
+   * The model's state after each history ({@code users.get(i)} with {@code histories.get(i)},
+   * oldest first, in arrival order), stepped from the user's carried state where the history
+   * continues it, kept where the history has not moved since, and re-read otherwise (null for a
+   * history with no known item); the states are then carried. A user's later events in the batch
+   * continue the state of their earlier one (one more model call per repeat, not a re-read).
+   * {@code lineage} names the weights: a new one drops every carried state.
+   */
+  public List<SequenceState> states(
+      StateStepper model, long lineage, List<String> users, List<List<String>> histories) {
+    if (lineage != this.lineage) {
       byUser.clear();
-      lineage = model.lineage();
+      this.lineage = lineage;
     }
     int n = users.size();
+    if (maxSteps == 0) {
+      reread += n;
+      return model.states(histories);
+    }
+    List<SequenceState> states = new ArrayList<>(Collections.nCopies(n, null));
+    // A user's k-th event of the batch continues the state of their (k-1)-th: round k.
+    List<List<Integer>> rounds = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      int round = seen.merge(users.get(i), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
+      }
+      rounds.get(round).add(i);
+    }
+    for (List<Integer> round : rounds) {
+      advance(model, round, users, histories, states);
+    }
+    return states;
+  }
+
+  /** One round: each of these events is a different user's; their states go into {@code states}. */
+  private void advance(
+      StateStepper model,
+      List<Integer> round,
+      List<String> users,
+      List<List<String>> histories,
+      List<SequenceState> states) {
     List<Integer> toStep = new ArrayList<>();
     List<SequenceState> stepFrom = new ArrayList<>();
     List<String> stepItems = new ArrayList<>();
     List<Integer> toRead = new ArrayList<>();
     List<List<String>> readHistories = new ArrayList<>();
-    int[] steps = new int[n];
-    // A user's later events in one batch are re-read: their state would come from this batch.
-    Set<String> inBatch = new HashSet<>();
-    for (int i = 0; i < n; i++) {
+    Map<Integer, Integer> steps = new HashMap<>();
+    for (int i : round) {
       List<String> history = histories.get(i);
-      Carried carried = inBatch.add(users.get(i)) ? byUser.get(users.get(i)) : null;
-      if (maxSteps > 0
-          && carried != null
+      Carried carried = byUser.get(users.get(i));
+      if (carried != null && carried.items().equals(history)) {
+        states.set(i, carried.state());
+        steps.put(i, carried.steps());
+        kept++;
+      } else if (carried != null
           && carried.steps() < maxSteps
           && continues(carried.items(), history)) {
         toStep.add(i);
         stepFrom.add(carried.state());
         stepItems.add(history.get(history.size() - 1));
-        steps[i] = carried.steps() + 1;
+        steps.put(i, carried.steps() + 1);
       } else {
         toRead.add(i);
         readHistories.add(history);
+        steps.put(i, 0);
       }
     }
-    List<SequenceState> states = new ArrayList<>(Collections.nCopies(n, null));
     if (!toRead.isEmpty()) {
       List<SequenceState> read = model.states(readHistories);
-      for (int j = 0; j < toRead.size(); j++) {
-        states.set(toRead.get(j), read.get(j));
+      for (int r = 0; r < toRead.size(); r++) {
+        states.set(toRead.get(r), read.get(r));
       }
     }
     if (!toStep.isEmpty()) {
       List<SequenceState> next = model.step(stepFrom, stepItems);
-      for (int j = 0; j < toStep.size(); j++) {
-        states.set(toStep.get(j), next.get(j));
+      for (int r = 0; r < toStep.size(); r++) {
+        states.set(toStep.get(r), next.get(r));
       }
     }
     stepped += toStep.size();
     reread += toRead.size();
-    if (maxSteps > 0) {
-      for (int i = 0; i < n; i++) {
-        if (states.get(i) == null) {
-          byUser.remove(users.get(i));
-        } else {
-          Carried carried = new Carried(List.copyOf(histories.get(i)), states.get(i), steps[i]);
-          byUser.put(users.get(i), carried);
-        }
+    for (int i : round) {
+      if (states.get(i) == null) {
+        byUser.remove(users.get(i));
+      } else {
+        byUser.put(
+            users.get(i), new Carried(List.copyOf(histories.get(i)), states.get(i), steps.get(i)));
       }
     }
-    return model.recommendFrom(states, histories, k);
   }
 
-  /** Events scored by stepping a carried state since this instance was made. */
+  /**
+   * States kept as they were since this instance was made: the history had not moved since the
+   * state was made (a repeat on the user's newest item).
+   */
+  public long kept() {
+    return kept;
+  }
+
+  /** States stepped from a carried one since this instance was made. */
   public long stepped() {
     return stepped;
   }
 
-  /** Events scored by re-reading the window since this instance was made. */
+  /** States re-read from the history since this instance was made. */
   public long reread() {
     return reread;
   }

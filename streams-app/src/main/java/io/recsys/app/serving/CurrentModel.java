@@ -4,6 +4,7 @@ import io.recsys.app.serving.ModelUpdates.ModelVersion;
 import io.recsys.model.NextItemModel;
 import io.recsys.model.RecommendedItem;
 import io.recsys.model.SequenceState;
+import io.recsys.model.StateStepper;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +25,8 @@ public final class CurrentModel implements AutoCloseable {
    * starts a new lineage, which is what tells {@link CarriedStates} to drop states computed with
    * older weights.
    */
-  public record Loaded(ModelVersion version, NextItemModel model, long lineage) {
+  public record Loaded(ModelVersion version, NextItemModel model, long lineage)
+      implements StateStepper {
     public Loaded(ModelVersion version, NextItemModel model) {
       this(version, model, 0);
     }
@@ -34,6 +36,7 @@ public final class CurrentModel implements AutoCloseable {
     }
 
     /** See {@link NextItemModel#states}. */
+    @Override
     public List<SequenceState> states(List<List<String>> histories) {
       synchronized (model) {
         return model.states(histories);
@@ -41,6 +44,7 @@ public final class CurrentModel implements AutoCloseable {
     }
 
     /** See {@link NextItemModel#step}. */
+    @Override
     public List<SequenceState> step(List<SequenceState> states, List<String> items) {
       synchronized (model) {
         return model.step(states, items);

@@ -192,10 +192,12 @@ public final class RecommendProcessor
     }
     long stepped = states.stepped();
     long reread = states.reread();
+    long kept = states.kept();
     List<List<RecommendedItem>> lists =
         states.recommend(
             loaded.get(), users, histories, modelRecommender.candidates(settings.topK()));
-    metrics.modelStates(states.stepped() - stepped, states.reread() - reread);
+    metrics.modelStates(
+        states.stepped() - stepped, states.reread() - reread, states.kept() - kept);
     for (int j = 0; j < indices.size(); j++) {
       byIndex.put(indices.get(j), lists.get(j));
     }

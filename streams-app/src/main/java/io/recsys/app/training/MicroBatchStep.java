@@ -1,6 +1,7 @@
 package io.recsys.app.training;
 
 import io.recsys.model.NextItemModel;
+import io.recsys.model.SequenceState;
 import io.recsys.model.TrainingExample;
 import io.recsys.model.TrainingStats;
 import java.util.List;
@@ -20,14 +21,26 @@ public final class MicroBatchStep {
   /** Trains {@code model} on {@code batch}; {@code fullBatch} examples get the full step. */
   public static TrainingStats train(
       NextItemModel model, List<TrainingExample> batch, int fullBatch) {
+    return train(model, batch, null, fullBatch);
+  }
+
+  /**
+   * Trains {@code model} on {@code batch}, each example continuing its state in {@code starts}
+   * (see {@link NextItemModel#train(List, List)}; null: every sequence from a fresh start).
+   */
+  public static TrainingStats train(
+      NextItemModel model,
+      List<TrainingExample> batch,
+      List<SequenceState> starts,
+      int fullBatch) {
     double share = Math.min(1.0, batch.size() / (double) fullBatch);
     if (share >= 1.0) {
-      return model.train(batch);
+      return model.train(batch, starts);
     }
     double rate = model.learningRate();
     model.setLearningRate(rate * share);
     try {
-      return model.train(batch);
+      return model.train(batch, starts);
     } finally {
       model.setLearningRate(rate);
     }

@@ -3,10 +3,12 @@ package io.recsys.app.training;
 import io.recsys.app.ClientConfigs;
 import io.recsys.app.Consumers;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.serving.CarriedStates;
 import io.recsys.app.serving.ModelUpdates.ModelVersion;
 import io.recsys.app.serving.ModelUpdates;
 import io.recsys.model.ModelDelta;
 import io.recsys.model.NextItemModel;
+import io.recsys.model.SequenceState;
 import io.recsys.model.PublishedWeights;
 import io.recsys.model.TrainingExample;
 import io.recsys.model.TrainingStats;
@@ -92,6 +94,13 @@ public final class Trainer implements AutoCloseable {
   private String publishedVersion;
   private long nextSnapshot;
   private long lastSnapshotBytes;
+  /**
+   * Each user's LSTM state before the newest items of their last example, so that the next
+   * example steps it once instead of re-reading the window; {@link #lineage} changes when the
+   * model is replaced.
+   */
+  private final CarriedStates carried;
+  private long lineage;
 
   /**
    * Loads the checkpoint in {@code dir} if there is one (else starts a new model) and starts
@@ -115,6 +124,9 @@ public final class Trainer implements AutoCloseable {
     position.offsets().next().forEach(next::put);
     this.base = position.base();
     this.baseUpdates = position.baseUpdates();
+    this.carried =
+        new CarriedStates(
+            settings.learning().trainerStateSteps(), settings.learning().trainerStateUsers());
     LOG.info(
         "Trainer {} at {} ({} examples trained so far)",
         Files.exists(checkpoint) ? "resumes from its checkpoint" : "starts a new model",
@@ -243,20 +255,35 @@ public final class Trainer implements AutoCloseable {
 
   private void train(List<ConsumerRecord<String, TrainingExampleRecord>> batch) {
     List<TrainingExample> examples = new ArrayList<>(batch.size());
+    boolean carry = settings.learning().trainerStateSteps() > 0;
+    List<String> users = new ArrayList<>(batch.size());
+    List<List<String>> prefixes = new ArrayList<>(batch.size());
+    int backprop = model.config().backpropSteps();
     for (var record : batch) {
       TrainingExampleRecord value = record.value();
+      List<String> sequence = settings.learning().recent(value.sequence());
+      if (carry) {
+        // The newest items get gradients; the state before them comes from the carried one.
+        int cut = Math.max(0, sequence.size() - backprop);
+        users.add(value.userId());
+        prefixes.add(sequence.subList(0, cut));
+        sequence = sequence.subList(cut, sequence.size());
+      }
       examples.add(
-          new TrainingExample(
-              settings.learning().recent(value.sequence()),
-              value.target(),
-              value.weight(),
-              value.eventTime()));
+          new TrainingExample(sequence, value.target(), value.weight(), value.eventTime()));
       next.put(record.partition(), record.offset() + 1);
       trainedThroughTimestamp = Math.max(trainedThroughTimestamp, record.timestamp());
       unpublishedTimestamps.add(record.timestamp());
     }
+    List<SequenceState> starts = null;
+    if (carry) {
+      long stepped = carried.stepped();
+      long reread = carried.reread();
+      starts = carried.states(model, lineage, users, prefixes);
+      metrics.states(carried.stepped() - stepped, carried.reread() - reread);
+    }
     TrainingStats stats =
-        MicroBatchStep.train(model, examples, settings.learning().batchSize());
+        MicroBatchStep.train(model, examples, starts, settings.learning().batchSize());
     consumed.addAndGet(batch.size());
     model.setDataPosition(position());
     metrics.trained(examples.size(), stats.meanLoss());
@@ -367,6 +394,7 @@ public final class Trainer implements AutoCloseable {
     }
     NextItemModel replaced = model;
     model = loaded;
+    lineage++;
     // Serving now holds the promoted version, not what the trainer published: snapshot next.
     published = null;
     base = name;

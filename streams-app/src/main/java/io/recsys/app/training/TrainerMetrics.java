@@ -22,6 +22,8 @@ public final class TrainerMetrics {
   private final AtomicLong windowBatches = new AtomicLong();
   private final DistributionSummary snapshotBytes;
   private final DistributionSummary deltaBytes;
+  private final Counter statesStepped;
+  private final Counter statesReread;
 
   public TrainerMetrics(MeterRegistry registry) {
     this.examples =
@@ -43,6 +45,24 @@ public final class TrainerMetrics {
             .register(registry);
     this.snapshotBytes = publicationSize(registry, "snapshot");
     this.deltaBytes = publicationSize(registry, "delta");
+    this.statesStepped =
+        Counter.builder("recsys.trainer.states")
+            .tag("path", "stepped")
+            .description(
+                "Examples whose state before the newest items was stepped once from the user's"
+                    + " carried state")
+            .register(registry);
+    this.statesReread =
+        Counter.builder("recsys.trainer.states")
+            .tag("path", "reread")
+            .description("Examples whose state before the newest items was re-read from the items")
+            .register(registry);
+  }
+
+  /** How a micro-batch got its examples' states (see {@code recsys.trainer.state.steps}). */
+  void states(long stepped, long reread) {
+    statesStepped.increment(stepped);
+    statesReread.increment(reread);
   }
 
   private static DistributionSummary publicationSize(MeterRegistry registry, String kind) {

@@ -7,6 +7,7 @@ import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;
 import io.recsys.model.NextItemModel;
 import io.recsys.model.RecommendedItem;
+import io.recsys.model.SequenceState;
 import io.recsys.model.TrainingExample;
 import io.recsys.model.VocabularyConfig;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ class CarriedStatesTest {
   }
 
   @Test
-  void shouldReReadAfterTheStepBoundANewLineageABreakInTheHistoryAndARepeatInOneBatch() {
+  void shouldReReadAfterTheStepBoundANewLineageAndABreakInTheHistoryAndStepARepeatInOneBatch() {
     CarriedStates states = new CarriedStates(2, 1000);
     List<String> items = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
@@ -108,14 +109,46 @@ class CarriedStatesTest {
     states.recommend(loaded(2), List.of("u"), List.of(window(items, 7)), 10);
     assertThat(states.reread()).isEqualTo(4);
 
-    // Two events of one user in one batch: the second cannot step a state of this batch.
-    states.recommend(
-        loaded(2), List.of("u", "u"), List.of(window(items, 8), window(items, 9)), 10);
-    assertThat(states.stepped()).isEqualTo(3);
-    assertThat(states.reread()).isEqualTo(5);
-    // ... and the later event's state is the one carried on.
-    states.recommend(loaded(2), List.of("u"), List.of(window(items, 10)), 10);
+    // Two events of one user in one batch: the second steps the state the first one made.
+    List<List<RecommendedItem>> both =
+        states.recommend(
+            loaded(2), List.of("u", "u"), List.of(window(items, 8), window(items, 9)), 10);
     assertThat(states.stepped()).isEqualTo(4);
+    assertThat(states.reread()).isEqualTo(4);
+    // The window is full: the state is the re-read of event 7 stepped by items 8 and 9.
+    SequenceState seventh = model.states(List.of(window(items, 7))).get(0);
+    SequenceState eighth = model.step(List.of(seventh), List.of(items.get(7))).get(0);
+    SequenceState ninth = model.step(List.of(eighth), List.of(items.get(8))).get(0);
+    assertThat(ids(both.get(1)))
+        .isEqualTo(ids(model.recommend(List.of(ninth), List.of(window(items, 9)), 10).get(0)));
+    // ... and the later event's state is the one carried on; the bound of 2 steps holds.
+    states.recommend(loaded(2), List.of("u"), List.of(window(items, 10)), 10);
+    assertThat(states.reread()).isEqualTo(5);
+  }
+
+  @Test
+  void shouldKeepTheStateOfAnEventThatDidNotMoveTheUserAcrossBatchesAndWithinOne() {
+    CarriedStates states = new CarriedStates(100, 1000);
+    List<String> items = List.of(item(2), item(3), item(4));
+    List<String> expected = ids(model.recommend(List.of(window(items, 2)), 10).get(0));
+
+    states.recommend(loaded(1), List.of("u"), List.of(window(items, 2)), 10);
+    // A click after the view of the same item: the history has not moved.
+    List<RecommendedItem> repeat =
+        states.recommend(loaded(1), List.of("u"), List.of(window(items, 2)), 10).get(0);
+    // View, click and cart of the next item in one batch.
+    List<List<String>> funnel = List.of(window(items, 3), window(items, 3), window(items, 3));
+    List<List<RecommendedItem>> inOneBatch =
+        states.recommend(loaded(1), List.of("u", "u", "u"), funnel, 10);
+
+    assertThat(ids(repeat)).isEqualTo(expected);
+    List<String> afterThird = ids(model.recommend(List.of(window(items, 3)), 10).get(0));
+    for (List<RecommendedItem> list : inOneBatch) {
+      assertThat(ids(list)).isEqualTo(afterThird);
+    }
+    assertThat(states.reread()).isEqualTo(1);
+    assertThat(states.stepped()).isEqualTo(1);
+    assertThat(states.kept()).isEqualTo(3);
   }
 
   @Test
