@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -834,11 +835,9 @@ public final class LstmNetwork {
 
   // ---- helpers ----
 
+  /** In place, one native op (max-shifted, so no overflow) instead of five broadcast ops. */
   private static void softmaxRows(INDArray a) {
-    long rowsN = a.rows();
-    a.subiColumnVector(a.max(1).reshape(rowsN, 1));
-    Transforms.exp(a, false);
-    a.diviColumnVector(a.sum(1).reshape(rowsN, 1));
+    Nd4j.exec(new SoftMax(a, a, 1));
   }
 
   private float[] dropoutMask(SplittableRandom rng, int length) {
