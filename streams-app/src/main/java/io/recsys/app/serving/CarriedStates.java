@@ -96,31 +96,35 @@ public final class CarriedStates {
       }
       rounds.get(round).add(i);
     }
+    int[] steps = new int[n];
     for (List<Integer> round : rounds) {
-      advance(model, round, users, histories, states);
+      advance(model, round, users, histories, states, steps);
     }
     return states;
   }
 
-  /** One round: each of these events is a different user's; their states go into {@code states}. */
+  /**
+   * One round: each of these events is a different user's; their states go into {@code states}
+   * and the steps each has taken since its re-read into {@code steps}.
+   */
   private void advance(
       StateStepper model,
       List<Integer> round,
       List<String> users,
       List<List<String>> histories,
-      List<SequenceState> states) {
+      List<SequenceState> states,
+      int[] steps) {
     List<Integer> toStep = new ArrayList<>();
     List<SequenceState> stepFrom = new ArrayList<>();
     List<String> stepItems = new ArrayList<>();
     List<Integer> toRead = new ArrayList<>();
     List<List<String>> readHistories = new ArrayList<>();
-    Map<Integer, Integer> steps = new HashMap<>();
     for (int i : round) {
       List<String> history = histories.get(i);
       Carried carried = byUser.get(users.get(i));
       if (carried != null && carried.items().equals(history)) {
         states.set(i, carried.state());
-        steps.put(i, carried.steps());
+        steps[i] = carried.steps();
         kept++;
       } else if (carried != null
           && carried.steps() < maxSteps
@@ -128,12 +132,11 @@ public final class CarriedStates {
         toStep.add(i);
         stepFrom.add(carried.state());
         stepItems.add(history.get(history.size() - 1));
-        steps.put(i, carried.steps() + 1);
+        steps[i] = carried.steps() + 1;
       } else {
         toRead.add(i);
         readHistories.add(history);
-        steps.put(i, 0);
-      }
+              }
     }
     if (!toRead.isEmpty()) {
       List<SequenceState> read = model.states(readHistories);
@@ -154,7 +157,7 @@ public final class CarriedStates {
         byUser.remove(users.get(i));
       } else {
         byUser.put(
-            users.get(i), new Carried(List.copyOf(histories.get(i)), states.get(i), steps.get(i)));
+            users.get(i), new Carried(List.copyOf(histories.get(i)), states.get(i), steps[i]));
       }
     }
   }
