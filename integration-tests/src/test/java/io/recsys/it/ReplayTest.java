@@ -91,6 +91,16 @@ class ReplayTest {
     return records;
   }
 
+  /** The model reasons possible for a user's list at an event time: one per item seen by then. */
+  private static List<String> reasonsUpTo(String userId, long eventTime) {
+    int user = Integer.parseInt(userId.substring("user-".length()));
+    List<String> reasons = new ArrayList<>();
+    for (int step = 0; step <= (eventTime - T0) / 1000L; step++) {
+      reasons.add("because you interacted with item-" + (user + step * 3) % ITEMS);
+    }
+    return reasons;
+  }
+
   @Test
   void shouldReplayExactlyTheRangeIntoItsOwnTopicAndLeaveLiveTopicsAlone() throws Exception {
     // Given history on the live events topic, which the live application has processed
@@ -183,7 +193,9 @@ class ReplayTest {
     assertThat(recommendations)
         .filteredOn(r -> r.strategy() == Strategy.MODEL)
         .isNotEmpty()
-        .allSatisfy(r -> assertThat(r.modelVersion()).isEqualTo("v1"));
+        .allSatisfy(r -> assertThat(r.modelVersion()).isEqualTo("v1"))
+        // And each names, as its reason, an item its user had interacted with by then
+        .allSatisfy(r -> assertThat(r.reason()).isIn(reasonsUpTo(r.userId(), r.eventTime())));
     assertThat(lastJsonLine(run.out()).get("model_version").asText()).isEqualTo("v1");
   }
 

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The next-item recommender: a vocabulary of item ids and the embedding -> LSTM -> softmax network
@@ -26,6 +28,10 @@ public final class NextItemModel
   private final LstmNetwork network;
   private long examplesTrained;
   private String dataPosition = "";
+  /** Per row, the hidden state after that item alone ({@link #strongestSupport}); lazily filled. */
+  private float[][] aloneStates = new float[0][];
+  /** {@link LstmNetwork#changes()} when {@link #aloneStates} was started. */
+  private long aloneStatesAt = -1;
 
   NextItemModel(ModelConfig config, ItemVocabulary vocabulary, LstmNetwork network) {
     this.config = Objects.requireNonNull(config, "config");
@@ -444,6 +450,70 @@ public final class NextItemModel
       }
     }
     return out;
+  }
+
+  /**
+   * For each history, its item that most supports {@code targets.get(i)}: the one after which
+   * alone, read from a fresh start, the model scores the target highest. This asks the model
+   * itself (attribution by leave-one-in) rather than a similarity of embeddings, so the item named
+   * is one that leads to the target in what the model learned. The state after each item alone is
+   * kept until the weights change: a user's next event shares all but one item with the last, so
+   * most calls read no item at all, and the missing ones are read together in one batch. Null
+   * where the target or every item of the history is unknown to the model; ties go to the newer
+   * item.
+   */
+  public List<String> strongestSupport(List<List<String>> histories, List<String> targets) {
+    if (histories.size() != targets.size()) {
+      throw new IllegalArgumentException(
+          "one target per history: " + histories.size() + " vs " + targets.size());
+    }
+    List<int[]> rows = new ArrayList<>(histories.size());
+    histories.forEach(history -> rows.add(rows(history)));
+    readAloneStates(rows);
+    List<String> out = new ArrayList<>(histories.size());
+    for (int i = 0; i < histories.size(); i++) {
+      int target = vocabulary.rowOf(targets.get(i));
+      int[] seq = target < 0 ? new int[0] : rows.get(i);
+      int best = -1;
+      float bestScore = Float.NEGATIVE_INFINITY;
+      for (int k = seq.length - 1; k >= 0; k--) {
+        float score = network.logit(target, aloneStates[seq[k]]);
+        if (best < 0 || score > bestScore) {
+          best = seq[k];
+          bestScore = score;
+        }
+      }
+      out.add(best < 0 ? null : vocabulary.itemAt(best));
+    }
+    return out;
+  }
+
+  /** Fills {@link #aloneStates} for these rows, dropping it first if the weights changed. */
+  private void readAloneStates(List<int[]> rows) {
+    if (aloneStatesAt != network.changes() || aloneStates.length != network.capacity()) {
+      aloneStates = new float[network.capacity()][];
+      aloneStatesAt = network.changes();
+    }
+    Set<Integer> missing = new LinkedHashSet<>();
+    for (int[] seq : rows) {
+      for (int row : seq) {
+        if (aloneStates[row] == null) {
+          missing.add(row);
+        }
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    List<List<String>> alone = new ArrayList<>(missing.size());
+    missing.forEach(row -> alone.add(List.of(vocabulary.itemAt(row))));
+    List<SequenceState> after = states(alone);
+    int j = 0;
+    for (int row : missing) {
+      float[] hidden = new float[network.hiddenSize()];
+      after.get(j++).copyHidden(hidden, 0);
+      aloneStates[row] = hidden;
+    }
   }
 
   /**

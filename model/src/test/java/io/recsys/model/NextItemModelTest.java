@@ -2,9 +2,12 @@ package io.recsys.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NextItemModelTest {
   private static final int ITEMS = 100;
@@ -98,5 +101,53 @@ class NextItemModelTest {
             SyntheticData.smallConfig(LossType.FULL_SOFTMAX), VocabularyConfig.defaults());
     model.train(SyntheticData.batch(new SplittableRandom(1), 8, 20, 4));
     assertThat(model.recommend(List.of(List.of("never-seen")), 5).get(0)).isEmpty();
+  }
+
+  @Test
+  void shouldNameTheHistoryItemThatLeadsToTheTargetNotTheNewest() {
+    NextItemModel model =
+        NextItemModel.create(
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX), VocabularyConfig.defaults());
+    SplittableRandom rng = new SplittableRandom(5);
+    for (int b = 0; b < 300; b++) {
+      model.train(SyntheticData.batch(rng, 64, ITEMS, 4)); // item k is followed by item k + 1
+    }
+    List<String> history = List.of("item-10", "item-40", "item-70");
+
+    List<String> support =
+        model.strongestSupport(
+            List.of(history, history, history, history),
+            List.of("item-11", "item-41", "item-71", "never-seen"));
+
+    assertThat(support).containsExactly("item-10", "item-40", "item-70", null);
+    assertThat(model.strongestSupport(List.of(List.of("never-seen")), List.of("item-11")))
+        .containsExactly((String) null);
+  }
+
+  @Test
+  void shouldNotKeepSupportStatesPastATrainingStep(@TempDir Path dir) throws Exception {
+    NextItemModel model =
+        NextItemModel.create(
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX), VocabularyConfig.defaults());
+    SplittableRandom rng = new SplittableRandom(9);
+    model.train(SyntheticData.batch(rng, 64, ITEMS, 4));
+    List<List<String>> histories = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      histories.add(SyntheticData.history(rng.nextInt(ITEMS), 6, ITEMS));
+      targets.add(SyntheticData.item(rng.nextInt(ITEMS), ITEMS));
+    }
+    List<String> before = model.strongestSupport(histories, targets);
+
+    for (int b = 0; b < 50; b++) {
+      model.train(SyntheticData.batch(rng, 64, ITEMS, 4));
+    }
+    List<String> after = model.strongestSupport(histories, targets);
+
+    // A reloaded copy has the same weights and nothing kept: the trained model must agree with it.
+    model.save(dir.resolve("model.zip"));
+    NextItemModel reloaded = NextItemModel.load(dir.resolve("model.zip"));
+    assertThat(after).isEqualTo(reloaded.strongestSupport(histories, targets));
+    assertThat(after).isNotEqualTo(before);
   }
 }

@@ -39,4 +39,10 @@ public record Recommendation(
       throw new IllegalArgumentException("strategy: must not be null");
     }
   }
+
+  /** This list with {@code newReason} as its reason. */
+  public Recommendation withReason(String newReason) {
+    return new Recommendation(
+        schemaVersion, userId, items, modelVersion, strategy, eventTime, computedAt, newReason);
+  }
 }

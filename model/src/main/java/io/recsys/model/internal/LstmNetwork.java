@@ -50,6 +50,7 @@ public final class LstmNetwork {
   private final ParamTable outBias;
   private float[] logitMask;
   private long step;
+  private long changes;
 
   /** Test hook: when non-null, train steps append their gradients (dW, dU, db, dOut, dBias, dX). */
   java.util.List<float[]> captured;
@@ -122,6 +123,14 @@ public final class LstmNetwork {
 
   public long step() {
     return step;
+  }
+
+  /**
+   * Counts the changes to the tables: anything derived from the weights is still valid while this
+   * returns what it returned when it was derived.
+   */
+  public long changes() {
+    return changes;
   }
 
   /** The tables in a fixed order, for checkpoints: emb, w, u, b, out, outBias. */
@@ -218,8 +227,12 @@ public final class LstmNetwork {
     this.step = newStep;
   }
 
-  /** Tables changed outside a train step (checkpoint restore, snapshot restore). */
+  /**
+   * Tables changed (a train step, rows set or re-initialised, growth, a checkpoint or snapshot
+   * restore): drops what was derived from them.
+   */
   public void invalidate() {
+    changes++;
     cachedOut = null;
     cachedBias = null;
     cachedRecurrent = null;
@@ -250,6 +263,17 @@ public final class LstmNetwork {
   public void setActive(int row, boolean active) {
     logitMask[row] = active ? 0f : MASKED_LOGIT;
     cachedBias = null;
+  }
+
+  /** Row {@code row}'s logit for one hidden state: its output row times the state plus its bias. */
+  public float logit(int row, float[] hidden) {
+    float[] weights = out.values;
+    int base = row * h;
+    float sum = outBias.values[row];
+    for (int j = 0; j < h; j++) {
+      sum += weights[base + j] * hidden[j];
+    }
+    return sum;
   }
 
   public boolean isActive(int row) {

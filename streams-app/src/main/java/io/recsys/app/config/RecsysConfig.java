@@ -195,6 +195,13 @@ public final class RecsysConfig extends AbstractConfig {
   private static final String SERVING_BATCH_SIZE_DOC =
       "Most events scored by the model in one batch.";
 
+  public static final String SERVING_SEEN_ITEMS_CONFIG = "recsys.serving.seen.items";
+  private static final String SERVING_SEEN_ITEMS_DOC =
+      "Seen items (user, item pairs) each stream task keeps in memory to remove them from lists"
+          + " (about 100 bytes each), read from the user-seen-items store one user at a time,"
+          + " least recently active users evicted first. A miss costs one prefix scan of the"
+          + " store.";
+
   public static final String SERVING_BATCH_WAIT_CONFIG = "recsys.serving.batch.wait.ms";
   private static final String SERVING_BATCH_WAIT_DOC =
       "Longest an event waits for its batch before it is scored; bounds the latency that"
@@ -318,6 +325,8 @@ public final class RecsysConfig extends AbstractConfig {
               Importance.MEDIUM, SERVING_BATCH_SIZE_DOC)
           .define(SERVING_BATCH_WAIT_CONFIG, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM,
               SERVING_BATCH_WAIT_DOC)
+          .define(SERVING_SEEN_ITEMS_CONFIG, Type.INT, 200_000, Range.between(1, 100_000_000),
+              Importance.LOW, SERVING_SEEN_ITEMS_DOC)
           .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
               TOPIC_PARTITIONS_DOC)
           .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) -1, Range.atLeast(-1),
@@ -388,6 +397,7 @@ public final class RecsysConfig extends AbstractConfig {
         config.getInt(HTTP_PORT_CONFIG),
         config.getInt(SERVING_BATCH_SIZE_CONFIG),
         config.getLong(SERVING_BATCH_WAIT_CONFIG),
+        config.getInt(SERVING_SEEN_ITEMS_CONFIG),
         new RecsysSettings.Learning(
             config.getBoolean(MODEL_ENABLED_CONFIG),
             config.getBoolean(TRAINER_ENABLED_CONFIG),

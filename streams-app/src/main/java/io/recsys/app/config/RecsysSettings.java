@@ -26,6 +26,7 @@ public record RecsysSettings(
     int httpPort,
     int servingBatchSize,
     long servingBatchWaitMs,
+    int servingSeenItems,
     Learning learning) {
 
   public RecsysSettings {

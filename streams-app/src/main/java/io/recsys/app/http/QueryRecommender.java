@@ -56,7 +56,6 @@ final class QueryRecommender {
       Recommendation learned =
           modelRecommender.recommendation(
               userId,
-              recent,
               loaded.get().recommend(history.get(), modelRecommender.candidates(k)),
               seen,
               k,
@@ -64,7 +63,11 @@ final class QueryRecommender {
               features.get().lastEventTime(),
               now);
       if (learned != null) {
-        return answer(true, learned);
+        return answer(
+            true,
+            modelRecommender
+                .explained(loaded.get(), List.of(history.get()), List.of(learned))
+                .get(0));
       }
     }
     // Popularity scores are expressed at the user's last event time, as the stream does, so

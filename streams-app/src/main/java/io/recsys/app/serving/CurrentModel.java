@@ -66,6 +66,13 @@ public final class CurrentModel implements AutoCloseable {
       }
     }
 
+    /** See {@link NextItemModel#strongestSupport}. */
+    public List<String> strongestSupport(List<List<String>> histories, List<String> targets) {
+      synchronized (model) {
+        return model.strongestSupport(histories, targets);
+      }
+    }
+
     /** How many of {@code history}'s items the model has rows for. */
     public int knownItems(List<String> history) {
       synchronized (model) {

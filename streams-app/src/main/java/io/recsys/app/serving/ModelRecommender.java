@@ -18,6 +18,8 @@ public final class ModelRecommender {
   /** Extra candidates asked of the model so that filtering seen items still leaves k. */
   private static final int SEEN_MARGIN = 20;
 
+  static final String REASON_PREFIX = "because you interacted with ";
+
   private final RecsysSettings.Learning learning;
 
   public ModelRecommender(RecsysSettings.Learning learning) {
@@ -42,11 +44,10 @@ public final class ModelRecommender {
 
   /**
    * The list made of the model's {@code candidates} (best first) without the user's seen items, or
-   * null when none is left.
+   * null when none is left. It has no reason yet: see {@link #explained}.
    */
   public Recommendation recommendation(
       String userId,
-      List<String> recentItems,
       List<RecommendedItem> candidates,
       Predicate<String> seen,
       int k,
@@ -73,6 +74,26 @@ public final class ModelRecommender {
         Strategy.MODEL,
         eventTime,
         now,
-        "because you recently interacted with " + recentItems.get(recentItems.size() - 1));
+        null);
+  }
+
+  /**
+   * The model's lists with their reasons, "because you interacted with X": X is the item of the
+   * user's history (the items the model read) that most supports the list's top item, as the
+   * model that made the lists sees it ({@link CurrentModel.Loaded#strongestSupport}), asked once
+   * for all the lists. A list keeps no reason where the model names no item.
+   */
+  public List<Recommendation> explained(
+      CurrentModel.Loaded model, List<List<String>> histories, List<Recommendation> lists) {
+    List<String> tops = new ArrayList<>(lists.size());
+    lists.forEach(list -> tops.add(list.items().get(0).itemId()));
+    List<String> support = model.strongestSupport(histories, tops);
+    List<Recommendation> out = new ArrayList<>(lists.size());
+    for (int i = 0; i < lists.size(); i++) {
+      Recommendation list = lists.get(i);
+      String item = support.get(i);
+      out.add(item == null ? list : list.withReason(REASON_PREFIX + item));
+    }
+    return out;
   }
 }

@@ -2,7 +2,6 @@ package io.recsys.app.serving;
 
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.evaluation.HeldLists;
-import io.recsys.app.features.SeenItemKey;
 import io.recsys.app.features.UserActivity;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.features.PopularityRanking;
@@ -10,6 +9,7 @@ import io.recsys.features.PopularitySnapshot;
 import io.recsys.model.RecommendedItem;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.ScoredItem;
+import io.recsys.schemas.Strategy;
 import io.recsys.schemas.UserEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ public final class RecommendProcessor
   private final PipelineMetrics metrics;
   private final TreeMap<Long, PendingActivity> batch = new TreeMap<>();
   private ProcessorContext<String, Recommendation> context;
-  private KeyValueStore<String, Long> seen;
+  private SeenItems seen;
   private KeyValueStore<String, HeldLists> held;
   private KeyValueStore<Long, PendingActivity> pending;
   private ReadOnlyKeyValueStore<String, PopularitySnapshot> popularity;
@@ -88,7 +88,8 @@ public final class RecommendProcessor
   @Override
   public void init(ProcessorContext<String, Recommendation> context) {
     this.context = context;
-    this.seen = context.getStateStore(stores.seen());
+    KeyValueStore<String, Long> seenStore = context.getStateStore(stores.seen());
+    this.seen = new SeenItems(seenStore, settings.servingSeenItems());
     this.popularity = context.getStateStore(stores.popularity());
     this.held = context.getStateStore(stores.held());
     this.pending = context.getStateStore(stores.pending());
@@ -131,13 +132,53 @@ public final class RecommendProcessor
     List<PendingActivity> entries = new ArrayList<>(batch.values());
     List<Long> sequences = new ArrayList<>(batch.keySet());
     batch.clear();
-    Map<Integer, List<RecommendedItem>> fromModel = scoreWithModel(entries);
-    String version = model.get().map(m -> m.version().version()).orElse(null);
+    for (PendingActivity entry : entries) {
+      UserEvent event = entry.activity().event();
+      seen.add(event.userId(), event.itemId());
+    }
+    // One version for the whole batch: its lists, their version field and their reasons agree.
+    Optional<CurrentModel.Loaded> loaded = model.get();
+    Map<Integer, ModelCandidates> fromModel = scoreWithModel(loaded, entries);
+    String version = loaded.map(m -> m.version().version()).orElse(null);
     List<Set<String>> unseenYet = touchedLater(entries);
+    List<Recommendation> lists = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      lists.add(recommend(entries.get(i), fromModel.get(i), version, unseenYet.get(i)));
+    }
+    loaded.ifPresent(m -> explain(m, lists, fromModel));
     for (int i = 0; i < entries.size(); i++) {
       PendingActivity entry = entries.get(i);
-      publish(entry, fromModel.get(i), version, unseenYet.get(i));
+      Recommendation list = lists.get(i);
+      context.forward(new Record<>(list.userId(), list, entry.timestamp()));
+      metrics.recommendationSent(System.currentTimeMillis() - entry.timestamp());
       pending.delete(sequences.get(i));
+    }
+  }
+
+  /** The model's candidates for one entry and the history (model input) they came from. */
+  private record ModelCandidates(List<String> history, List<RecommendedItem> items) {}
+
+  /** Gives the model's lists among {@code lists} their reasons, in one model call. */
+  private void explain(
+      CurrentModel.Loaded loaded,
+      List<Recommendation> lists,
+      Map<Integer, ModelCandidates> fromModel) {
+    List<Integer> at = new ArrayList<>();
+    List<List<String>> histories = new ArrayList<>();
+    List<Recommendation> learned = new ArrayList<>();
+    for (int i = 0; i < lists.size(); i++) {
+      if (lists.get(i).strategy() == Strategy.MODEL) {
+        at.add(i);
+        histories.add(fromModel.get(i).history());
+        learned.add(lists.get(i));
+      }
+    }
+    if (at.isEmpty()) {
+      return;
+    }
+    List<Recommendation> explained = modelRecommender.explained(loaded, histories, learned);
+    for (int j = 0; j < at.size(); j++) {
+      lists.set(at.get(j), explained.get(j));
     }
   }
 
@@ -168,9 +209,9 @@ public final class RecommendProcessor
   }
 
   /** The model's candidates for every entry it knows enough about, in one batch; by index. */
-  private Map<Integer, List<RecommendedItem>> scoreWithModel(List<PendingActivity> entries) {
-    Optional<CurrentModel.Loaded> loaded = model.get();
-    Map<Integer, List<RecommendedItem>> byIndex = new TreeMap<>();
+  private Map<Integer, ModelCandidates> scoreWithModel(
+      Optional<CurrentModel.Loaded> loaded, List<PendingActivity> entries) {
+    Map<Integer, ModelCandidates> byIndex = new TreeMap<>();
     if (loaded.isEmpty()) {
       return byIndex;
     }
@@ -199,23 +240,24 @@ public final class RecommendProcessor
     metrics.modelStates(
         states.stepped() - stepped, states.reread() - reread, states.kept() - kept);
     for (int j = 0; j < indices.size(); j++) {
-      byIndex.put(indices.get(j), lists.get(j));
+      byIndex.put(indices.get(j), new ModelCandidates(histories.get(j), lists.get(j)));
     }
     return byIndex;
   }
 
-  private void publish(
-      PendingActivity entry,
-      List<RecommendedItem> candidates,
-      String version,
-      Set<String> unseenYet) {
+  /**
+   * Scores the entry's item against the lists its user held (test, then train) and returns the
+   * user's new list, which the user now holds: the model's when it has one, else popularity's.
+   */
+  private Recommendation recommend(
+      PendingActivity entry, ModelCandidates candidates, String version, Set<String> unseenYet) {
     UserActivity activity = entry.activity();
     UserEvent event = activity.event();
     String userId = event.userId();
     metrics.prequential().record(event.itemId(), held.get(userId));
     long now = System.currentTimeMillis();
-    Predicate<String> seenByUser =
-        item -> !unseenYet.contains(item) && seen.get(SeenItemKey.of(userId, item)) != null;
+    Set<String> seenItems = seen.of(userId);
+    Predicate<String> seenByUser = item -> !unseenYet.contains(item) && seenItems.contains(item);
     Recommendation popular =
         recommender.recommend(ranking, userId, seenByUser, settings.topK(), event.eventTime(), now);
     Recommendation learned =
@@ -223,18 +265,15 @@ public final class RecommendProcessor
             ? null
             : modelRecommender.recommendation(
                 userId,
-                activity.after().recentItems(),
-                candidates,
+                candidates.items(),
                 seenByUser,
                 settings.topK(),
                 version,
                 event.eventTime(),
                 now);
-    Recommendation recommendation = learned != null ? learned : popular;
     held.put(
         userId, new HeldLists(learned == null ? List.of() : itemIds(learned), itemIds(popular)));
-    context.forward(new Record<>(userId, recommendation, entry.timestamp()));
-    metrics.recommendationSent(now - entry.timestamp());
+    return learned != null ? learned : popular;
   }
 
   private static List<String> itemIds(Recommendation recommendation) {
