@@ -184,8 +184,9 @@ public final class RecsysConfig extends AbstractConfig {
 
   public static final String SERVING_STATE_USERS_CONFIG = "recsys.serving.state.users";
   private static final String SERVING_STATE_USERS_DOC =
-      "Users whose LSTM state each stream task keeps in memory (about 1 KB each at hidden size"
-          + " 128), least recently active evicted; an evicted user's next event re-reads.";
+      "Users whose LSTM state each stream task keeps in memory, with the list last computed from"
+          + " it (about 2 KB each at hidden size 128), least recently active evicted; an"
+          + " evicted user's next event re-reads.";
 
   public static final String SERVING_MIN_HISTORY_CONFIG = "recsys.serving.min.history";
   private static final String SERVING_MIN_HISTORY_DOC =

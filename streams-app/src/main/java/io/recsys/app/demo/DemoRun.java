@@ -1,15 +1,11 @@
 package io.recsys.app.demo;
 
-import java.util.List;
-
-import java.util.ArrayList;
-
-import io.recsys.app.evaluation.IntervalTrainedBaseline;
-
 import io.recsys.app.RecsysApp;
 import io.recsys.app.RecsysService;
 import io.recsys.app.broker.EmbeddedKafkaBroker;
+import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.evaluation.IntervalTrainedBaseline;
 import io.recsys.schemas.SchemaSerdes;
 import io.recsys.schemas.UserEvent;
 import java.io.IOException;
@@ -18,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -90,6 +88,12 @@ public final class DemoRun {
       config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
       config.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "recsys-demo");
       config.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("state").toString());
+      // One process: partitions beyond its stream threads add no parallelism, they only split
+      // each serving batch into one model call per task, and a call's fixed cost (packing the
+      // output weights) is paid per call. One partition per stream thread, unless configured.
+      config.putIfAbsent(
+          RecsysConfig.TOPIC_PARTITIONS_CONFIG,
+          String.valueOf(config.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1")));
       try (RecsysService service = RecsysService.start(config, state -> {});
           OutputCounter counter =
               new OutputCounter(

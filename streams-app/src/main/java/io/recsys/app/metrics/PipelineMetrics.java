@@ -27,7 +27,9 @@ public final class PipelineMetrics {
   private final Counter statesStepped;
   private final Counter statesReread;
   private final Counter statesKept;
+  private final Counter listsReused;
   private final DistributionSummary latencyMillis;
+  private final DistributionSummary modelCallUsers;
   private final PrequentialEvaluator prequential = new PrequentialEvaluator();
 
   public PipelineMetrics(MeterRegistry registry) {
@@ -75,6 +77,19 @@ public final class PipelineMetrics {
             .description(
                 "Events the model scored from the user's carried state as it was: the event did"
                     + " not move the user to a new item")
+            .register(registry);
+    listsReused =
+        Counter.builder("recsys.serving.model.lists.reused")
+            .description(
+                "Events whose model list was reused: the same state had been scored by the same"
+                    + " model version (a kept state, or a repeat within one batch)")
+            .register(registry);
+    modelCallUsers =
+        DistributionSummary.builder("recsys.serving.model.call.users")
+            .description(
+                "Users scored together in one model call: a call's fixed cost is shared by its"
+                    + " users, so small calls cost far more per user (see"
+                    + " recsys.serving.batch.wait.ms)")
             .register(registry);
     Gauge.builder("recsys.prequential.hr10", prequential, p -> p.totals().model().hitRate10())
         .tag("strategy", "model")
@@ -126,8 +141,13 @@ public final class PipelineMetrics {
     deadLetters.increment();
   }
 
-  /** How a batch of model-scored events got their LSTM states (see {@code CarriedStates}). */
-  public void modelStates(long stepped, long reread, long kept) {
+  /**
+   * How a batch of model-scored events got their LSTM states, and how many of their lists were
+   * reused rather than scored (see {@code CarriedStates}).
+   */
+  public void modelStates(long stepped, long reread, long kept, long reused) {
+    listsReused.increment(reused);
+    modelCallUsers.record(stepped + reread + kept);
     statesStepped.increment(stepped);
     statesReread.increment(reread);
     statesKept.increment(kept);

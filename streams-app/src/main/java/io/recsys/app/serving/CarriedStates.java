@@ -6,6 +6,7 @@ import io.recsys.model.StateStepper;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,15 @@ import java.util.Map;
  * {@code recsys.trainer.state.steps} alone.
  */
 public final class CarriedStates {
-  private record Carried(List<String> items, SequenceState state, int steps) {}
+  /**
+   * @param scored the list last computed from {@code state}, or null: a kept state (the event did
+   *     not move the user to a new item) under the same model version gives the same list, so it
+   *     is reused instead of scoring every item again
+   */
+  private record Carried(List<String> items, SequenceState state, int steps, Scored scored) {}
+
+  /** A top-k list and the {@link #scoringEpoch} of the model version that computed it. */
+  private record Scored(long epoch, int k, List<RecommendedItem> items) {}
 
   private final int maxSteps;
   private final Map<String, Carried> byUser;
@@ -38,6 +47,13 @@ public final class CarriedStates {
   private long stepped;
   private long reread;
   private long kept;
+  private long reused;
+  /**
+   * The version lists were last scored with, and a count of the versions seen: lists remember the
+   * count, not the version, so that idle users' lists do not keep old models in memory.
+   */
+  private Object scoredWith;
+  private long scoringEpoch;
 
   /**
    * @param maxSteps steps a state may take before it is re-read from the window; 0 re-reads every
@@ -63,7 +79,60 @@ public final class CarriedStates {
   public List<List<RecommendedItem>> recommend(
       CurrentModel.Loaded model, List<String> users, List<List<String>> histories, int k) {
     List<SequenceState> states = states(model, model.lineage(), users, histories);
-    return model.recommendFrom(states, histories, k);
+    if (model != scoredWith) {
+      scoredWith = model;
+      scoringEpoch++;
+    }
+    // A state object stands for one history: one list per distinct state and model version.
+    Map<SequenceState, List<RecommendedItem>> lists = new IdentityHashMap<>();
+    for (String user : users) {
+      Carried carried = byUser.get(user);
+      if (carried != null && current(carried.scored(), k)) {
+        lists.put(carried.state(), carried.scored().items());
+      }
+    }
+    List<SequenceState> toScore = new ArrayList<>();
+    List<List<String>> toScoreHistories = new ArrayList<>();
+    Map<SequenceState, Boolean> queued = new IdentityHashMap<>();
+    for (int i = 0; i < states.size(); i++) {
+      SequenceState state = states.get(i);
+      if (state == null) {
+        continue;
+      }
+      if (lists.containsKey(state) || queued.put(state, true) != null) {
+        reused++;
+      } else {
+        toScore.add(state);
+        toScoreHistories.add(histories.get(i));
+      }
+    }
+    if (!toScore.isEmpty()) {
+      List<List<RecommendedItem>> scored = model.recommendFrom(toScore, toScoreHistories, k);
+      for (int j = 0; j < toScore.size(); j++) {
+        lists.put(toScore.get(j), scored.get(j));
+      }
+    }
+    List<List<RecommendedItem>> out = new ArrayList<>(states.size());
+    for (SequenceState state : states) {
+      out.add(state == null ? List.of() : lists.get(state));
+    }
+    for (String user : users) {
+      Carried carried = byUser.get(user);
+      if (carried != null && lists.containsKey(carried.state()) && !current(carried.scored(), k)) {
+        byUser.put(
+            user,
+            new Carried(
+                carried.items(),
+                carried.state(),
+                carried.steps(),
+                new Scored(scoringEpoch, k, lists.get(carried.state()))));
+      }
+    }
+    return out;
+  }
+
+  private boolean current(Scored scored, int k) {
+    return scored != null && scored.epoch() == scoringEpoch && scored.k() == k;
   }
 
   /**
@@ -136,7 +205,7 @@ public final class CarriedStates {
       } else {
         toRead.add(i);
         readHistories.add(history);
-              }
+      }
     }
     if (!toRead.isEmpty()) {
       List<SequenceState> read = model.states(readHistories);
@@ -156,8 +225,12 @@ public final class CarriedStates {
       if (states.get(i) == null) {
         byUser.remove(users.get(i));
       } else {
+        Carried before = byUser.get(users.get(i));
+        Scored scored =
+            before != null && before.state() == states.get(i) ? before.scored() : null;
         byUser.put(
-            users.get(i), new Carried(List.copyOf(histories.get(i)), states.get(i), steps[i]));
+            users.get(i),
+            new Carried(List.copyOf(histories.get(i)), states.get(i), steps[i], scored));
       }
     }
   }
@@ -168,6 +241,14 @@ public final class CarriedStates {
    */
   public long kept() {
     return kept;
+  }
+
+  /**
+   * Lists reused since this instance was made: their state and model version had already been
+   * scored (a kept state, or a user's repeat within one batch), so no item was scored again.
+   */
+  public long reused() {
+    return reused;
   }
 
   /** States stepped from a carried one since this instance was made. */

@@ -234,11 +234,15 @@ public final class RecommendProcessor
     long stepped = states.stepped();
     long reread = states.reread();
     long kept = states.kept();
+    long reused = states.reused();
     List<List<RecommendedItem>> lists =
         states.recommend(
             loaded.get(), users, histories, modelRecommender.candidates(settings.topK()));
     metrics.modelStates(
-        states.stepped() - stepped, states.reread() - reread, states.kept() - kept);
+        states.stepped() - stepped,
+        states.reread() - reread,
+        states.kept() - kept,
+        states.reused() - reused);
     for (int j = 0; j < indices.size(); j++) {
       byIndex.put(indices.get(j), new ModelCandidates(histories.get(j), lists.get(j)));
     }

@@ -24,7 +24,11 @@ class CarriedStatesTest {
 
   @BeforeAll
   static void train() {
-    model =
+    model = trained();
+  }
+
+  private static NextItemModel trained() {
+    NextItemModel trained =
         NextItemModel.create(
             ModelConfig.defaults()
                 .withSizes(8, 16)
@@ -35,17 +39,22 @@ class CarriedStatesTest {
             new VocabularyConfig(64, 64, 1, 0));
     SplittableRandom rng = new SplittableRandom(3);
     for (int b = 0; b < 5; b++) {
-      List<TrainingExample> batch = new ArrayList<>();
-      for (int i = 0; i < 64; i++) {
-        int start = rng.nextInt(ITEMS);
-        List<String> seq = new ArrayList<>();
-        for (int j = 0; j < 3; j++) {
-          seq.add(item(start + j));
-        }
-        batch.add(new TrainingExample(seq, item(start + 3), 1.0, 0));
-      }
-      model.train(batch);
+      trainOnce(trained, rng);
     }
+    return trained;
+  }
+
+  private static void trainOnce(NextItemModel target, SplittableRandom rng) {
+    List<TrainingExample> batch = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      int start = rng.nextInt(ITEMS);
+      List<String> seq = new ArrayList<>();
+      for (int j = 0; j < 3; j++) {
+        seq.add(item(start + j));
+      }
+      batch.add(new TrainingExample(seq, item(start + 3), 1.0, 0));
+    }
+    target.train(batch);
   }
 
   @AfterAll
@@ -149,6 +158,36 @@ class CarriedStatesTest {
     assertThat(states.reread()).isEqualTo(1);
     assertThat(states.stepped()).isEqualTo(1);
     assertThat(states.kept()).isEqualTo(3);
+    assertThat(states.reused()).as("the funnel's later two events").isEqualTo(2);
+  }
+
+  @Test
+  void shouldReuseAKeptStatesListUnderTheSameVersionAndScoreItAgainUnderTheNext() {
+    try (NextItemModel own = trained()) {
+      CarriedStates states = new CarriedStates(100, 1000);
+      List<String> history = List.of(item(2), item(3));
+      SequenceState read = own.states(List.of(history)).get(0);
+      CurrentModel.Loaded first = new CurrentModel.Loaded(new ModelVersion("m-1", 0, 0), own, 1);
+
+      List<RecommendedItem> computed =
+          states.recommend(first, List.of("u"), List.of(history), 10).get(0);
+      List<RecommendedItem> repeat =
+          states.recommend(first, List.of("u"), List.of(history), 10).get(0);
+      assertThat(states.reused()).isEqualTo(1);
+      assertThat(repeat).isEqualTo(computed).isEqualTo(own.recommend(List.of(history), 10).get(0));
+
+      // The weights move and their next version arrives as a delta: same lineage, so the state
+      // is kept, but its list must be scored with the new weights.
+      trainOnce(own, new SplittableRandom(9));
+      CurrentModel.Loaded second = new CurrentModel.Loaded(new ModelVersion("m-2", 0, 0), own, 1);
+      List<RecommendedItem> next =
+          states.recommend(second, List.of("u"), List.of(history), 10).get(0);
+      assertThat(states.kept()).isEqualTo(2);
+      assertThat(states.reused()).isEqualTo(1);
+      assertThat(next)
+          .isEqualTo(own.recommend(List.of(read), List.of(history), 10).get(0))
+          .isNotEqualTo(computed);
+    }
   }
 
   @Test
