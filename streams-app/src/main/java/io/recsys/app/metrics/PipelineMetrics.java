@@ -29,7 +29,7 @@ public final class PipelineMetrics {
   private final Counter statesKept;
   private final Counter listsReused;
   private final DistributionSummary latencyMillis;
-  private final DistributionSummary modelCallUsers;
+  private final DistributionSummary modelBatchUsers;
   private final PrequentialEvaluator prequential = new PrequentialEvaluator();
 
   public PipelineMetrics(MeterRegistry registry) {
@@ -84,12 +84,12 @@ public final class PipelineMetrics {
                 "Events whose model list was reused: the same state had been scored by the same"
                     + " model version (a kept state, or a repeat within one batch)")
             .register(registry);
-    modelCallUsers =
-        DistributionSummary.builder("recsys.serving.model.call.users")
+    modelBatchUsers =
+        DistributionSummary.builder("recsys.serving.model.batch.users")
             .description(
-                "Users scored together in one model call: a call's fixed cost is shared by its"
-                    + " users, so small calls cost far more per user (see"
-                    + " recsys.serving.batch.wait.ms)")
+                "Events one serving batch (one flush of one task) hands to the model: they share"
+                    + " each model call's fixed cost, so small batches cost far more per event"
+                    + " (see recsys.serving.batch.wait.ms)")
             .register(registry);
     Gauge.builder("recsys.prequential.hr10", prequential, p -> p.totals().model().hitRate10())
         .tag("strategy", "model")
@@ -142,12 +142,12 @@ public final class PipelineMetrics {
   }
 
   /**
-   * How a batch of model-scored events got their LSTM states, and how many of their lists were
-   * reused rather than scored (see {@code CarriedStates}).
+   * How a serving batch of {@code events} model-scored events got their LSTM states, and how many
+   * of their lists were reused rather than scored (see {@code CarriedStates}).
    */
-  public void modelStates(long stepped, long reread, long kept, long reused) {
+  public void modelBatch(int events, long stepped, long reread, long kept, long reused) {
+    modelBatchUsers.record(events);
     listsReused.increment(reused);
-    modelCallUsers.record(stepped + reread + kept);
     statesStepped.increment(stepped);
     statesReread.increment(reread);
     statesKept.increment(kept);

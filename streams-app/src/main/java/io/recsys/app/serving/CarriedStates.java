@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Each user's LSTM state after the items the model has read for them, kept from one event to the
@@ -93,13 +94,13 @@ public final class CarriedStates {
     }
     List<SequenceState> toScore = new ArrayList<>();
     List<List<String>> toScoreHistories = new ArrayList<>();
-    Map<SequenceState, Boolean> queued = new IdentityHashMap<>();
+    Set<SequenceState> queued = Collections.newSetFromMap(new IdentityHashMap<>());
     for (int i = 0; i < states.size(); i++) {
       SequenceState state = states.get(i);
       if (state == null) {
         continue;
       }
-      if (lists.containsKey(state) || queued.put(state, true) != null) {
+      if (lists.containsKey(state) || !queued.add(state)) {
         reused++;
       } else {
         toScore.add(state);

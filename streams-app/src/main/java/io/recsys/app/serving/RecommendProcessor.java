@@ -238,7 +238,8 @@ public final class RecommendProcessor
     List<List<RecommendedItem>> lists =
         states.recommend(
             loaded.get(), users, histories, modelRecommender.candidates(settings.topK()));
-    metrics.modelStates(
+    metrics.modelBatch(
+        users.size(),
         states.stepped() - stepped,
         states.reread() - reread,
         states.kept() - kept,
