@@ -212,7 +212,10 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String TOPIC_PARTITIONS_CONFIG = "recsys.topic.partitions";
   private static final String TOPIC_PARTITIONS_DOC =
       "Partitions of the topics the application creates when they are missing (events, DLQ,"
-          + " recommendations, item events). Existing topics are used as they are.";
+          + " recommendations, item events). Existing topics are used as they are. Each partition"
+          + " is a task that batches its own events for the model, so partitions beyond the"
+          + " deployment's stream threads make smaller, costlier model calls (demo uses one per"
+          + " stream thread).";
 
   public static final String TOPIC_REPLICATION_CONFIG = "recsys.topic.replication.factor";
   private static final String TOPIC_REPLICATION_DOC =
