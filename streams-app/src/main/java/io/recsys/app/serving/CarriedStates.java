@@ -10,7 +10,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Each user's LSTM state after the items the model has read for them, kept from one event to the
@@ -84,7 +83,8 @@ public final class CarriedStates {
       scoredWith = model;
       scoringEpoch++;
     }
-    // A state object stands for one history: one list per distinct state and model version.
+    // A state object stands for one history: one list per distinct state and model version
+    // (null while the state waits to be scored in this call).
     Map<SequenceState, List<RecommendedItem>> lists = new IdentityHashMap<>();
     for (String user : users) {
       Carried carried = byUser.get(user);
@@ -94,15 +94,15 @@ public final class CarriedStates {
     }
     List<SequenceState> toScore = new ArrayList<>();
     List<List<String>> toScoreHistories = new ArrayList<>();
-    Set<SequenceState> queued = Collections.newSetFromMap(new IdentityHashMap<>());
     for (int i = 0; i < states.size(); i++) {
       SequenceState state = states.get(i);
       if (state == null) {
         continue;
       }
-      if (lists.containsKey(state) || !queued.add(state)) {
+      if (lists.containsKey(state)) {
         reused++;
       } else {
+        lists.put(state, null);
         toScore.add(state);
         toScoreHistories.add(histories.get(i));
       }
