@@ -50,6 +50,11 @@ class DemoCommandTest {
     assertThat(summary.get("dead_letters").asLong()).isPositive();
     assertThat(summary.get("recommendations").asLong() + summary.get("dead_letters").asLong())
         .isEqualTo(3000);
+    // Whole-run percentiles cover every recommendation, so they exist whatever the run's length.
+    assertThat(summary.get("latency_p50_ms_all").isNumber()).isTrue();
+    assertThat(summary.get("latency_p99_ms_all").asDouble())
+        .isGreaterThanOrEqualTo(summary.get("latency_p50_ms_all").asDouble());
+    assertThat(lines).anyMatch(line -> line.startsWith("Event to recommendation: p50 "));
     assertThat(lines).anyMatch(line -> line.startsWith("Dashboard and query API: http://"));
     assertThat(lines).anyMatch(line -> line.contains("| recommendations out"));
   }

@@ -179,6 +179,13 @@ final class DemoCommand implements Callable<Integer> {
         result.missing(),
         result.firstRecommendationMillis());
     System.out.printf(
+        "Event to recommendation: p50 %.0f ms, p99 %.0f ms over the run (last 30 s: %.0f / %.0f"
+            + " ms)%n",
+        result.run().latencyP50Ms(),
+        result.run().latencyP99Ms(),
+        result.recent().latencyP50Ms(),
+        result.recent().latencyP99Ms());
+    System.out.printf(
         "Prequential (test-then-train), %s: model HR@10 %.4f NDCG@10 %.4f over %,d events;"
             + " popularity HR@10 %.4f NDCG@10 %.4f over %,d events; %,d cold events%n",
         data,

@@ -151,6 +151,12 @@ public final class RecsysConfig extends AbstractConfig {
           + " serving cost grow with it: every event steps the LSTM and scores every item"
           + " against the state.";
 
+  public static final String MODEL_BACKPROP_STEPS_CONFIG = "recsys.model.backprop.steps";
+  private static final String MODEL_BACKPROP_STEPS_DOC =
+      "How many of an example's newest steps the online trainer backpropagates through (a"
+          + " resumed checkpoint keeps its own); the steps before only build the LSTM state."
+          + " The LSTM's share of a training step grows with it; the output layer's does not.";
+
   public static final String MODEL_LOSS_CONFIG = "recsys.model.loss";
   private static final String MODEL_LOSS_DOC =
       "Training loss of a new model (a resumed checkpoint keeps its own): 'full' is the exact"
@@ -311,6 +317,8 @@ public final class RecsysConfig extends AbstractConfig {
               Importance.LOW, MODEL_EMBEDDING_SIZE_DOC)
           .define(MODEL_HIDDEN_SIZE_CONFIG, Type.INT, 128, Range.between(1, 4096),
               Importance.MEDIUM, MODEL_HIDDEN_SIZE_DOC)
+          .define(MODEL_BACKPROP_STEPS_CONFIG, Type.INT, 5, Range.between(1, 1000),
+              Importance.LOW, MODEL_BACKPROP_STEPS_DOC)
           .define(MODEL_LOSS_CONFIG, Type.STRING, "full", ValidString.in("full", "sampled"),
               Importance.LOW, MODEL_LOSS_DOC)
           .define(MODEL_NEGATIVES_CONFIG, Type.INT, 2048, Range.between(1, 1_000_000),
@@ -419,6 +427,7 @@ public final class RecsysConfig extends AbstractConfig {
             config.getDouble(MODEL_LEARNING_RATE_CONFIG),
             config.getInt(MODEL_EMBEDDING_SIZE_CONFIG),
             config.getInt(MODEL_HIDDEN_SIZE_CONFIG),
+            config.getInt(MODEL_BACKPROP_STEPS_CONFIG),
             config.getString(MODEL_LOSS_CONFIG).equals("sampled")
                 ? LossType.SAMPLED_SOFTMAX
                 : LossType.FULL_SOFTMAX,

@@ -62,6 +62,7 @@ public record RecsysSettings(
       double learningRate,
       int embeddingSize,
       int hiddenSize,
+      int backpropSteps,
       LossType loss,
       int negatives,
       int servingStateSteps,
@@ -71,11 +72,13 @@ public record RecsysSettings(
 
     /**
      * The hyperparameters of a new streaming model: the offline defaults with these settings'
-     * widths, loss, sequence length and step size. A resumed checkpoint keeps its own.
+     * widths, backpropagation depth, loss, sequence length and step size. A resumed checkpoint
+     * keeps its own.
      */
     public ModelConfig modelConfig() {
       return ModelConfig.defaults()
           .withSizes(embeddingSize, hiddenSize)
+          .withBackpropSteps(backpropSteps)
           .withLoss(loss)
           .withNegatives(negatives)
           .withLearningRate(learningRate)

@@ -122,10 +122,16 @@ public final class DemoRun {
             totals.popularity(),
             app.trainerMetrics().examplesTrained(),
             app.model().get().map(m -> m.version().version()).orElse("none"),
-            app.metrics().latencyPercentileMillis(0.5),
-            app.metrics().latencyPercentileMillis(0.99),
-            app.trainerMetrics().freshnessPercentileMillis(0.5),
-            app.trainerMetrics().freshnessPercentileMillis(0.99),
+            new DemoResult.Delays(
+                app.metrics().latencyPercentileMillis(0.5),
+                app.metrics().latencyPercentileMillis(0.99),
+                app.trainerMetrics().freshnessPercentileMillis(0.5),
+                app.trainerMetrics().freshnessPercentileMillis(0.99)),
+            new DemoResult.Delays(
+                app.metrics().latencyOverRun().percentile(0.5),
+                app.metrics().latencyOverRun().percentile(0.99),
+                app.trainerMetrics().freshnessOverRun().percentile(0.5),
+                app.trainerMetrics().freshnessOverRun().percentile(0.99)),
             app.trainerMetrics().publications(),
             watch.curve.points(),
             null);

@@ -29,6 +29,7 @@ public final class PipelineMetrics {
   private final Counter statesKept;
   private final Counter listsReused;
   private final DistributionSummary latencyMillis;
+  private final RunDistribution latencyOverRun = new RunDistribution();
   private final DistributionSummary modelBatchUsers;
   private final PrequentialEvaluator prequential = new PrequentialEvaluator();
 
@@ -156,6 +157,12 @@ public final class PipelineMetrics {
   public void recommendationSent(long latencyMillis) {
     recommendations.increment();
     this.latencyMillis.record(Math.max(0, latencyMillis));
+    latencyOverRun.record(latencyMillis);
+  }
+
+  /** Latency of every recommendation since this process started, in ms. */
+  public RunDistribution latencyOverRun() {
+    return latencyOverRun;
   }
 
   public double eventsAccepted() {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.app.metrics.RunDistribution;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -18,6 +19,7 @@ public final class TrainerMetrics {
   private final AtomicLong lag = new AtomicLong();
   private final AtomicLong trained = new AtomicLong();
   private final DistributionSummary freshnessMillis;
+  private final RunDistribution freshnessOverRun = new RunDistribution();
   private final DoubleAdder windowLoss = new DoubleAdder();
   private final AtomicLong windowBatches = new AtomicLong();
   private final DistributionSummary snapshotBytes;
@@ -98,6 +100,12 @@ public final class TrainerMetrics {
 
   void freshness(long millis) {
     freshnessMillis.record(Math.max(0, millis));
+    freshnessOverRun.record(millis);
+  }
+
+  /** Freshness of every example trained since this process started, in ms. */
+  public RunDistribution freshnessOverRun() {
+    return freshnessOverRun;
   }
 
   /** Examples trained since this process started. */
