@@ -43,6 +43,7 @@ public final class DemoRun {
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
   /** How long the drain waits for the pipeline to make progress before giving up. */
   private static final Duration STALL_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration PIPELINE_START_TIMEOUT = Duration.ofSeconds(120);
 
   private final DemoOptions options;
   private final PrintStream out;
@@ -103,6 +104,14 @@ public final class DemoRun {
           KafkaProducer<byte[], byte[]> producer = newProducer(broker.bootstrapServers())) {
         RecsysApp app = service.app();
         service.url().ifPresent(url -> out.printf("Dashboard and query API: %s%n", url));
+        // Events sent before the stream tasks are assigned would wait out the group join in the
+        // topic, and a rated run would start seconds behind: the latency over the run measured
+        // the join. Feed once the pipeline runs.
+        if (!app.awaitRunning(PIPELINE_START_TIMEOUT)) {
+          throw new IllegalStateException(
+              "the pipeline did not start within " + PIPELINE_START_TIMEOUT.toSeconds()
+                  + " s (Kafka Streams state " + app.streams().state() + ")");
+        }
         Watch watch = new Watch(app, counter, commandStart);
         Feed feed = feed(events, producer, app.settings(), watch, sentEvents);
         long drained = drain(feed, watch);
