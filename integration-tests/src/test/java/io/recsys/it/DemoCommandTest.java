@@ -50,6 +50,9 @@ class DemoCommandTest {
     assertThat(summary.get("dead_letters").asLong()).isPositive();
     assertThat(summary.get("recommendations").asLong() + summary.get("dead_letters").asLong())
         .isEqualTo(3000);
+    assertThat(summary.get("examples_emitted").asLong()).isPositive();
+    assertThat(summary.get("examples_trained").asLong())
+        .isLessThanOrEqualTo(summary.get("examples_emitted").asLong());
     // Whole-run percentiles cover every recommendation, so they exist whatever the run's length.
     assertThat(summary.get("latency_p50_ms_all").isNumber()).isTrue();
     assertThat(summary.get("latency_p99_ms_all").asDouble())

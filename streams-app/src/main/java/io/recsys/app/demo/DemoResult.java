@@ -19,7 +19,9 @@ import java.util.Map;
  * @param firstRecommendationMillis from the start of the command to the first recommendation
  * @param prequentialModel test-then-train quality of the model's lists over the run
  * @param prequentialPopularity the same for popularity, on the same events
- * @param examplesTrained training examples the trainer folded in
+ * @param examplesEmitted training examples the pipeline wrote to training-examples
+ * @param examplesTrained training examples the trainer folded in by the end of the run (fewer than
+ *     emitted when the trainer was behind: the run ends when the output is complete)
  * @param modelVersion the model version serving at the end
  * @param recent latency over the last ~30 s and freshness over the last ~60 s of the run (the
  *     windows the dashboard and the metrics topic show)
@@ -38,6 +40,7 @@ public record DemoResult(
     long firstRecommendationMillis,
     Quality prequentialModel,
     Quality prequentialPopularity,
+    long examplesEmitted,
     long examplesTrained,
     String modelVersion,
     Delays recent,
@@ -66,7 +69,8 @@ public record DemoResult(
   public DemoResult withBatch(IntervalTrainedBaseline.Result figures) {
     return new DemoResult(
         data, eventsSent, recommendations, deadLetters, seconds, brokerStartMillis,
-        firstRecommendationMillis, prequentialModel, prequentialPopularity, examplesTrained,
+        firstRecommendationMillis, prequentialModel, prequentialPopularity, examplesEmitted,
+        examplesTrained,
         modelVersion, recent, run, publications, curve, figures);
   }
 
@@ -101,9 +105,12 @@ public record DemoResult(
 
   /** One line on how the model reached serving: snapshots and deltas with their mean size. */
   public String modelSyncLine() {
-    return ("Model sync: %,d snapshots (mean %,.0f KB), %,d deltas (mean %,.0f KB); freshness p50"
-            + " %.0f ms, p99 %.0f ms over the run (last minute: %.0f / %.0f ms)")
+    return ("Model sync: %,d of %,d training examples trained by the end; %,d snapshots (mean %,.0f"
+            + " KB), %,d deltas (mean %,.0f KB); freshness p50 %.0f ms, p99 %.0f ms over the run"
+            + " (last minute: %.0f / %.0f ms)")
         .formatted(
+            examplesTrained,
+            examplesEmitted,
             publications.snapshots(),
             mean(publications.snapshotBytes(), publications.snapshots()) / 1024,
             publications.deltas(),
@@ -131,6 +138,7 @@ public record DemoResult(
     figures.put("broker_start_ms", brokerStartMillis);
     figures.put("first_recommendation_ms", firstRecommendationMillis);
     figures.put("model_version", modelVersion);
+    figures.put("examples_emitted", examplesEmitted);
     figures.put("examples_trained", examplesTrained);
     figures.put("prequential_model_hr10", round(prequentialModel.hitRate10()));
     figures.put("prequential_model_ndcg10", round(prequentialModel.ndcg10()));

@@ -129,6 +129,7 @@ public final class DemoRun {
             first == 0 ? -1 : (first - commandStart) / 1_000_000,
             totals.model(),
             totals.popularity(),
+            (long) app.metrics().trainingExamplesEmitted(),
             app.trainerMetrics().examplesTrained(),
             app.model().get().map(m -> m.version().version()).orElse("none"),
             new DemoResult.Delays(
