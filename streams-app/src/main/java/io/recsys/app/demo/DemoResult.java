@@ -70,8 +70,7 @@ public record DemoResult(
     return new DemoResult(
         data, eventsSent, recommendations, deadLetters, seconds, brokerStartMillis,
         firstRecommendationMillis, prequentialModel, prequentialPopularity, examplesEmitted,
-        examplesTrained,
-        modelVersion, recent, run, publications, curve, figures);
+        examplesTrained, modelVersion, recent, run, publications, curve, figures);
   }
 
   /**
