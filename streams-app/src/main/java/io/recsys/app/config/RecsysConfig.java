@@ -153,6 +153,15 @@ public final class RecsysConfig extends AbstractConfig {
           + " serving cost grow with it: every event steps the LSTM and scores every item"
           + " against the state.";
 
+  public static final String MODEL_DROPOUT_CONFIG = "recsys.model.dropout";
+  private static final String MODEL_DROPOUT_DOC =
+      "Dropout rate on the item embeddings and the LSTM output while training a new model (a"
+          + " resumed checkpoint keeps its own); serving never drops. Online training sees each"
+          + " example once and overfits little: prequential HR@10 over all of ML-1M users 1-2999"
+          + " (demo --pace trainer) was 0.216 at 0, 0.215 at 0.1 and 0.205 at 0.25 (offline"
+          + " training's default); on the synthetic stream (300,000 events) 0.223 at 0 and 0.208"
+          + " at 0.25.";
+
   public static final String MODEL_BACKPROP_STEPS_CONFIG = "recsys.model.backprop.steps";
   private static final String MODEL_BACKPROP_STEPS_DOC =
       "How many of an example's newest steps the online trainer backpropagates through (a"
@@ -320,6 +329,8 @@ public final class RecsysConfig extends AbstractConfig {
               Importance.LOW, MODEL_EMBEDDING_SIZE_DOC)
           .define(MODEL_HIDDEN_SIZE_CONFIG, Type.INT, 128, Range.between(1, 4096),
               Importance.MEDIUM, MODEL_HIDDEN_SIZE_DOC)
+          .define(MODEL_DROPOUT_CONFIG, Type.DOUBLE, 0.0, Range.between(0.0, 0.9),
+              Importance.LOW, MODEL_DROPOUT_DOC)
           .define(MODEL_BACKPROP_STEPS_CONFIG, Type.INT, 5, Range.between(1, 1000),
               Importance.LOW, MODEL_BACKPROP_STEPS_DOC)
           .define(MODEL_LOSS_CONFIG, Type.STRING, "full", ValidString.in("full", "sampled"),
@@ -431,6 +442,7 @@ public final class RecsysConfig extends AbstractConfig {
             config.getInt(MODEL_EMBEDDING_SIZE_CONFIG),
             config.getInt(MODEL_HIDDEN_SIZE_CONFIG),
             config.getInt(MODEL_BACKPROP_STEPS_CONFIG),
+            config.getDouble(MODEL_DROPOUT_CONFIG),
             config.getString(MODEL_LOSS_CONFIG).equals("sampled")
                 ? LossType.SAMPLED_SOFTMAX
                 : LossType.FULL_SOFTMAX,

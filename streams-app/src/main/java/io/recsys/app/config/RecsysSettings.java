@@ -63,6 +63,7 @@ public record RecsysSettings(
       int embeddingSize,
       int hiddenSize,
       int backpropSteps,
+      double dropout,
       LossType loss,
       int negatives,
       int servingStateSteps,
@@ -72,13 +73,14 @@ public record RecsysSettings(
 
     /**
      * The hyperparameters of a new streaming model: the offline defaults with these settings'
-     * widths, backpropagation depth, loss, sequence length and step size. A resumed checkpoint
-     * keeps its own.
+     * widths, backpropagation depth, dropout, loss, sequence length and step size. A resumed
+     * checkpoint keeps its own.
      */
     public ModelConfig modelConfig() {
       return ModelConfig.defaults()
           .withSizes(embeddingSize, hiddenSize)
           .withBackpropSteps(backpropSteps)
+          .withDropout(dropout)
           .withLoss(loss)
           .withNegatives(negatives)
           .withLearningRate(learningRate)
