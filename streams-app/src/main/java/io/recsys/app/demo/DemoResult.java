@@ -6,6 +6,7 @@ import io.recsys.schemas.MetricsRecord.Quality;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Figures of a finished demo run.
@@ -59,7 +60,17 @@ public record DemoResult(
    * @param freshnessP99Ms the same, 99th percentile
    */
   public record Delays(
-      double latencyP50Ms, double latencyP99Ms, double freshnessP50Ms, double freshnessP99Ms) {}
+      double latencyP50Ms, double latencyP99Ms, double freshnessP50Ms, double freshnessP99Ms) {
+
+    /** The medians and 99th percentiles of two distributions, given as percentile lookups. */
+    public static Delays of(DoubleUnaryOperator latency, DoubleUnaryOperator freshness) {
+      return new Delays(
+          latency.applyAsDouble(0.5),
+          latency.applyAsDouble(0.99),
+          freshness.applyAsDouble(0.5),
+          freshness.applyAsDouble(0.99));
+    }
+  }
 
   public DemoResult {
     curve = List.copyOf(curve);

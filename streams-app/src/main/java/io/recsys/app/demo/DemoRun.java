@@ -132,16 +132,12 @@ public final class DemoRun {
             (long) app.metrics().trainingExamplesEmitted(),
             app.trainerMetrics().examplesTrained(),
             app.model().get().map(m -> m.version().version()).orElse("none"),
-            new DemoResult.Delays(
-                app.metrics().latencyPercentileMillis(0.5),
-                app.metrics().latencyPercentileMillis(0.99),
-                app.trainerMetrics().freshnessPercentileMillis(0.5),
-                app.trainerMetrics().freshnessPercentileMillis(0.99)),
-            new DemoResult.Delays(
-                app.metrics().latencyOverRun().percentile(0.5),
-                app.metrics().latencyOverRun().percentile(0.99),
-                app.trainerMetrics().freshnessOverRun().percentile(0.5),
-                app.trainerMetrics().freshnessOverRun().percentile(0.99)),
+            DemoResult.Delays.of(
+                app.metrics()::latencyPercentileMillis,
+                app.trainerMetrics()::freshnessPercentileMillis),
+            DemoResult.Delays.of(
+                app.metrics().latencyOverRun()::percentile,
+                app.trainerMetrics().freshnessOverRun()::percentile),
             app.trainerMetrics().publications(),
             watch.curve.points(),
             null);
