@@ -186,6 +186,13 @@ final class DemoCommand implements Callable<Integer> {
         result.recent().latencyP50Ms(),
         result.recent().latencyP99Ms());
     System.out.printf(
+        "Event to recommendation read by a consumer (read_committed): p50 %.0f ms, p99 %.0f ms"
+            + " over the run (last 30 s: %.0f / %.0f ms)%n",
+        result.run().deliveredP50Ms(),
+        result.run().deliveredP99Ms(),
+        result.recent().deliveredP50Ms(),
+        result.recent().deliveredP99Ms());
+    System.out.printf(
         "Prequential (test-then-train), %s: model HR@10 %.4f NDCG@10 %.4f over %,d events;"
             + " popularity HR@10 %.4f NDCG@10 %.4f over %,d events; %,d cold events%n",
         data,

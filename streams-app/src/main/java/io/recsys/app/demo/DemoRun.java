@@ -100,7 +100,8 @@ public final class DemoRun {
               new OutputCounter(
                   broker.bootstrapServers(),
                   service.app().settings().topics().recommendations(),
-                  service.app().settings().topics().deadLetters());
+                  service.app().settings().topics().deadLetters(),
+                  service.app().metrics().registry());
           KafkaProducer<byte[], byte[]> producer = newProducer(broker.bootstrapServers())) {
         RecsysApp app = service.app();
         service.url().ifPresent(url -> out.printf("Dashboard and query API: %s%n", url));
@@ -134,9 +135,11 @@ public final class DemoRun {
             app.model().get().map(m -> m.version().version()).orElse("none"),
             DemoResult.Delays.of(
                 app.metrics()::latencyPercentileMillis,
+                counter::deliveredPercentileMillis,
                 app.trainerMetrics()::freshnessPercentileMillis),
             DemoResult.Delays.of(
                 app.metrics().latencyOverRun()::percentile,
+                counter.deliveredOverRun()::percentile,
                 app.trainerMetrics().freshnessOverRun()::percentile),
             app.trainerMetrics().publications(),
             watch.curve.points(),

@@ -1,5 +1,9 @@
 package io.recsys.app.demo;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.app.metrics.RunDistribution;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,18 +21,42 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Counts what the pipeline writes to the recommendations and dead-letter topics, from the
  * beginning of both, on its own thread. Reads committed records only, so that under exactly-once
  * it counts what consumers downstream would see.
+ *
+ * <p>Also times each recommendation's delivery: from its triggering event's record timestamp
+ * (which the recommendation record carries) to this consumer receiving it. The pipeline's own
+ * latency stops when the list is computed; this one includes the producer's send and, under
+ * exactly-once, the wait for the transaction to commit, which is what a consumer downstream sees
+ * and what the exactly-once latency goal is about.
  */
 final class OutputCounter implements AutoCloseable {
+  static final String DELIVERY_LATENCY = "recsys.demo.delivery.latency";
+
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String recommendationsTopic;
   private final Thread thread;
   private final AtomicLong recommendations = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong firstRecommendationNanos = new AtomicLong();
+  private final DistributionSummary delivered;
+  private final RunDistribution deliveredOverRun = new RunDistribution();
   private volatile Exception failure;
 
-  OutputCounter(String bootstrapServers, String recommendationsTopic, String deadLetterTopic) {
+  /**
+   * @param registry where the delivery latency of the last ~30 s is published, as {@value
+   *     #DELIVERY_LATENCY}
+   */
+  OutputCounter(
+      String bootstrapServers,
+      String recommendationsTopic,
+      String deadLetterTopic,
+      MeterRegistry registry) {
     this.recommendationsTopic = recommendationsTopic;
+    this.delivered =
+        PipelineMetrics.latencySummary(
+            DELIVERY_LATENCY,
+            "Milliseconds from an event's record timestamp to its recommendation reaching a"
+                + " read_committed consumer of the recommendations topic (demo only)",
+            registry);
     this.consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -56,6 +84,9 @@ final class OutputCounter implements AutoCloseable {
       while (true) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.topic().equals(recommendationsTopic)) {
+            long millis = System.currentTimeMillis() - record.timestamp();
+            delivered.record(Math.max(0, millis));
+            deliveredOverRun.record(millis);
             if (recommendations.getAndIncrement() == 0) {
               firstRecommendationNanos.set(System.nanoTime());
             }
@@ -84,6 +115,16 @@ final class OutputCounter implements AutoCloseable {
   /** {@link System#nanoTime()} when the first recommendation arrived, or 0. */
   long firstRecommendationNanos() {
     return firstRecommendationNanos.get();
+  }
+
+  /** Delivery latency percentile (0.5 or 0.99) over the last ~30 s, in ms; NaN when empty. */
+  double deliveredPercentileMillis(double percentile) {
+    return PipelineMetrics.publishedPercentile(delivered, percentile);
+  }
+
+  /** Delivery latency of every recommendation received, in ms. */
+  RunDistribution deliveredOverRun() {
+    return deliveredOverRun;
   }
 
   /** The error that stopped counting, or null. */

@@ -52,16 +52,10 @@ public final class PipelineMetrics {
             .description("Training examples written to the training-examples topic")
             .register(registry);
     this.latencyMillis =
-        DistributionSummary.builder(LATENCY)
-            .description(
-                "Milliseconds from an event's record timestamp to its recommendation being"
-                    + " computed")
-            .baseUnit("milliseconds")
-            .publishPercentiles(0.5, 0.99)
-            .publishPercentileHistogram()
-            .distributionStatisticExpiry(Duration.ofSeconds(30))
-            .distributionStatisticBufferLength(3)
-            .register(registry);
+        latencySummary(
+            LATENCY,
+            "Milliseconds from an event's record timestamp to its recommendation being computed",
+            registry);
     statesStepped =
         Counter.builder("recsys.serving.model.states")
             .tag("path", "stepped")
@@ -109,6 +103,22 @@ public final class PipelineMetrics {
             "recsys.prequential.ndcg10", prequential, p -> p.totals().popularity().ndcg10())
         .tag("strategy", "popularity")
         .description("Prequential NDCG@10 since start")
+        .register(registry);
+  }
+
+  /**
+   * A latency distribution in ms whose p50 and p99 describe the last ~30 s (what a dashboard
+   * shows), with a histogram for scrapers that aggregate across instances.
+   */
+  public static DistributionSummary latencySummary(
+      String name, String description, MeterRegistry registry) {
+    return DistributionSummary.builder(name)
+        .description(description)
+        .baseUnit("milliseconds")
+        .publishPercentiles(0.5, 0.99)
+        .publishPercentileHistogram()
+        .distributionStatisticExpiry(Duration.ofSeconds(30))
+        .distributionStatisticBufferLength(3)
         .register(registry);
   }
 
