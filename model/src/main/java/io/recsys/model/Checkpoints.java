@@ -141,6 +141,7 @@ final class Checkpoints {
     p.setProperty("model.backpropSteps", Integer.toString(c.backpropSteps()));
     p.setProperty("model.dropout", Double.toString(c.dropout()));
     p.setProperty("model.learningRate", Double.toString(c.learningRate()));
+    p.setProperty("model.outputLearningRateScale", Double.toString(c.outputLearningRateScale()));
     p.setProperty("model.l2", Double.toString(c.l2()));
     p.setProperty("model.loss", c.loss().name());
     p.setProperty("model.updater", "ADAM");
@@ -174,6 +175,8 @@ final class Checkpoints {
         Integer.parseInt(p.getProperty("model.backpropSteps")),
         Double.parseDouble(p.getProperty("model.dropout")),
         Double.parseDouble(p.getProperty("model.learningRate")),
+        // Absent from checkpoints written before the setting existed: they trained at 1.
+        Double.parseDouble(p.getProperty("model.outputLearningRateScale", "1.0")),
         Double.parseDouble(p.getProperty("model.l2")),
         LossType.valueOf(p.getProperty("model.loss")),
         Integer.parseInt(p.getProperty("model.negatives")),

@@ -12,6 +12,10 @@ package io.recsys.model;
  *     gradients; older steps only build the recurrent state (default 5)
  * @param dropout dropout rate on the item embeddings and on the LSTM output (default 0.25)
  * @param learningRate Adam step size (default 0.002)
+ * @param outputLearningRateScale the output layer's (item output weights and biases) step size
+ *     as a multiple of the learning rate (default 1). The output rows are plain linear scores over
+ *     a fixed-size state and tolerate larger steps than the LSTM and the embeddings, which diverge
+ *     first; on a stream a faster output layer follows what is being watched now more closely
  * @param l2 L2 penalty added to every gradient (default 0)
  * @param loss full or sampled softmax (default full)
  * @param negatives sampled items per batch for {@link LossType#SAMPLED_SOFTMAX} (default 2048)
@@ -26,6 +30,7 @@ public record ModelConfig(
     int backpropSteps,
     double dropout,
     double learningRate,
+    double outputLearningRateScale,
     double l2,
     LossType loss,
     int negatives,
@@ -46,6 +51,10 @@ public record ModelConfig(
     if (!(learningRate > 0.0) || !Double.isFinite(learningRate)) {
       throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
     }
+    if (!(outputLearningRateScale > 0.0) || !Double.isFinite(outputLearningRateScale)) {
+      throw new IllegalArgumentException(
+          "outputLearningRateScale must be > 0, got " + outputLearningRateScale);
+    }
     if (!(l2 >= 0.0) || !Double.isFinite(l2)) {
       throw new IllegalArgumentException("l2 must be >= 0, got " + l2);
     }
@@ -60,7 +69,7 @@ public record ModelConfig(
 
   public static ModelConfig defaults() {
     return new ModelConfig(
-        64, 128, 200, 5, 0.25, 0.002, 0.0, LossType.FULL_SOFTMAX, 2048, 0.75, 1024, 42L);
+        64, 128, 200, 5, 0.25, 0.002, 1.0, 0.0, LossType.FULL_SOFTMAX, 2048, 0.75, 1024, 42L);
   }
 
   public ModelConfig withLoss(LossType newLoss) {
@@ -71,6 +80,7 @@ public record ModelConfig(
         backpropSteps,
         dropout,
         learningRate,
+        outputLearningRateScale,
         l2,
         newLoss,
         negatives,
@@ -87,6 +97,7 @@ public record ModelConfig(
         backpropSteps,
         dropout,
         learningRate,
+        outputLearningRateScale,
         l2,
         loss,
         newNegatives,
@@ -103,6 +114,7 @@ public record ModelConfig(
         backpropSteps,
         dropout,
         learningRate,
+        outputLearningRateScale,
         l2,
         loss,
         negatives,
@@ -119,6 +131,7 @@ public record ModelConfig(
         backpropSteps,
         newDropout,
         learningRate,
+        outputLearningRateScale,
         l2,
         loss,
         negatives,
@@ -135,6 +148,24 @@ public record ModelConfig(
         backpropSteps,
         dropout,
         newLearningRate,
+        outputLearningRateScale,
+        l2,
+        loss,
+        negatives,
+        samplingExponent,
+        maxBatchSize,
+        seed);
+  }
+
+  public ModelConfig withOutputLearningRateScale(double newScale) {
+    return new ModelConfig(
+        embeddingSize,
+        hiddenSize,
+        sequenceLength,
+        backpropSteps,
+        dropout,
+        learningRate,
+        newScale,
         l2,
         loss,
         negatives,
@@ -151,6 +182,7 @@ public record ModelConfig(
         backpropSteps,
         dropout,
         learningRate,
+        outputLearningRateScale,
         l2,
         loss,
         negatives,
@@ -167,6 +199,7 @@ public record ModelConfig(
         newBackpropSteps,
         dropout,
         learningRate,
+        outputLearningRateScale,
         l2,
         loss,
         negatives,
@@ -183,6 +216,7 @@ public record ModelConfig(
         backpropSteps,
         dropout,
         learningRate,
+        outputLearningRateScale,
         l2,
         loss,
         negatives,
@@ -199,6 +233,7 @@ public record ModelConfig(
         backpropSteps,
         dropout,
         learningRate,
+        outputLearningRateScale,
         l2,
         loss,
         negatives,

@@ -70,6 +70,7 @@ public final class NextItemModel
         config.embeddingSize(),
         config.hiddenSize(),
         config.learningRate(),
+        config.outputLearningRateScale(),
         config.l2(),
         config.dropout(),
         config.seed());

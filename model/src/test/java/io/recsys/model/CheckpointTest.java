@@ -16,8 +16,11 @@ class CheckpointTest {
   @TempDir Path dir;
 
   private static ModelConfig config() {
-    // dropout on, so that resuming must also reproduce the dropout masks
-    return SyntheticData.smallConfig(LossType.SAMPLED_SOFTMAX).withDropout(0.2);
+    // dropout on, so that resuming must also reproduce the dropout masks; a non-default output
+    // step, so that resuming must also restore it
+    return SyntheticData.smallConfig(LossType.SAMPLED_SOFTMAX)
+        .withDropout(0.2)
+        .withOutputLearningRateScale(2.0);
   }
 
   @Test
@@ -51,6 +54,7 @@ class CheckpointTest {
     a.save(file);
     NextItemModel b = NextItemModel.load(file);
     assertThat(b.updateCount()).isEqualTo(a.updateCount());
+    assertThat(b.config()).isEqualTo(a.config());
     assertThat(b.dataPosition()).isEqualTo("partition-0:1234");
     assertThat(b.vocabulary().size()).isEqualTo(a.vocabulary().size());
 
@@ -93,6 +97,8 @@ class CheckpointTest {
     NextItemModel model = NextItemModel.load(golden);
     assertThat(model.vocabulary().size()).isEqualTo(20);
     assertThat(model.updateCount()).isEqualTo(300);
+    // Written before the output layer had its own step: it trained at the common one.
+    assertThat(model.config().outputLearningRateScale()).isEqualTo(1.0);
     // The golden model learned k -> k+1 on 20 items; its top item must still be right.
     List<RecommendedItem> top = model.recommend(List.of(SyntheticData.history(7, 4, 20)), 1).get(0);
     assertThat(top).extracting(RecommendedItem::itemId).containsExactly("item-8");

@@ -46,6 +46,6 @@ final class SyntheticData {
   }
 
   static ModelConfig smallConfig(LossType loss) {
-    return new ModelConfig(16, 32, 10, 3, 0.0, 0.01, 0.0, loss, 20, 0.0, 256, 11L);
+    return new ModelConfig(16, 32, 10, 3, 0.0, 0.01, 1.0, 0.0, loss, 20, 0.0, 256, 11L);
   }
 }

@@ -39,6 +39,8 @@ public final class LstmNetwork {
   private final int d;
   private final int h;
   private float learningRate;
+  /** The output weights' and biases' step as a multiple of {@link #learningRate}. */
+  private final float outputScale;
   private final float l2;
   private final float dropout;
   private final long seed;
@@ -63,12 +65,14 @@ public final class LstmNetwork {
       int embeddingSize,
       int hiddenSize,
       double learningRate,
+      double outputLearningRateScale,
       double l2,
       double dropout,
       long seed) {
     this.d = embeddingSize;
     this.h = hiddenSize;
     this.learningRate = (float) learningRate;
+    this.outputScale = (float) outputLearningRateScale;
     this.l2 = (float) l2;
     this.dropout = (float) dropout;
     this.seed = seed;
@@ -185,7 +189,7 @@ public final class LstmNetwork {
       throw new IllegalArgumentException(
           "cannot shrink from " + capacity() + " to " + newCapacity + " item rows");
     }
-    LstmNetwork copy = new LstmNetwork(0, d, h, learningRate, l2, dropout, seed);
+    LstmNetwork copy = new LstmNetwork(0, d, h, learningRate, outputScale, l2, dropout, seed);
     ParamTable[] from = tables();
     ParamTable[] to = copy.tables();
     for (int i = 0; i < from.length; i++) {
@@ -411,12 +415,13 @@ public final class LstmNetwork {
     Adam.dense(w, g.dW, alpha, l2);
     Adam.dense(u, g.dU, alpha, l2);
     Adam.dense(b, g.db, alpha, 0f);
+    float outputAlpha = alpha * outputScale;
     if (cand == null) {
-      Adam.dense(out, floats(dOut), alpha, l2);
-      Adam.dense(outBias, floats(dBias), alpha, 0f);
+      Adam.dense(out, floats(dOut), outputAlpha, l2);
+      Adam.dense(outBias, floats(dBias), outputAlpha, 0f);
     } else {
-      Adam.rows(out, cand, cand.length, floats(dOut), alpha, l2);
-      Adam.rows(outBias, cand, cand.length, floats(dBias), alpha, 0f);
+      Adam.rows(out, cand, cand.length, floats(dOut), outputAlpha, l2);
+      Adam.rows(outBias, cand, cand.length, floats(dBias), outputAlpha, 0f);
     }
     applyEmbeddingGradient(batch, g.dX, alpha);
     invalidate();

@@ -29,6 +29,7 @@ public final class EvaluateMain {
             d.backpropSteps(),
             args.length > 5 ? Double.parseDouble(args[5]) : d.dropout(),
             args.length > 6 ? Double.parseDouble(args[6]) : d.learningRate(),
+            d.outputLearningRateScale(),
             d.l2(),
             args.length > 8 ? LossType.valueOf(args[8]) : d.loss(),
             d.negatives(),

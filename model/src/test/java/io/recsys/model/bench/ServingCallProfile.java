@@ -14,7 +14,7 @@ public final class ServingCallProfile {
 
   public static void main(String[] args) {
     int items = args.length > 0 ? Integer.parseInt(args[0]) : 3706;
-    LstmNetwork net = new LstmNetwork(items, 64, 128, 0.001, 0, 0.25, 1);
+    LstmNetwork net = new LstmNetwork(items, 64, 128, 0.001, 1, 0, 0.25, 1);
     for (int r = 0; r < items; r++) {
       net.setActive(r, true);
     }

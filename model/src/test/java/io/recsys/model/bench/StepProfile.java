@@ -13,7 +13,7 @@ public final class StepProfile {
     int lanes = Integer.parseInt(args[1]);
     int steps = Integer.parseInt(args[2]);
     int iters = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-    LstmNetwork net = new LstmNetwork(v, 64, 128, 0.001, 0, 0.25, 1);
+    LstmNetwork net = new LstmNetwork(v, 64, 128, 0.001, 1, 0, 0.25, 1);
     for (int r = 0; r < v; r++) {
       net.setActive(r, true);
     }

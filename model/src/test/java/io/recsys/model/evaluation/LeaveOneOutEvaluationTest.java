@@ -29,7 +29,7 @@ class LeaveOneOutEvaluationTest {
   @Test
   void shouldLearnTheWalkAndBeatBothBaselinesOnTheSameUsers() {
     ModelConfig config =
-        new ModelConfig(16, 32, 50, 5, 0.0, 0.01, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 256, 5L);
+        new ModelConfig(16, 32, 50, 5, 0.0, 0.01, 1.0, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 256, 5L);
     List<EpochProgress> progress = new ArrayList<>();
     EvaluationResult r =
         LeaveOneOutEvaluation.run(
@@ -50,7 +50,7 @@ class LeaveOneOutEvaluationTest {
   @Test
   void shouldAlsoLearnTheWalkThroughTheIncrementalTrainingPath() {
     ModelConfig config =
-        new ModelConfig(16, 32, 50, 3, 0.0, 0.01, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 64, 5L);
+        new ModelConfig(16, 32, 50, 3, 0.0, 0.01, 1.0, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 64, 5L);
     EvaluationResult r =
         LeaveOneOutEvaluation.run(
             walks(200, 12),

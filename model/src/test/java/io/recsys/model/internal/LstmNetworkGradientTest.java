@@ -10,7 +10,7 @@ class LstmNetworkGradientTest {
   private static final int CAP = 7;
 
   private static LstmNetwork net() {
-    LstmNetwork n = new LstmNetwork(CAP, 3, 4, 0.01, 0.0, 0.0, 7L);
+    LstmNetwork n = new LstmNetwork(CAP, 3, 4, 0.01, 1.0, 0.0, 0.0, 7L);
     for (int r = 0; r < CAP; r++) {
       n.setActive(r, r != 5); // one free row: must get no probability mass
     }

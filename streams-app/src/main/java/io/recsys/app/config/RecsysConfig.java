@@ -143,6 +143,16 @@ public final class RecsysConfig extends AbstractConfig {
           + " 0.03. Smaller steps make a new model's first minutes slower (first 50,000 synthetic"
           + " events: 0.081 at 0.01, 0.119 at 0.03).";
 
+  public static final String MODEL_OUTPUT_LEARNING_RATE_SCALE_CONFIG =
+      "recsys.model.output.learning.rate.scale";
+  private static final String MODEL_OUTPUT_LEARNING_RATE_SCALE_DOC =
+      "Step size of a new model's output layer (each item's output weights and bias) as a"
+          + " multiple of recsys.model.learning.rate (a resumed checkpoint keeps its own). The"
+          + " output rows tolerate larger steps than the LSTM and the embeddings, whose"
+          + " best rate is set by where they diverge. Prequential HR@10 over all of ML-1M users"
+          + " 1-2999 (demo --pace trainer, learning rate 0.015): 0.214 at 1, 0.230 at 2, 0.234-0.237"
+          + " from 3 to 8, 0.231 at 12.";
+
   public static final String MODEL_EMBEDDING_SIZE_CONFIG = "recsys.model.embedding.size";
   private static final String MODEL_EMBEDDING_SIZE_DOC =
       "Item embedding width of a new model (a resumed checkpoint keeps its own).";
@@ -325,6 +335,8 @@ public final class RecsysConfig extends AbstractConfig {
               Importance.MEDIUM, MODEL_SEQUENCE_LENGTH_DOC)
           .define(MODEL_LEARNING_RATE_CONFIG, Type.DOUBLE, 0.015, Range.between(1e-6, 1.0),
               Importance.MEDIUM, MODEL_LEARNING_RATE_DOC)
+          .define(MODEL_OUTPUT_LEARNING_RATE_SCALE_CONFIG, Type.DOUBLE, 5.0,
+              Range.between(0.01, 100.0), Importance.LOW, MODEL_OUTPUT_LEARNING_RATE_SCALE_DOC)
           .define(MODEL_EMBEDDING_SIZE_CONFIG, Type.INT, 64, Range.between(1, 4096),
               Importance.LOW, MODEL_EMBEDDING_SIZE_DOC)
           .define(MODEL_HIDDEN_SIZE_CONFIG, Type.INT, 128, Range.between(1, 4096),
@@ -439,6 +451,7 @@ public final class RecsysConfig extends AbstractConfig {
             config.getInt(SERVING_MIN_HISTORY_CONFIG),
             config.getInt(MODEL_SEQUENCE_LENGTH_CONFIG),
             config.getDouble(MODEL_LEARNING_RATE_CONFIG),
+            config.getDouble(MODEL_OUTPUT_LEARNING_RATE_SCALE_CONFIG),
             config.getInt(MODEL_EMBEDDING_SIZE_CONFIG),
             config.getInt(MODEL_HIDDEN_SIZE_CONFIG),
             config.getInt(MODEL_BACKPROP_STEPS_CONFIG),

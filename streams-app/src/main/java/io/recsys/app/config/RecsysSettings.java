@@ -60,6 +60,7 @@ public record RecsysSettings(
       int minHistory,
       int sequenceLength,
       double learningRate,
+      double outputLearningRateScale,
       int embeddingSize,
       int hiddenSize,
       int backpropSteps,
@@ -73,7 +74,7 @@ public record RecsysSettings(
 
     /**
      * The hyperparameters of a new streaming model: the offline defaults with these settings'
-     * widths, backpropagation depth, dropout, loss, sequence length and step size. A resumed
+     * widths, backpropagation depth, dropout, loss, sequence length and step sizes. A resumed
      * checkpoint keeps its own.
      */
     public ModelConfig modelConfig() {
@@ -84,6 +85,7 @@ public record RecsysSettings(
           .withLoss(loss)
           .withNegatives(negatives)
           .withLearningRate(learningRate)
+          .withOutputLearningRateScale(outputLearningRateScale)
           .withSequenceLength(sequenceLength);
     }
 

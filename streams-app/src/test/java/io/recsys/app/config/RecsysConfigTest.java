@@ -48,7 +48,8 @@ class RecsysConfigTest {
                 RecsysConfig.MODEL_SEQUENCE_LENGTH_CONFIG, "7",
                 RecsysConfig.MODEL_LEARNING_RATE_CONFIG, "0.05",
                 RecsysConfig.MODEL_BACKPROP_STEPS_CONFIG, "3",
-                RecsysConfig.MODEL_DROPOUT_CONFIG, "0.1"));
+                RecsysConfig.MODEL_DROPOUT_CONFIG, "0.1",
+                RecsysConfig.MODEL_OUTPUT_LEARNING_RATE_SCALE_CONFIG, "2.5"));
 
     ModelConfig model = settings.learning().modelConfig();
 
@@ -58,13 +59,15 @@ class RecsysConfigTest {
     assertThat(model.learningRate()).isEqualTo(0.05);
     assertThat(model.backpropSteps()).isEqualTo(3);
     assertThat(model.dropout()).isEqualTo(0.1);
+    assertThat(model.outputLearningRateScale()).isEqualTo(2.5);
     assertThat(
             model
                 .withSizes(64, 128)
                 .withSequenceLength(200)
                 .withLearningRate(0.002)
                 .withBackpropSteps(5)
-                .withDropout(0.25))
+                .withDropout(0.25)
+                .withOutputLearningRateScale(1.0))
         .isEqualTo(ModelConfig.defaults());
   }
 
