@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -167,6 +168,20 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  private static void printLatency(
+      String label,
+      DemoResult result,
+      ToDoubleFunction<DemoResult.Delays> p50,
+      ToDoubleFunction<DemoResult.Delays> p99) {
+    System.out.printf(
+        "%s: p50 %.0f ms, p99 %.0f ms over the run (last 30 s: %.0f / %.0f ms)%n",
+        label,
+        p50.applyAsDouble(result.run()),
+        p99.applyAsDouble(result.run()),
+        p50.applyAsDouble(result.recent()),
+        p99.applyAsDouble(result.recent()));
+  }
+
   private int report(DemoResult result) throws IOException {
     System.out.printf(
         "Done: %,d events in %.1f s (%,.0f events/s), %,d recommendations, %,d dead letters,"
@@ -178,20 +193,10 @@ final class DemoCommand implements Callable<Integer> {
         result.deadLetters(),
         result.missing(),
         result.firstRecommendationMillis());
-    System.out.printf(
-        "Event to recommendation: p50 %.0f ms, p99 %.0f ms over the run (last 30 s: %.0f / %.0f"
-            + " ms)%n",
-        result.run().latencyP50Ms(),
-        result.run().latencyP99Ms(),
-        result.recent().latencyP50Ms(),
-        result.recent().latencyP99Ms());
-    System.out.printf(
-        "Event to recommendation read by a consumer (read_committed): p50 %.0f ms, p99 %.0f ms"
-            + " over the run (last 30 s: %.0f / %.0f ms)%n",
-        result.run().deliveredP50Ms(),
-        result.run().deliveredP99Ms(),
-        result.recent().deliveredP50Ms(),
-        result.recent().deliveredP99Ms());
+    printLatency("Event to recommendation", result, DemoResult.Delays::latencyP50Ms,
+        DemoResult.Delays::latencyP99Ms);
+    printLatency("Event to recommendation read by a consumer (read_committed)", result,
+        DemoResult.Delays::deliveredP50Ms, DemoResult.Delays::deliveredP99Ms);
     System.out.printf(
         "Prequential (test-then-train), %s: model HR@10 %.4f NDCG@10 %.4f over %,d events;"
             + " popularity HR@10 %.4f NDCG@10 %.4f over %,d events; %,d cold events%n",
