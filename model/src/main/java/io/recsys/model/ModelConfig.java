@@ -15,7 +15,7 @@ package io.recsys.model;
  * @param outputLearningRateScale the output layer's (item output weights and biases) step size
  *     as a multiple of the learning rate (default 1). The output rows are plain linear scores over
  *     a fixed-size state and tolerate larger steps than the LSTM and the embeddings, which diverge
- *     first; on a stream a faster output layer follows what is being watched now more closely
+ *     first (the streaming pipeline's default is 8; see the main README)
  * @param l2 L2 penalty added to every gradient (default 0)
  * @param loss full or sampled softmax (default full)
  * @param negatives sampled items per batch for {@link LossType#SAMPLED_SOFTMAX} (default 2048)
