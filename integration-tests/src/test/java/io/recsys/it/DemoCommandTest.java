@@ -1,6 +1,7 @@
 package io.recsys.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recsys.app.cli.RecsysCommand;
@@ -62,6 +63,13 @@ class DemoCommandTest {
         .isGreaterThanOrEqualTo(summary.get("latency_p50_ms_all").asDouble());
     assertThat(summary.get("delivered_p99_ms_all").asDouble())
         .isGreaterThanOrEqualTo(summary.get("latency_p99_ms_all").asDouble());
+    // The process did work for the run: CPU time on at least one core, spent per event.
+    assertThat(summary.get("cores").asInt()).isPositive();
+    assertThat(summary.get("cpu_s").asDouble()).isPositive();
+    assertThat(summary.get("cpu_us_per_event").asDouble() * 3000 / 1e6)
+        .isCloseTo(summary.get("cpu_s").asDouble(), within(0.01));
+    assertThat(summary.get("gc_count").asLong()).isNotNegative();
+    assertThat(lines).anyMatch(line -> line.startsWith("Process: "));
     assertThat(lines).anyMatch(line -> line.startsWith("Event to recommendation: p50 "));
     assertThat(lines).anyMatch(line -> line.startsWith("Dashboard and query API: http://"));
     assertThat(lines).anyMatch(line -> line.contains("| recommendations out"));

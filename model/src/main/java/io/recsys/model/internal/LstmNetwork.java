@@ -465,8 +465,8 @@ public final class LstmNetwork {
    */
   public float[][] finalStates(SequenceBatch batch, float[] h0, float[] c0) {
     try (MemoryWorkspace ws = workspace()) {
-      Forward f = forward(batch, h0, c0, null);
-      return new float[][] {finalRows(f.hs, batch), finalRows(f.cs, batch)};
+      Forward f = forward(batch, h0, c0, null, false);
+      return new float[][] {f.hs, f.cs};
     }
   }
 
@@ -541,9 +541,19 @@ public final class LstmNetwork {
   }
 
   private Forward forward(SequenceBatch batch, float[] h0, float[] c0, float[] xMask) {
+    return forward(batch, h0, c0, xMask, true);
+  }
+
+  /**
+   * With {@code keepSteps} false the state arrays hold only the last step ({@code [lanes, h]}):
+   * enough for inference, which needs no backward pass. A serving re-read of 20 items otherwise
+   * allocates 20 steps of gates and states on the heap for one final state.
+   */
+  private Forward forward(
+      SequenceBatch batch, float[] h0, float[] c0, float[] xMask, boolean keepSteps) {
     Forward f = new Forward();
     f.x = embed(batch, xMask);
-    recur(f, batch, h0, c0);
+    recur(f, batch, h0, c0, keepSteps);
     return f;
   }
 
@@ -552,10 +562,11 @@ public final class LstmNetwork {
    * recurrent product is one gemm and the gate arithmetic is plain Java: as separate ND4J ops it
    * was a dozen native calls per step, whose fixed cost dominated at streaming batch sizes.
    */
-  private void recur(Forward f, SequenceBatch batch, float[] h0, float[] c0) {
+  private void recur(
+      Forward f, SequenceBatch batch, float[] h0, float[] c0, boolean keepSteps) {
     int steps = batch.steps();
     int lanes = batch.lanes();
-    int n = steps * lanes;
+    int n = keepSteps ? steps * lanes : lanes;
     int g4 = 4 * h;
     RecurrentWeights rw = recurrentWeights();
     f.wM = rw.w;
@@ -576,10 +587,12 @@ public final class LstmNetwork {
     java.nio.FloatBuffer hpBuf = hpNd.data().asNioFloat();
     for (int t = 0; t < steps; t++) {
       int base = t * lanes;
+      // Where this step's rows go in the state arrays: its own rows, or the only ones.
+      int at = keepSteps ? base : 0;
       boolean anyState = false;
       for (int lane = 0; lane < lanes; lane++) {
         float k = keep[base + lane];
-        int dst = (base + lane) * h;
+        int dst = (at + lane) * h;
         float[] srcH;
         float[] srcC;
         int src;
@@ -590,10 +603,15 @@ public final class LstmNetwork {
         } else {
           srcH = hs;
           srcC = cs;
-          src = (base - lanes + lane) * h;
+          src = ((keepSteps ? base - lanes : 0) + lane) * h;
         }
         if (k == 0f || srcH == null) {
-          continue; // hp, cp stay zero
+          if (!keepSteps && t > 0) {
+            // The rows still hold the step before: this lane starts from zero.
+            Arrays.fill(hp, dst, dst + h, 0f);
+            Arrays.fill(cp, dst, dst + h, 0f);
+          }
+          continue; // hp, cp are zero
         }
         anyState = true;
         for (int j = 0; j < h; j++) {
@@ -605,15 +623,15 @@ public final class LstmNetwork {
           gatesNd.get(NDArrayIndex.interval((long) base, (long) base + lanes), NDArrayIndex.all());
       if (anyState) {
         hpBuf.clear();
-        hpBuf.put(hp, base * h, lanes * h);
+        hpBuf.put(hp, at * h, lanes * h);
         Nd4j.gemm(hpNd, uDoubled, z, false, false, 1.0, 1.0);
       }
       Transforms.sigmoid(z, false);
       gatesBuf.clear();
       gatesBuf.position(base * g4);
-      gatesBuf.get(gates, base * g4, lanes * g4);
+      gatesBuf.get(gates, at * g4, lanes * g4);
       for (int lane = 0; lane < lanes; lane++) {
-        int p = base + lane;
+        int p = at + lane;
         int go = p * g4;
         int ho = p * h;
         for (int j = 0; j < h; j++) {

@@ -193,6 +193,7 @@ final class DemoCommand implements Callable<Integer> {
         result.deadLetters(),
         result.missing(),
         result.firstRecommendationMillis());
+    System.out.println(result.usageLine());
     printLatency("Event to recommendation", result, DemoResult.Delays::latencyP50Ms,
         DemoResult.Delays::latencyP99Ms);
     printLatency("Event to recommendation read by a consumer (read_committed)", result,

@@ -1,6 +1,7 @@
 package io.recsys.app.demo;
 
 import io.recsys.app.evaluation.IntervalTrainedBaseline;
+import io.recsys.app.metrics.ProcessUsage;
 import io.recsys.app.training.TrainerMetrics;
 import io.recsys.schemas.MetricsRecord.Quality;
 import java.util.LinkedHashMap;
@@ -16,6 +17,8 @@ import java.util.function.DoubleUnaryOperator;
  * @param recommendations recommendation records seen on the output topic
  * @param deadLetters records seen on the dead-letter topic
  * @param seconds from the first input record to the last output record
+ * @param usage CPU time and garbage collections of the whole process (broker, pipeline, trainer,
+ *     compilers) over those seconds
  * @param brokerStartMillis time to start the embedded broker
  * @param firstRecommendationMillis from the start of the command to the first recommendation
  * @param prequentialModel test-then-train quality of the model's lists over the run
@@ -37,6 +40,7 @@ public record DemoResult(
     long recommendations,
     long deadLetters,
     double seconds,
+    ProcessUsage usage,
     long brokerStartMillis,
     long firstRecommendationMillis,
     Quality prequentialModel,
@@ -93,7 +97,7 @@ public record DemoResult(
   /** This result with the batch arm's figures. */
   public DemoResult withBatch(IntervalTrainedBaseline.Result figures) {
     return new DemoResult(
-        data, eventsSent, recommendations, deadLetters, seconds, brokerStartMillis,
+        data, eventsSent, recommendations, deadLetters, seconds, usage, brokerStartMillis,
         firstRecommendationMillis, prequentialModel, prequentialPopularity, examplesEmitted,
         examplesTrained, modelVersion, recent, run, publications, curve, figures);
   }
@@ -125,6 +129,18 @@ public record DemoResult(
 
   private static double mean(double total, long count) {
     return count == 0 ? 0 : total / count;
+  }
+
+  /** One line on what the run cost the machine: CPU per event and garbage collections. */
+  public String usageLine() {
+    return ("Process: %.2f of %d cores busy, %,.0f us CPU per event (broker, pipeline, trainer and"
+            + " JIT together); %,d garbage collections, %,d ms")
+        .formatted(
+            usage.coresBusy(seconds),
+            usage.cores(),
+            usage.cpuMicrosPer(eventsSent),
+            usage.gcCount(),
+            usage.gcMillis());
   }
 
   /** One line on how the model reached serving: snapshots and deltas with their mean size. */
@@ -159,6 +175,11 @@ public record DemoResult(
     figures.put("missing", missing());
     figures.put("seconds", Math.round(seconds * 1000) / 1000.0);
     figures.put("events_per_s", Math.round(eventsPerSecond()));
+    figures.put("cores", usage.cores());
+    figures.put("cpu_s", round(usage.cpuSeconds()));
+    figures.put("cpu_us_per_event", round(usage.cpuMicrosPer(eventsSent)));
+    figures.put("gc_count", usage.gcCount());
+    figures.put("gc_ms", usage.gcMillis());
     figures.put("broker_start_ms", brokerStartMillis);
     figures.put("first_recommendation_ms", firstRecommendationMillis);
     figures.put("model_version", modelVersion);

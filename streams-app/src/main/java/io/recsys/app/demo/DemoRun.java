@@ -6,6 +6,7 @@ import io.recsys.app.broker.EmbeddedKafkaBroker;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.evaluation.IntervalTrainedBaseline;
+import io.recsys.app.metrics.ProcessUsage;
 import io.recsys.schemas.SchemaSerdes;
 import io.recsys.schemas.UserEvent;
 import java.io.IOException;
@@ -116,6 +117,7 @@ public final class DemoRun {
         Watch watch = new Watch(app, counter, commandStart);
         Feed feed = feed(events, producer, app.settings(), watch, sentEvents);
         long drained = drain(feed, watch);
+        ProcessUsage usage = ProcessUsage.now().since(feed.usageAtStart());
         watch.curve.finish((long) app.metrics().eventsAccepted());
         long first = counter.firstRecommendationNanos();
         var totals = app.metrics().prequential().totals();
@@ -126,6 +128,7 @@ public final class DemoRun {
             counter.recommendations(),
             counter.deadLetters(),
             (drained - feed.startNanos()) / 1e9,
+            usage,
             brokerStartMillis,
             first == 0 ? -1 : (first - commandStart) / 1_000_000,
             totals.model(),
@@ -159,7 +162,8 @@ public final class DemoRun {
             .evaluate(sentEvents));
   }
 
-  private record Feed(long sent, long startNanos) {}
+  /** What the feed sent, when it started, and the process's usage at that start. */
+  private record Feed(long sent, long startNanos, ProcessUsage usageAtStart) {}
 
   /** What the feed and drain loops look at: the app, the output counts, progress and curve. */
   private final class Watch {
@@ -207,6 +211,7 @@ public final class DemoRun {
     InvalidEventInjector injector = new InvalidEventInjector(options.invalidRate(), options.seed());
     AtomicReference<Exception> sendFailure = new AtomicReference<>();
     AtomicLong failedSends = new AtomicLong();
+    ProcessUsage usageAtStart = ProcessUsage.now();
     long start = System.nanoTime();
     long sent = 0;
     while (events.hasNext()
@@ -243,7 +248,7 @@ public final class DemoRun {
     if (failedSends.get() > 0) {
       LOG.error("{} events could not be sent", failedSends.get(), sendFailure.get());
     }
-    return new Feed(sent - failedSends.get(), start);
+    return new Feed(sent - failedSends.get(), start, usageAtStart);
   }
 
   /** Waits while the pipeline or the trainer is more than the allowed lag behind the input. */
