@@ -8,7 +8,7 @@ import io.recsys.app.cli.RecsysCommand;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.PromotionHistory;
-import io.recsys.app.serving.ModelUpdates;
+import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.app.testing.Await;
 import io.recsys.app.testing.KafkaCluster;
 import io.recsys.app.testing.TestModels;

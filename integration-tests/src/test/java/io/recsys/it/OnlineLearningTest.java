@@ -2,11 +2,11 @@ package io.recsys.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.recsys.app.Consumers;
+import io.recsys.app.kafka.Consumers;
 import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
-import io.recsys.app.serving.CurrentModel;
-import io.recsys.app.serving.ModelUpdates;
+import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.app.testing.Await;
 import io.recsys.app.testing.KafkaCluster;
 import io.recsys.model.RecommendedItem;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.testing.KafkaCluster;
-import io.recsys.app.topology.RecsysTopology;
+import io.recsys.app.pipeline.RecsysTopology;
 import io.recsys.features.UserFeatures;
 import io.recsys.schemas.DeadLetterHeaders;
 import io.recsys.schemas.Recommendation;

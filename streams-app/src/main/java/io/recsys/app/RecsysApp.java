@@ -1,14 +1,19 @@
 package io.recsys.app;
 
+import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.StreamsConfigFactory;
+import io.recsys.app.kafka.TopicProvisioner;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.http.HttpEndpoint;
+import io.recsys.app.http.ServedInstance;
+import io.recsys.app.metrics.MeasuredInstance;
 import io.recsys.app.metrics.PipelineMetrics;
-import io.recsys.app.serving.CurrentModel;
-import io.recsys.app.serving.ModelFollower;
-import io.recsys.app.topology.RecsysTopology;
+import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.app.modelsync.ModelFollower;
+import io.recsys.app.pipeline.RecsysTopology;
 import io.recsys.app.training.Trainer;
-import io.recsys.app.training.TrainerMetrics;
+import io.recsys.app.metrics.TrainerMetrics;
 import io.recsys.features.RocksDBMemoryBudget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * serving model current) and, where enabled, the {@link Trainer}. See {@link #close()} for the
  * closing order.
  */
-public final class RecsysApp implements AutoCloseable {
+public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecsysApp.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -161,8 +166,14 @@ public final class RecsysApp implements AutoCloseable {
   }
 
   /** The trainer's figures (all zero when this process runs no trainer). */
+  @Override
   public TrainerMetrics trainerMetrics() {
     return trainerMetrics;
+  }
+
+  @Override
+  public boolean trainerRunning() {
+    return trainer != null;
   }
 
   /** The running trainer, if this process runs one. */
@@ -171,23 +182,28 @@ public final class RecsysApp implements AutoCloseable {
   }
 
   /** The model version serving uses. */
+  @Override
   public CurrentModel model() {
     return model;
   }
 
+  @Override
   public RecsysSettings settings() {
     return settings;
   }
 
   /** The Kafka Streams and client configuration this instance runs with (read-only). */
+  @Override
   public Map<String, Object> streamsConfig() {
     return java.util.Collections.unmodifiableMap(streamsConfig);
   }
 
+  @Override
   public PipelineMetrics metrics() {
     return metrics;
   }
 
+  @Override
   public KafkaStreams streams() {
     return streams;
   }

@@ -1,5 +1,6 @@
 package io.recsys.app.broker;
 
+import io.recsys.app.kafka.TopicCreation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

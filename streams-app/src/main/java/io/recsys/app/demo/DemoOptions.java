@@ -23,7 +23,7 @@ import java.util.Map;
  *     trainer) is more than this many events or examples behind
  * @param windowEvents events per window of the prequential curve
  * @param batchComparison also score an interval-trained copy of the model on the same events
- *     (see {@link io.recsys.app.evaluation.IntervalTrainedBaseline}); null for none
+ *     (see {@link io.recsys.app.demo.IntervalTrainedBaseline}); null for none
  */
 public record DemoOptions(
     String data,

@@ -1,8 +1,7 @@
 package io.recsys.app.demo;
 
-import io.recsys.app.evaluation.IntervalTrainedBaseline;
 import io.recsys.app.metrics.ProcessUsage;
-import io.recsys.app.training.TrainerMetrics;
+import io.recsys.app.metrics.TrainerMetrics;
 import io.recsys.schemas.MetricsRecord.Quality;
 import java.util.LinkedHashMap;
 import java.util.List;

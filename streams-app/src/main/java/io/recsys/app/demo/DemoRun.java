@@ -5,7 +5,6 @@ import io.recsys.app.RecsysService;
 import io.recsys.app.broker.EmbeddedKafkaBroker;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
-import io.recsys.app.evaluation.IntervalTrainedBaseline;
 import io.recsys.app.metrics.ProcessUsage;
 import io.recsys.schemas.SchemaSerdes;
 import io.recsys.schemas.UserEvent;

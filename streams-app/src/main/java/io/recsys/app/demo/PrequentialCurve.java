@@ -1,6 +1,6 @@
 package io.recsys.app.demo;
 
-import io.recsys.app.evaluation.PrequentialEvaluator;
+import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.schemas.MetricsRecord.Quality;
 import java.util.ArrayList;
 import java.util.List;

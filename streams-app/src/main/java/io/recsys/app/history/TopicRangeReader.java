@@ -1,6 +1,6 @@
 package io.recsys.app.history;
 
-import io.recsys.app.ClientConfigs;
+import io.recsys.app.kafka.ClientConfigs;
 import io.recsys.app.registry.Provenance.PartitionRange;
 import java.io.IOException;
 import java.time.Duration;

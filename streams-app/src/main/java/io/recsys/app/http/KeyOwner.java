@@ -1,6 +1,6 @@
 package io.recsys.app.http;
 
-import io.recsys.app.topology.RecsysTopology;
+import io.recsys.app.pipeline.RecsysTopology;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;

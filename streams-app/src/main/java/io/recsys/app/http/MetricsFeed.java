@@ -1,7 +1,7 @@
 package io.recsys.app.http;
 
 import io.javalin.http.sse.SseClient;
-import io.recsys.app.ClientConfigs;
+import io.recsys.app.kafka.ClientConfigs;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

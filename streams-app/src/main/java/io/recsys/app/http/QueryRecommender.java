@@ -1,9 +1,9 @@
 package io.recsys.app.http;
 
 import io.recsys.app.config.RecsysSettings;
-import io.recsys.app.serving.CurrentModel;
-import io.recsys.app.serving.ModelRecommender;
-import io.recsys.app.serving.PopularityRecommender;
+import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.app.pipeline.serving.ModelRecommender;
+import io.recsys.app.pipeline.serving.PopularityRecommender;
 import io.recsys.features.UserFeatures;
 import io.recsys.schemas.Recommendation;
 import java.util.List;

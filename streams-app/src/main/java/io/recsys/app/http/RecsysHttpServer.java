@@ -6,10 +6,9 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.metrics.ModelMetrics;
-import io.recsys.app.serving.PopularityRecommender;
+import io.recsys.app.pipeline.serving.PopularityRecommender;
 import io.recsys.features.UserFeatures;
 import io.recsys.schemas.Json;
 import java.io.IOException;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *       from the {@code metrics} topic).
  * </ul>
  *
- * <p>Does not own the {@link RecsysApp}: close this server first, then the app.
+ * <p>Does not own the instance it serves: close this server first, then the instance.
  */
 public final class RecsysHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecsysHttpServer.class);
@@ -70,7 +69,7 @@ public final class RecsysHttpServer implements AutoCloseable {
    * @param modelLoaded whether a model is loaded; part of readiness
    */
   public static RecsysHttpServer start(
-      RecsysApp app, PrometheusMeterRegistry registry, BooleanSupplier modelLoaded) {
+      ServedInstance app, PrometheusMeterRegistry registry, BooleanSupplier modelLoaded) {
     int port =
         HttpEndpoint.listenPort(
             app.settings().httpPort(), HttpEndpoint.advertised(app.streamsConfig()));
@@ -79,7 +78,7 @@ public final class RecsysHttpServer implements AutoCloseable {
 
   /** Starts the server on {@code port} (0: any free port; see {@link #port()}). */
   public static RecsysHttpServer start(
-      RecsysApp app, PrometheusMeterRegistry registry, int port, BooleanSupplier modelLoaded) {
+      ServedInstance app, PrometheusMeterRegistry registry, int port, BooleanSupplier modelLoaded) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: must be between 0 and 65535, got " + port);
     }

@@ -1,10 +1,8 @@
 package io.recsys.app.metrics;
 
-import io.recsys.app.ClientConfigs;
-import io.recsys.app.RecsysApp;
-import io.recsys.app.evaluation.PrequentialEvaluator;
-import io.recsys.app.serving.CurrentModel;
-import io.recsys.app.training.TrainerMetrics;
+import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.prequential.PrequentialEvaluator;
+import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.schemas.MetricsRecord;
 import io.recsys.schemas.SchemaSerdes;
 import java.net.InetAddress;
@@ -46,7 +44,7 @@ public final class MetricsPublisher implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private Window last;
 
-  /** What the publisher reads; separate from {@link RecsysApp} so that tests can supply it. */
+  /** What the publisher reads; separate from {@link MeasuredInstance} so that tests can supply it. */
   public record Sources(
       PipelineMetrics pipeline,
       TrainerMetrics trainer,
@@ -57,7 +55,7 @@ public final class MetricsPublisher implements AutoCloseable {
       long at, double events, double recommendations, double deadLetters, long examplesTrained) {}
 
   /** Starts publishing for {@code app} with its own producer. */
-  public static MetricsPublisher start(RecsysApp app) {
+  public static MetricsPublisher start(MeasuredInstance app) {
     Map<String, Object> producerConfig =
         ClientConfigs.subset(app.streamsConfig(), ProducerConfig.configNames());
     producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "recsys-metrics-publisher");
@@ -67,7 +65,7 @@ public final class MetricsPublisher implements AutoCloseable {
             producerConfig, new StringSerializer(), SchemaSerdes.metrics().serializer());
     Sources sources =
         new Sources(
-            app.metrics(), app.trainerMetrics(), () -> app.trainer().isPresent(), app.model());
+            app.metrics(), app.trainerMetrics(), app::trainerRunning, app.model());
     return new MetricsPublisher(
         sources,
         producer,

@@ -3,7 +3,7 @@ package io.recsys.app.metrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.recsys.app.serving.CurrentModel;
+import io.recsys.app.modelsync.CurrentModel;
 import java.util.function.LongSupplier;
 
 /**

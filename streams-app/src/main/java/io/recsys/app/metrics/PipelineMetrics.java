@@ -2,7 +2,7 @@ package io.recsys.app.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.recsys.app.evaluation.PrequentialEvaluator;
+import io.recsys.app.prequential.PrequentialEvaluator;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

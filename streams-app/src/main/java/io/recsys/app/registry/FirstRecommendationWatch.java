@@ -1,8 +1,8 @@
 package io.recsys.app.registry;
 
-import io.recsys.app.ClientConfigs;
-import io.recsys.app.Consumers;
-import io.recsys.app.serving.ModelUpdates;
+import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.Consumers;
+import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.SchemaSerdes;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.recsys.app.registry;
 
-import io.recsys.app.ClientConfigs;
-import io.recsys.app.serving.ModelUpdates;
-import io.recsys.app.serving.ModelUpdates.ModelVersion;
+import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.modelsync.ModelUpdates;
+import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.recsys.app.replay;
 
-import io.recsys.app.ClientConfigs;
-import io.recsys.app.broker.TopicCreation;
+import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.TopicCreation;
 import io.recsys.app.history.TimeRange;
 import io.recsys.app.history.TopicRangeReader;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.recsys.app.replay;
 
-import io.recsys.app.Consumers;
-import io.recsys.app.serving.ModelUpdates;
-import io.recsys.app.serving.ModelUpdates.Assembled;
-import io.recsys.app.serving.VersionChain;
+import io.recsys.app.kafka.Consumers;
+import io.recsys.app.modelsync.ModelUpdates;
+import io.recsys.app.modelsync.ModelUpdates.Assembled;
+import io.recsys.app.modelsync.VersionChain;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.recsys.app.replay;
 
-import io.recsys.app.ClientConfigs;
+import io.recsys.app.kafka.ClientConfigs;
 import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
@@ -10,9 +10,9 @@ import io.recsys.app.registry.RegisteredModel;
 import io.recsys.app.replay.ReplayRequest.LiveModel;
 import io.recsys.app.replay.ReplayRequest.NoModel;
 import io.recsys.app.replay.ReplayRequest.RegistryModel;
-import io.recsys.app.serving.ModelUpdates.ModelVersion;
-import io.recsys.app.serving.VersionChain;
-import io.recsys.app.evaluation.PrequentialEvaluator;
+import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
+import io.recsys.app.modelsync.VersionChain;
+import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.model.NextItemModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;

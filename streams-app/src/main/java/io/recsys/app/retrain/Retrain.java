@@ -2,7 +2,6 @@ package io.recsys.app.retrain;
 
 import io.recsys.app.history.TopicRangeReader;
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.Provenance;
@@ -239,7 +238,7 @@ public final class Retrain {
 
   /** The version in the jar manifest, or "development" when run from classes. */
   static String codeVersion() {
-    String version = RecsysApp.class.getPackage().getImplementationVersion();
+    String version = Retrain.class.getPackage().getImplementationVersion();
     return version == null ? "development" : version;
   }
 

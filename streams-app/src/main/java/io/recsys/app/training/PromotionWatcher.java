@@ -1,8 +1,8 @@
 package io.recsys.app.training;
 
-import io.recsys.app.Consumers;
-import io.recsys.app.serving.ModelUpdates.Assembled;
-import io.recsys.app.serving.ModelUpdates;
+import io.recsys.app.kafka.Consumers;
+import io.recsys.app.modelsync.ModelUpdates.Assembled;
+import io.recsys.app.modelsync.ModelUpdates;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -1,11 +1,12 @@
 package io.recsys.app.training;
 
-import io.recsys.app.ClientConfigs;
-import io.recsys.app.Consumers;
+import io.recsys.app.metrics.TrainerMetrics;
+import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.Consumers;
 import io.recsys.app.config.RecsysSettings;
-import io.recsys.app.serving.CarriedStates;
-import io.recsys.app.serving.ModelUpdates.ModelVersion;
-import io.recsys.app.serving.ModelUpdates;
+import io.recsys.model.CarriedStates;
+import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
+import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.model.ModelDelta;
 import io.recsys.model.NextItemModel;
 import io.recsys.model.PublishedWeights;

@@ -10,7 +10,7 @@ import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.metrics.MetricsPublisher;
 import io.recsys.app.metrics.PipelineMetrics;
-import io.recsys.app.serving.ModelUpdates;
+import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.app.testing.KafkaCluster;
 import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;

@@ -3,8 +3,7 @@ package io.recsys.app.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.recsys.app.serving.CurrentModel;
-import io.recsys.app.training.TrainerMetrics;
+import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.schemas.MetricsRecord;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -4,7 +4,7 @@ import io.recsys.app.config.RecsysConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 import io.recsys.app.broker.EmbeddedKafkaBroker;
-import io.recsys.app.broker.TopicCreation;
+import io.recsys.app.kafka.TopicCreation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

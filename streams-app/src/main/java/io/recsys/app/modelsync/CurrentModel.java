@@ -1,0 +1,131 @@
+package io.recsys.app.modelsync;
+
+import io.recsys.model.CarriedStates;
+import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
+import io.recsys.model.NextItemModel;
+import io.recsys.model.RecommendedItem;
+import io.recsys.model.SequenceState;
+import io.recsys.model.ServedModel;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The model version this instance serves, swapped atomically when a new one arrives so that the
+ * stream never pauses: a request in flight finishes on the version it started with. Thread-safe.
+ */
+public final class CurrentModel implements AutoCloseable {
+  private final AtomicReference<Loaded> current = new AtomicReference<>();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong lineages = new AtomicLong();
+
+  /**
+   * A loaded version; its model is used under its own lock (the model is not thread-safe). Versions
+   * of one lineage continue each other by deltas; a snapshot (periodic, promoted or rolled back)
+   * starts a new lineage, which is what tells {@link CarriedStates} to drop states computed with
+   * older weights.
+   */
+  public record Loaded(ModelVersion version, NextItemModel model, long lineage)
+      implements ServedModel {
+    public Loaded(ModelVersion version, NextItemModel model) {
+      this(version, model, 0);
+    }
+
+    public List<RecommendedItem> recommend(List<String> history, int k) {
+      return recommendAll(List.of(history), k).get(0);
+    }
+
+    /** See {@link NextItemModel#states}. */
+    @Override
+    public List<SequenceState> states(List<List<String>> histories) {
+      synchronized (model) {
+        return model.states(histories);
+      }
+    }
+
+    /** See {@link NextItemModel#step}. */
+    @Override
+    public List<SequenceState> step(List<SequenceState> states, List<String> items) {
+      synchronized (model) {
+        return model.step(states, items);
+      }
+    }
+
+    /** See {@link NextItemModel#recommend(List, List, int)}. */
+    @Override
+    public List<List<RecommendedItem>> recommendFrom(
+        List<SequenceState> states, List<List<String>> excluded, int k) {
+      synchronized (model) {
+        return model.recommend(states, excluded, k);
+      }
+    }
+
+    /** One call for many users: the model scores them in one batch, far cheaper per user. */
+    public List<List<RecommendedItem>> recommendAll(List<List<String>> histories, int k) {
+      synchronized (model) {
+        return model.recommend(histories, k);
+      }
+    }
+
+    /** See {@link NextItemModel#strongestSupport}. */
+    public List<String> strongestSupport(List<List<String>> histories, List<String> targets) {
+      synchronized (model) {
+        return model.strongestSupport(histories, targets);
+      }
+    }
+
+    /** How many of {@code history}'s items the model has rows for. */
+    public int knownItems(List<String> history) {
+      synchronized (model) {
+        int known = 0;
+        for (String item : history) {
+          if (model.vocabulary().rowOf(item) >= 0) {
+            known++;
+          }
+        }
+        return known;
+      }
+    }
+  }
+
+  public Optional<Loaded> get() {
+    return Optional.ofNullable(current.get());
+  }
+
+  /**
+   * Serves {@code model} from now on, as a new lineage (a snapshot). The replaced model is left to
+   * the garbage collector.
+   */
+  public void swap(ModelVersion version, NextItemModel model) {
+    current.set(new Loaded(version, model, lineages.incrementAndGet()));
+  }
+
+  /** Serves {@code model}, made from the served one by deltas, in the served one's lineage. */
+  public void advance(ModelVersion version, NextItemModel model) {
+    Loaded served = current.get();
+    current.set(
+        new Loaded(
+            version, model, served != null ? served.lineage() : lineages.incrementAndGet()));
+  }
+
+  /** Records a published version that did not load; the served one stayed. */
+  public void refused() {
+    refused.incrementAndGet();
+  }
+
+  /** Published versions refused since this instance started (they did not load). */
+  public long refusedCount() {
+    return refused.get();
+  }
+
+  @Override
+  public void close() {
+    Loaded last = current.getAndSet(null);
+    if (last != null) {
+      synchronized (last.model()) {
+        last.model().close();
+      }
+    }
+  }
+}

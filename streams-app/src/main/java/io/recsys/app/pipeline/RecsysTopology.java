@@ -1,0 +1,233 @@
+package io.recsys.app.pipeline;
+
+import io.recsys.app.kafka.Topic;
+import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.prequential.HeldLists;
+import io.recsys.app.pipeline.state.GlobalStoreUpdater;
+import io.recsys.app.pipeline.state.ItemPopularityProcessor;
+import io.recsys.app.pipeline.state.UserFeaturesProcessor;
+import io.recsys.app.pipeline.ingest.EventValidationProcessor;
+import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.app.pipeline.serving.PendingActivity;
+import io.recsys.app.pipeline.serving.RecommendProcessor;
+import io.recsys.app.pipeline.serving.PopularityRecommender;
+import io.recsys.features.FeatureSerdes;
+
+import io.recsys.features.PopularitySnapshot;
+
+import io.recsys.schemas.JsonSerde;
+import io.recsys.schemas.Recommendation;
+import io.recsys.schemas.SchemaSerdes;
+import io.recsys.schemas.TrainingExampleRecord;
+import io.recsys.schemas.UserEvent;
+import io.recsys.schemas.UserEventParser;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the pipeline's topology; {@code main} and the tests build it through this one method.
+ *
+ * <pre>
+ * events ─► validate ─┬─► events-dlq                      (bad input, bytes + reason headers)
+ *                     └─► user-features ─┬─► recommend ─► recommendations
+ *                         [user-features,│      ▲ [user-seen-items, user-held-lists, popularity]
+ *                          user-seen-items]     │
+ *                                        ├─► item-events ─► item-popularity ─► popularity ─┘
+ *                                        │   (by item id)   [item-popularity]  (global store)
+ *                                        └─► training-examples                 (for the trainer)
+ * </pre>
+ */
+public final class RecsysTopology {
+  public static final String USER_FEATURES_STORE = "user-features";
+  public static final String USER_SEEN_STORE = "user-seen-items";
+  public static final String ITEM_POPULARITY_STORE = "item-popularity";
+  public static final String POPULARITY_STORE = "popularity-leaders";
+  public static final String USER_HELD_LISTS_STORE = "user-held-lists";
+  public static final String PENDING_STORE = "serving-pending";
+
+  private static final String EVENTS_SOURCE = "events-source";
+  private static final String VALIDATE = "validate";
+  private static final String DLQ_SINK = "dead-letter-sink";
+  private static final String USER_FEATURES = "user-features";
+  private static final String RECOMMEND = "recommend";
+  private static final String RECOMMENDATIONS_SINK = "recommendations-sink";
+  private static final String ITEM_EVENTS_SINK = "item-events-sink";
+  private static final String TRAINING_EXAMPLES_SINK = "training-examples-sink";
+  private static final String ITEM_EVENTS_SOURCE = "item-events-source";
+  private static final String ITEM_POPULARITY = "item-popularity";
+  private static final String POPULARITY_SINK = "popularity-sink";
+  private static final String POPULARITY_SOURCE = "popularity-source";
+  private static final String POPULARITY_UPDATER = "popularity-updater";
+
+  private RecsysTopology() {}
+
+  /** The topics of the pipeline, named by {@code settings}. */
+  public record Topics(
+      Topic<byte[], byte[]> events,
+      Topic<byte[], byte[]> deadLetters,
+      Topic<String, Recommendation> recommendations,
+      Topic<String, UserEvent> itemEvents,
+      Topic<String, PopularitySnapshot> popularity,
+      Topic<String, TrainingExampleRecord> trainingExamples) {
+
+    public static Topics of(RecsysSettings settings) {
+      var names = settings.topics();
+      Serde<byte[]> bytes = Serdes.ByteArray();
+      Serde<String> strings = Serdes.String();
+      return new Topics(
+          new Topic<>(names.events(), bytes, bytes),
+          new Topic<>(names.deadLetters(), bytes, bytes),
+          new Topic<>(names.recommendations(), strings, SchemaSerdes.recommendation()),
+          new Topic<>(names.itemEvents(), strings, SchemaSerdes.userEvent()),
+          new Topic<>(names.popularity(), strings, FeatureSerdes.popularitySnapshot()),
+          new Topic<>(names.trainingExamples(), strings, SchemaSerdes.trainingExample()));
+    }
+  }
+
+  /** The pipeline with popularity only (no model is ever loaded). */
+  public static Topology build(RecsysSettings settings, PipelineMetrics metrics) {
+    return build(settings, metrics, new CurrentModel());
+  }
+
+  /**
+   * The pipeline.
+   *
+   * @param model the model serving uses; kept up to date by the caller
+   */
+  public static Topology build(
+      RecsysSettings settings, PipelineMetrics metrics, CurrentModel model) {
+    Topics topics = Topics.of(settings);
+    UserEventParser parser =
+        new UserEventParser(
+            settings.eventWeights().keySet(),
+            settings.eventMaxBytes(),
+            settings.eventMaxIdLength());
+    Duration publishInterval = Duration.ofMillis(settings.publishIntervalMs());
+    PopularityRecommender popularityRecommender =
+        new PopularityRecommender(settings.popularityHalfLifeMs());
+
+    Topology topology = new Topology();
+    topology
+        .addSource(
+            EVENTS_SOURCE,
+            topics.events().keySerde().deserializer(),
+            topics.events().valueSerde().deserializer(),
+            topics.events().name())
+        .addProcessor(
+            VALIDATE,
+            () -> new EventValidationProcessor(parser, USER_FEATURES, DLQ_SINK, metrics),
+            EVENTS_SOURCE)
+        .addSink(
+            DLQ_SINK,
+            topics.deadLetters().name(),
+            topics.deadLetters().keySerde().serializer(),
+            topics.deadLetters().valueSerde().serializer(),
+            VALIDATE)
+        .addProcessor(
+            USER_FEATURES,
+            () ->
+                new UserFeaturesProcessor(
+                    USER_FEATURES_STORE,
+                    USER_SEEN_STORE,
+                    settings.recentItems(),
+                    RECOMMEND,
+                    ITEM_EVENTS_SINK,
+                    TRAINING_EXAMPLES_SINK,
+                    settings.eventWeights(),
+                    metrics),
+            VALIDATE)
+        .addProcessor(
+            RECOMMEND,
+            () ->
+                new RecommendProcessor(
+                    new RecommendProcessor.Stores(
+                        USER_SEEN_STORE, POPULARITY_STORE, USER_HELD_LISTS_STORE, PENDING_STORE),
+                    settings,
+                    popularityRecommender,
+                    model,
+                    metrics),
+            USER_FEATURES)
+        .addStateStore(
+            persistentStore(USER_FEATURES_STORE, Serdes.String(), FeatureSerdes.userFeatures()),
+            USER_FEATURES)
+        .addStateStore(
+            persistentStore(USER_SEEN_STORE, Serdes.String(), Serdes.Long()),
+            USER_FEATURES,
+            RECOMMEND)
+        .addStateStore(
+            persistentStore(
+                USER_HELD_LISTS_STORE, Serdes.String(), new JsonSerde<>(HeldLists.class)),
+            RECOMMEND)
+        .addStateStore(
+            Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(PENDING_STORE),
+                Serdes.Long(),
+                new JsonSerde<>(PendingActivity.class)),
+            RECOMMEND)
+        .addSink(
+            RECOMMENDATIONS_SINK,
+            topics.recommendations().name(),
+            topics.recommendations().keySerde().serializer(),
+            topics.recommendations().valueSerde().serializer(),
+            RECOMMEND)
+        .addSink(
+            ITEM_EVENTS_SINK,
+            topics.itemEvents().name(),
+            topics.itemEvents().keySerde().serializer(),
+            topics.itemEvents().valueSerde().serializer(),
+            USER_FEATURES)
+        .addSink(
+            TRAINING_EXAMPLES_SINK,
+            topics.trainingExamples().name(),
+            topics.trainingExamples().keySerde().serializer(),
+            topics.trainingExamples().valueSerde().serializer(),
+            USER_FEATURES)
+        .addSource(
+            ITEM_EVENTS_SOURCE,
+            topics.itemEvents().keySerde().deserializer(),
+            topics.itemEvents().valueSerde().deserializer(),
+            topics.itemEvents().name())
+        .addProcessor(
+            ITEM_POPULARITY,
+            () ->
+                new ItemPopularityProcessor(
+                    ITEM_POPULARITY_STORE,
+                    settings.eventWeights(),
+                    settings.popularityHalfLifeMs(),
+                    settings.leaderboardSize(),
+                    publishInterval),
+            ITEM_EVENTS_SOURCE)
+        .addStateStore(
+            persistentStore(
+                ITEM_POPULARITY_STORE, Serdes.String(), FeatureSerdes.itemPopularity()),
+            ITEM_POPULARITY)
+        .addSink(
+            POPULARITY_SINK,
+            topics.popularity().name(),
+            topics.popularity().keySerde().serializer(),
+            topics.popularity().valueSerde().serializer(),
+            ITEM_POPULARITY)
+        .addGlobalStore(
+            persistentStore(POPULARITY_STORE, Serdes.String(), FeatureSerdes.popularitySnapshot())
+                .withLoggingDisabled(),
+            POPULARITY_SOURCE,
+            topics.popularity().keySerde().deserializer(),
+            topics.popularity().valueSerde().deserializer(),
+            topics.popularity().name(),
+            POPULARITY_UPDATER,
+            () -> new GlobalStoreUpdater<>(POPULARITY_STORE));
+    return topology;
+  }
+
+  private static <K, V> StoreBuilder<KeyValueStore<K, V>> persistentStore(
+      String name, Serde<K> keySerde, Serde<V> valueSerde) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde);
+  }
+
+}

@@ -1,0 +1,310 @@
+package io.recsys.app.pipeline.serving;
+
+import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.model.CarriedStates;
+import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.prequential.HeldLists;
+import io.recsys.app.pipeline.state.UserActivity;
+import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.features.PopularityRanking;
+import io.recsys.features.PopularitySnapshot;
+import io.recsys.model.RecommendedItem;
+import io.recsys.schemas.Recommendation;
+import io.recsys.schemas.ScoredItem;
+import io.recsys.schemas.Strategy;
+import io.recsys.schemas.UserEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Publishes each user's top-K list after every accepted event: from the current model when one is
+ * loaded and knows enough of the user's recent items, otherwise from {@link
+ * PopularityRecommender}. Items the user interacted with are never recommended.
+ *
+ * <p>Scoring one user at a time costs the model a fixed overhead per call, so events are collected
+ * for up to {@code recsys.serving.batch.wait.ms} (or {@code recsys.serving.batch.size} events) and
+ * scored together. Waiting events sit in the changelogged store {@code serving-pending} as well as
+ * in memory: if the instance dies before publishing them, the restored store still holds them
+ * (their input offsets may already be committed) and {@link #init} schedules them again.
+ *
+ * <p>Before computing an event's new list it scores the event's item against the lists the user
+ * held (store {@code user-held-lists}), the prequential protocol's test-then-train order. Reads
+ * {@code user-seen-items} and the global popularity store. All stores are owned by Kafka Streams.
+ */
+public final class RecommendProcessor
+    implements Processor<String, UserActivity, String, Recommendation> {
+  /** Names of the stores this processor uses. */
+  public record Stores(String seen, String popularity, String held, String pending) {}
+
+  private final Stores stores;
+  private final RecsysSettings settings;
+  private final PopularityRecommender recommender;
+  private final ModelRecommender modelRecommender;
+  private final CurrentModel model;
+  private final CarriedStates states;
+  private final PipelineMetrics metrics;
+  private final TreeMap<Long, PendingActivity> batch = new TreeMap<>();
+  private ProcessorContext<String, Recommendation> context;
+  private SeenItems seen;
+  private KeyValueStore<String, HeldLists> held;
+  private KeyValueStore<Long, PendingActivity> pending;
+  private ReadOnlyKeyValueStore<String, PopularitySnapshot> popularity;
+  private PopularityRanking ranking = PopularityRanking.EMPTY;
+  private long refreshedAt = Long.MIN_VALUE;
+  private long nextSequence;
+
+  public RecommendProcessor(
+      Stores stores,
+      RecsysSettings settings,
+      PopularityRecommender recommender,
+      CurrentModel model,
+      PipelineMetrics metrics) {
+    this.stores = stores;
+    this.settings = settings;
+    this.recommender = recommender;
+    this.modelRecommender = new ModelRecommender(settings.learning());
+    this.model = model;
+    this.states =
+        new CarriedStates(
+            settings.learning().servingStateSteps(), settings.learning().servingStateUsers());
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Recommendation> context) {
+    this.context = context;
+    KeyValueStore<String, Long> seenStore = context.getStateStore(stores.seen());
+    this.seen = new SeenItems(seenStore, settings.servingSeenItems());
+    this.popularity = context.getStateStore(stores.popularity());
+    this.held = context.getStateStore(stores.held());
+    this.pending = context.getStateStore(stores.pending());
+    // Events a previous owner of this task read but did not publish.
+    try (KeyValueIterator<Long, PendingActivity> all = pending.all()) {
+      while (all.hasNext()) {
+        KeyValue<Long, PendingActivity> entry = all.next();
+        batch.put(entry.key, entry.value);
+        nextSequence = Math.max(nextSequence, entry.key + 1);
+      }
+    }
+    context.schedule(
+        Duration.ofMillis(settings.servingBatchWaitMs()),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> flush());
+  }
+
+  @Override
+  public void process(Record<String, UserActivity> record) {
+    long sequence = nextSequence++;
+    PendingActivity entry = new PendingActivity(record.value(), record.timestamp());
+    pending.put(sequence, entry);
+    batch.put(sequence, entry);
+    if (batch.size() >= settings.servingBatchSize()) {
+      flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    // Whatever is still in the batch stays in the pending store for the next owner.
+    batch.clear();
+  }
+
+  private void flush() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    refreshRankingIfDue(context.currentSystemTimeMs());
+    List<PendingActivity> entries = new ArrayList<>(batch.values());
+    List<Long> sequences = new ArrayList<>(batch.keySet());
+    batch.clear();
+    for (PendingActivity entry : entries) {
+      UserEvent event = entry.activity().event();
+      seen.add(event.userId(), event.itemId());
+    }
+    // One version for the whole batch: its lists, their version field and their reasons agree.
+    Optional<CurrentModel.Loaded> loaded = model.get();
+    Map<Integer, ModelCandidates> fromModel = scoreWithModel(loaded, entries);
+    String version = loaded.map(m -> m.version().version()).orElse(null);
+    List<Set<String>> unseenYet = touchedLater(entries);
+    List<Recommendation> lists = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      lists.add(recommend(entries.get(i), fromModel.get(i), version, unseenYet.get(i)));
+    }
+    loaded.ifPresent(m -> explain(m, lists, fromModel));
+    for (int i = 0; i < entries.size(); i++) {
+      PendingActivity entry = entries.get(i);
+      Recommendation list = lists.get(i);
+      context.forward(new Record<>(list.userId(), list, entry.timestamp()));
+      metrics.recommendationSent(System.currentTimeMillis() - entry.timestamp());
+      pending.delete(sequences.get(i));
+    }
+  }
+
+  /** The model's candidates for one entry and the history (model input) they came from. */
+  private record ModelCandidates(List<String> history, List<RecommendedItem> items) {}
+
+  /** Gives the model's lists among {@code lists} their reasons, in one model call. */
+  private void explain(
+      CurrentModel.Loaded loaded,
+      List<Recommendation> lists,
+      Map<Integer, ModelCandidates> fromModel) {
+    List<Integer> at = new ArrayList<>();
+    List<List<String>> histories = new ArrayList<>();
+    List<Recommendation> learned = new ArrayList<>();
+    for (int i = 0; i < lists.size(); i++) {
+      if (lists.get(i).strategy() == Strategy.MODEL) {
+        at.add(i);
+        histories.add(fromModel.get(i).history());
+        learned.add(lists.get(i));
+      }
+    }
+    if (at.isEmpty()) {
+      return;
+    }
+    List<Recommendation> explained = modelRecommender.explained(loaded, histories, learned);
+    for (int j = 0; j < at.size(); j++) {
+      lists.set(at.get(j), explained.get(j));
+    }
+  }
+
+  /**
+   * Per entry, the items its user touched for the first time in later entries of this batch. The
+   * seen store already holds them, but they were unseen when the entry's event happened: the
+   * entry's list is the one the user held after that event (and the next event is scored against
+   * it), so it must not depend on how many later events the batch happened to collect. Without
+   * this, a user's next item could never be a hit when both events land in one batch, as they do
+   * whenever a backlog or a fast replay is processed.
+   */
+  private static List<Set<String>> touchedLater(List<PendingActivity> entries) {
+    List<Set<String>> later = new ArrayList<>(Collections.nCopies(entries.size(), Set.of()));
+    Map<String, Set<String>> firstTouches = new HashMap<>();
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      UserActivity activity = entries.get(i).activity();
+      Set<String> items = firstTouches.get(activity.event().userId());
+      if (items != null) {
+        later.set(i, Set.copyOf(items));
+      }
+      if (activity.firstTouch()) {
+        firstTouches
+            .computeIfAbsent(activity.event().userId(), user -> new HashSet<>())
+            .add(activity.event().itemId());
+      }
+    }
+    return later;
+  }
+
+  /** The model's candidates for every entry it knows enough about, in one batch; by index. */
+  private Map<Integer, ModelCandidates> scoreWithModel(
+      Optional<CurrentModel.Loaded> loaded, List<PendingActivity> entries) {
+    Map<Integer, ModelCandidates> byIndex = new TreeMap<>();
+    if (loaded.isEmpty()) {
+      return byIndex;
+    }
+    List<Integer> indices = new ArrayList<>();
+    List<String> users = new ArrayList<>();
+    List<List<String>> histories = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      UserActivity activity = entries.get(i).activity();
+      Optional<List<String>> history =
+          modelRecommender.history(loaded.get(), activity.after().recentItems());
+      if (history.isPresent()) {
+        indices.add(i);
+        users.add(activity.event().userId());
+        histories.add(history.get());
+      }
+    }
+    if (histories.isEmpty()) {
+      return byIndex;
+    }
+    long stepped = states.stepped();
+    long reread = states.reread();
+    long kept = states.kept();
+    long reused = states.reused();
+    List<List<RecommendedItem>> lists =
+        states.recommend(
+            loaded.get(), users, histories, modelRecommender.candidates(settings.topK()));
+    metrics.modelBatch(
+        users.size(),
+        states.stepped() - stepped,
+        states.reread() - reread,
+        states.kept() - kept,
+        states.reused() - reused);
+    for (int j = 0; j < indices.size(); j++) {
+      byIndex.put(indices.get(j), new ModelCandidates(histories.get(j), lists.get(j)));
+    }
+    return byIndex;
+  }
+
+  /**
+   * Scores the entry's item against the lists its user held (test, then train) and returns the
+   * user's new list, which the user now holds: the model's when it has one, else popularity's.
+   */
+  private Recommendation recommend(
+      PendingActivity entry, ModelCandidates candidates, String version, Set<String> unseenYet) {
+    UserActivity activity = entry.activity();
+    UserEvent event = activity.event();
+    String userId = event.userId();
+    metrics.prequential().record(event.itemId(), held.get(userId));
+    long now = System.currentTimeMillis();
+    Set<String> seenItems = seen.of(userId);
+    Predicate<String> seenByUser = item -> !unseenYet.contains(item) && seenItems.contains(item);
+    Recommendation popular =
+        recommender.recommend(ranking, userId, seenByUser, settings.topK(), event.eventTime(), now);
+    Recommendation learned =
+        candidates == null
+            ? null
+            : modelRecommender.recommendation(
+                userId,
+                candidates.items(),
+                seenByUser,
+                settings.topK(),
+                version,
+                event.eventTime(),
+                now);
+    held.put(
+        userId, new HeldLists(learned == null ? List.of() : itemIds(learned), itemIds(popular)));
+    return learned != null ? learned : popular;
+  }
+
+  private static List<String> itemIds(Recommendation recommendation) {
+    List<ScoredItem> items = recommendation.items();
+    List<String> ids = new ArrayList<>(items.size());
+    items.forEach(item -> ids.add(item.itemId()));
+    return ids;
+  }
+
+  private void refreshRankingIfDue(long now) {
+    if (refreshedAt != Long.MIN_VALUE && now - refreshedAt < settings.publishIntervalMs()) {
+      return;
+    }
+    ranking = PopularityRanking.merge(snapshots(popularity));
+    refreshedAt = now;
+  }
+
+  /** Every partition's snapshot in the global popularity store. */
+  public static List<PopularitySnapshot> snapshots(
+      ReadOnlyKeyValueStore<String, PopularitySnapshot> store) {
+    List<PopularitySnapshot> snapshots = new ArrayList<>();
+    try (KeyValueIterator<String, PopularitySnapshot> all = store.all()) {
+      all.forEachRemaining(entry -> snapshots.add(entry.value));
+    }
+    return snapshots;
+  }
+}
