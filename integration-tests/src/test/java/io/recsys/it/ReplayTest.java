@@ -214,7 +214,7 @@ class ReplayTest {
   }
 
   private static void registerModel(Path registryDir) throws IOException {
-    ModelConfig modelConfig = ModelConfig.defaults().withSizes(16, 16).withSeed(7);
+    ModelConfig modelConfig = ModelConfig.builder().embeddingSize(16).hiddenSize(16).seed(7).build();
     try (NextItemModel model = NextItemModel.create(modelConfig, VocabularyConfig.defaults())) {
       List<TrainingExample> batch = new ArrayList<>();
       for (int i = 0; i < 200; i++) {

@@ -75,7 +75,7 @@ class RetrainTest {
   /** A small model and one epoch: these tests are about data, not accuracy. */
   private static RetrainRequest request(
       RetrainSource source, TimeRange range, RetrainProtocol protocol, Path workDir) {
-    ModelConfig model = ModelConfig.defaults().withSizes(8, 16).withSequenceLength(10);
+    ModelConfig model = ModelConfig.builder().embeddingSize(8).hiddenSize(16).sequenceLength(10).build();
     return new RetrainRequest(
         source,
         range,

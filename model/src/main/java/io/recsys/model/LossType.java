@@ -1,16 +1,60 @@
 package io.recsys.model;
 
-/** How the next-item scores are turned into a training loss. */
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * How the next-item scores are turned into a training loss. Users name it by its {@link #id()}
+ * ({@code full}, {@code sampled}) in settings, flags and hyperparameter files alike; checkpoints
+ * store the constant's name.
+ */
 public enum LossType {
   /**
    * Softmax cross-entropy over every item of the catalogue. Exact; costs O(items) per target, so
    * best up to tens of thousands of items.
    */
-  FULL_SOFTMAX,
+  FULL_SOFTMAX("full"),
   /**
    * Softmax cross-entropy over the batch's targets plus {@link ModelConfig#negatives()} items
    * sampled from popularity^{@link ModelConfig#samplingExponent()}, with the logQ correction for
    * the sampling bias. Costs O(negatives) per batch, for large catalogues.
    */
-  SAMPLED_SOFTMAX
+  SAMPLED_SOFTMAX("sampled");
+
+  private final String id;
+
+  LossType(String id) {
+    this.id = id;
+  }
+
+  /** The name users write: {@code full} or {@code sampled}. */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * The loss named {@code id} (case-insensitive).
+   *
+   * @throws IllegalArgumentException naming the value received and the accepted ones
+   */
+  public static LossType fromId(String id) {
+    String wanted = id.trim().toLowerCase(Locale.ROOT);
+    return Arrays.stream(values())
+        .filter(loss -> loss.id.equals(wanted))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "loss must be one of " + ids() + ", got '" + id + "'"));
+  }
+
+  /** The accepted ids, for messages and docs. */
+  public static String ids() {
+    return Arrays.toString(Arrays.stream(values()).map(LossType::id).toArray());
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
 }

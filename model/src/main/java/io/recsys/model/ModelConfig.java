@@ -1,27 +1,12 @@
 package io.recsys.model;
 
 /**
- * Every hyperparameter of the next-item model. Defaults ({@link #defaults()}) are the values tuned
- * on ML-1M (users 1-2999) with the leave-one-out protocol; see model/README.md.
+ * Every hyperparameter of the next-item model, as one immutable value. Each one's name,
+ * meaning, type and range are defined once, in {@link Hyperparameter}; {@link #builder()} sets
+ * them. Defaults ({@link #defaults()}) are the values tuned on ML-1M (users 1-2999) with the
+ * leave-one-out protocol; see model/README.md.
  *
- * @param embeddingSize item embedding width (default 64)
- * @param hiddenSize LSTM state width (default 128)
- * @param sequenceLength most recent items an input sequence is cut to, for training examples and
- *     for scoring (default 200, SASRec's setting for ML-1M)
- * @param backpropSteps in incremental training, how many of the newest steps of a sequence get
- *     gradients; older steps only build the recurrent state (default 5)
- * @param dropout dropout rate on the item embeddings and on the LSTM output (default 0.25)
- * @param learningRate Adam step size (default 0.002)
- * @param outputLearningRateScale the output layer's (item output weights and biases) step size
- *     as a multiple of the learning rate (default 1). The output rows are plain linear scores over
- *     a fixed-size state and tolerate larger steps than the LSTM and the embeddings, which diverge
- *     first (the streaming pipeline's default is 8; see the main README)
- * @param l2 L2 penalty added to every gradient (default 0)
- * @param loss full or sampled softmax (default full)
- * @param negatives sampled items per batch for {@link LossType#SAMPLED_SOFTMAX} (default 2048)
- * @param samplingExponent popularity exponent of the negative sampler, 0 = uniform (default 0.75)
- * @param maxBatchSize examples per updater step; larger micro-batches are split (default 1024)
- * @param seed seed of initialisation, dropout and sampling (default 42)
+ * <p>The components are in {@link Hyperparameter}'s order and documented there.
  */
 public record ModelConfig(
     int embeddingSize,
@@ -67,179 +52,149 @@ public record ModelConfig(
     }
   }
 
+  /** The offline defaults, tuned on ML-1M (users 1-2999) with the leave-one-out protocol. */
   public static ModelConfig defaults() {
     return new ModelConfig(
         64, 128, 200, 5, 0.25, 0.002, 1.0, 0.0, LossType.FULL_SOFTMAX, 2048, 0.75, 1024, 42L);
   }
 
-  public ModelConfig withLoss(LossType newLoss) {
-    return new ModelConfig(
-        embeddingSize,
-        hiddenSize,
-        sequenceLength,
-        backpropSteps,
-        dropout,
-        learningRate,
-        outputLearningRateScale,
-        l2,
-        newLoss,
-        negatives,
-        samplingExponent,
-        maxBatchSize,
-        seed);
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return defaults().toBuilder();
   }
 
-  public ModelConfig withNegatives(int newNegatives) {
-    return new ModelConfig(
-        embeddingSize,
-        hiddenSize,
-        sequenceLength,
-        backpropSteps,
-        dropout,
-        learningRate,
-        outputLearningRateScale,
-        l2,
-        loss,
-        newNegatives,
-        samplingExponent,
-        maxBatchSize,
-        seed);
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public ModelConfig withSizes(int newEmbeddingSize, int newHiddenSize) {
-    return new ModelConfig(
-        newEmbeddingSize,
-        newHiddenSize,
-        sequenceLength,
-        backpropSteps,
-        dropout,
-        learningRate,
-        outputLearningRateScale,
-        l2,
-        loss,
-        negatives,
-        samplingExponent,
-        maxBatchSize,
-        seed);
+  /** The newest {@link #sequenceLength()} items of {@code items} (oldest first). */
+  public java.util.List<String> recent(java.util.List<String> items) {
+    return items.size() <= sequenceLength
+        ? items
+        : items.subList(items.size() - sequenceLength, items.size());
   }
 
-  public ModelConfig withDropout(double newDropout) {
-    return new ModelConfig(
-        embeddingSize,
-        hiddenSize,
-        sequenceLength,
-        backpropSteps,
-        newDropout,
-        learningRate,
-        outputLearningRateScale,
-        l2,
-        loss,
-        negatives,
-        samplingExponent,
-        maxBatchSize,
-        seed);
-  }
+  /**
+   * Builds a {@link ModelConfig} one hyperparameter at a time; {@link #build()} validates. Every
+   * way of setting a hyperparameter (settings, flags, files) goes through {@link Hyperparameter},
+   * which sets it here.
+   */
+  public static final class Builder {
+    private int embeddingSize;
+    private int hiddenSize;
+    private int sequenceLength;
+    private int backpropSteps;
+    private double dropout;
+    private double learningRate;
+    private double outputLearningRateScale;
+    private double l2;
+    private LossType loss;
+    private int negatives;
+    private double samplingExponent;
+    private int maxBatchSize;
+    private long seed;
 
-  public ModelConfig withLearningRate(double newLearningRate) {
-    return new ModelConfig(
-        embeddingSize,
-        hiddenSize,
-        sequenceLength,
-        backpropSteps,
-        dropout,
-        newLearningRate,
-        outputLearningRateScale,
-        l2,
-        loss,
-        negatives,
-        samplingExponent,
-        maxBatchSize,
-        seed);
-  }
+    private Builder(ModelConfig from) {
+      embeddingSize = from.embeddingSize;
+      hiddenSize = from.hiddenSize;
+      sequenceLength = from.sequenceLength;
+      backpropSteps = from.backpropSteps;
+      dropout = from.dropout;
+      learningRate = from.learningRate;
+      outputLearningRateScale = from.outputLearningRateScale;
+      l2 = from.l2;
+      loss = from.loss;
+      negatives = from.negatives;
+      samplingExponent = from.samplingExponent;
+      maxBatchSize = from.maxBatchSize;
+      seed = from.seed;
+    }
 
-  public ModelConfig withOutputLearningRateScale(double newScale) {
-    return new ModelConfig(
-        embeddingSize,
-        hiddenSize,
-        sequenceLength,
-        backpropSteps,
-        dropout,
-        learningRate,
-        newScale,
-        l2,
-        loss,
-        negatives,
-        samplingExponent,
-        maxBatchSize,
-        seed);
-  }
+    public Builder embeddingSize(int value) {
+      embeddingSize = value;
+      return this;
+    }
 
-  public ModelConfig withSequenceLength(int newSequenceLength) {
-    return new ModelConfig(
-        embeddingSize,
-        hiddenSize,
-        newSequenceLength,
-        backpropSteps,
-        dropout,
-        learningRate,
-        outputLearningRateScale,
-        l2,
-        loss,
-        negatives,
-        samplingExponent,
-        maxBatchSize,
-        seed);
-  }
+    public Builder hiddenSize(int value) {
+      hiddenSize = value;
+      return this;
+    }
 
-  public ModelConfig withBackpropSteps(int newBackpropSteps) {
-    return new ModelConfig(
-        embeddingSize,
-        hiddenSize,
-        sequenceLength,
-        newBackpropSteps,
-        dropout,
-        learningRate,
-        outputLearningRateScale,
-        l2,
-        loss,
-        negatives,
-        samplingExponent,
-        maxBatchSize,
-        seed);
-  }
+    public Builder sequenceLength(int value) {
+      sequenceLength = value;
+      return this;
+    }
 
-  public ModelConfig withMaxBatchSize(int newMaxBatchSize) {
-    return new ModelConfig(
-        embeddingSize,
-        hiddenSize,
-        sequenceLength,
-        backpropSteps,
-        dropout,
-        learningRate,
-        outputLearningRateScale,
-        l2,
-        loss,
-        negatives,
-        samplingExponent,
-        newMaxBatchSize,
-        seed);
-  }
+    public Builder backpropSteps(int value) {
+      backpropSteps = value;
+      return this;
+    }
 
-  public ModelConfig withSeed(long newSeed) {
-    return new ModelConfig(
-        embeddingSize,
-        hiddenSize,
-        sequenceLength,
-        backpropSteps,
-        dropout,
-        learningRate,
-        outputLearningRateScale,
-        l2,
-        loss,
-        negatives,
-        samplingExponent,
-        maxBatchSize,
-        newSeed);
+    public Builder dropout(double value) {
+      dropout = value;
+      return this;
+    }
+
+    public Builder learningRate(double value) {
+      learningRate = value;
+      return this;
+    }
+
+    public Builder outputLearningRateScale(double value) {
+      outputLearningRateScale = value;
+      return this;
+    }
+
+    public Builder l2(double value) {
+      l2 = value;
+      return this;
+    }
+
+    public Builder loss(LossType value) {
+      loss = value;
+      return this;
+    }
+
+    public Builder negatives(int value) {
+      negatives = value;
+      return this;
+    }
+
+    public Builder samplingExponent(double value) {
+      samplingExponent = value;
+      return this;
+    }
+
+    public Builder maxBatchSize(int value) {
+      maxBatchSize = value;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the hyperparameter out of range and its value
+     */
+    public ModelConfig build() {
+      return new ModelConfig(
+          embeddingSize,
+          hiddenSize,
+          sequenceLength,
+          backpropSteps,
+          dropout,
+          learningRate,
+          outputLearningRateScale,
+          l2,
+          loss,
+          negatives,
+          samplingExponent,
+          maxBatchSize,
+          seed);
+    }
   }
 
   private static void positive(String name, int value) {

@@ -23,11 +23,7 @@ class CarriedStatesTest {
     NextItemModel trained =
         NextItemModel.create(
             ModelConfig.defaults()
-                .withSizes(8, 16)
-                .withSequenceLength(WINDOW)
-                .withDropout(0.0)
-                .withLearningRate(0.01)
-                .withLoss(LossType.FULL_SOFTMAX),
+                .toBuilder().embeddingSize(8).hiddenSize(16).sequenceLength(WINDOW).dropout(0.0).learningRate(0.01).loss(LossType.FULL_SOFTMAX).build(),
             new VocabularyConfig(64, 64, 1, 0));
     SplittableRandom rng = new SplittableRandom(3);
     for (int b = 0; b < 5; b++) {

@@ -19,8 +19,7 @@ class CheckpointTest {
     // dropout on, so that resuming must also reproduce the dropout masks; a non-default output
     // step, so that resuming must also restore it
     return SyntheticData.smallConfig(LossType.SAMPLED_SOFTMAX)
-        .withDropout(0.2)
-        .withOutputLearningRateScale(2.0);
+        .toBuilder().dropout(0.2).outputLearningRateScale(2.0).build();
   }
 
   @Test

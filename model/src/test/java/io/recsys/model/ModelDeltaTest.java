@@ -160,7 +160,7 @@ class ModelDeltaTest {
     NextItemModel small = trained(LossType.FULL_SOFTMAX, 6);
     NextItemModel other =
         NextItemModel.create(
-            SyntheticData.smallConfig(LossType.FULL_SOFTMAX).withSizes(16, 24),
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX).toBuilder().embeddingSize(16).hiddenSize(24).build(),
             new VocabularyConfig(16, 16, 1, 0));
     ModelDelta delta = PublishedWeights.of(other, 0.0).advanceTo(other);
     assertThatThrownBy(() -> small.applying(delta))

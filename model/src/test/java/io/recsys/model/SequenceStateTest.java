@@ -129,7 +129,7 @@ class SequenceStateTest {
   void shouldRefuseAStateOfAnotherHiddenSize() {
     NextItemModel small = trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX));
     NextItemModel wide =
-        trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX).withSizes(16, 48));
+        trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX).toBuilder().embeddingSize(16).hiddenSize(48).build());
     SequenceState state = small.states(List.of(List.of("item-1", "item-2"))).get(0);
 
     assertThatThrownBy(() -> wide.step(List.of(state), List.of("item-3")))

@@ -77,13 +77,20 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
    * set on {@link #streams()} before this.
    */
   public void start() {
-    RecsysSettings.Learning learning = settings.learning();
-    if (learning.modelEnabled()) {
+    if (settings.serving().modelEnabled()) {
       follower = new ModelFollower(streamsConfig, settings.topics().modelUpdates(), model);
     }
-    if (learning.trainerEnabled()) {
+    if (settings.trainer().enabled()) {
       try {
-        trainer = new Trainer(settings, streamsConfig, trainerDir(), trainerMetrics);
+        trainer =
+            new Trainer(
+                settings.trainer(),
+                settings.modelSync(),
+                settings.model(),
+                settings.topics(),
+                streamsConfig,
+                trainerDir(),
+                trainerMetrics);
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot start the trainer in " + trainerDir(), e);
       }
@@ -112,10 +119,10 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
    */
   public static RecsysApp create(Map<String, ?> config, PipelineMetrics metrics) {
     RecsysSettings settings = RecsysConfig.parse(config);
-    RocksDBMemoryBudget budget = new RocksDBMemoryBudget(settings.rocksDbMemoryBytes());
+    RocksDBMemoryBudget budget = new RocksDBMemoryBudget(settings.instance().rocksDbMemoryBytes());
     try {
       Map<String, Object> streamsConfig = StreamsConfigFactory.build(config, budget);
-      HttpEndpoint.configure(streamsConfig, settings.httpPort());
+      HttpEndpoint.configure(streamsConfig, settings.instance().httpPort());
       try (Admin admin = Admin.create(adminConfig(streamsConfig))) {
         TopicProvisioner.ensureTopics(admin, TopicProvisioner.requiredTopics(settings));
       }
@@ -153,7 +160,7 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
   }
 
   private Path trainerDir() {
-    String configured = settings.learning().trainerDir();
+    String configured = settings.trainer().dir();
     if (!configured.isBlank()) {
       return Path.of(configured);
     }

@@ -42,9 +42,9 @@ public final class RecsysService implements AutoCloseable {
     MetricsPublisher publisher = null;
     try {
       app.streams().setStateListener((now, before) -> stateListener.accept(now));
-      if (app.settings().httpPort() >= 0) {
+      if (app.settings().instance().httpPort() >= 0) {
         // Ready needs a model only where the model serves at all.
-        boolean modelServes = app.settings().learning().modelEnabled();
+        boolean modelServes = app.settings().serving().modelEnabled();
         http =
             RecsysHttpServer.start(
                 app, registry, () -> !modelServes || app.model().get().isPresent());

@@ -39,7 +39,7 @@ public final class ModelBenchmark {
     LossType loss = LossType.valueOf(args[1]);
     int seqLen = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     int batches = args.length > 3 ? Integer.parseInt(args[3]) : 20;
-    ModelConfig config = ModelConfig.defaults().withLoss(loss);
+    ModelConfig config = ModelConfig.builder().loss(loss).build();
     int batch = args.length > 4 ? Integer.parseInt(args[4]) : config.maxBatchSize();
     System.out.println("backend: " + BackendInfo.describe());
     System.out.printf("items=%d loss=%s sequence=%d config=%s%n", items, loss, seqLen, config);

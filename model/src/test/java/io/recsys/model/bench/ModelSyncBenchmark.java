@@ -55,7 +55,7 @@ public class ModelSyncBenchmark {
     SplittableRandom rng = new SplittableRandom(7);
     trainer =
         NextItemModel.create(
-            ModelConfig.defaults().withSequenceLength(20).withLearningRate(0.03),
+            ModelConfig.builder().sequenceLength(20).learningRate(0.03).build(),
             new VocabularyConfig(items, 1024, 1, 0));
     for (int i = 0; i < items; i++) {
       trainer.admit("i" + i, 0);

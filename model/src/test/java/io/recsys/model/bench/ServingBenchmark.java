@@ -54,7 +54,7 @@ public class ServingBenchmark {
     SplittableRandom rng = new SplittableRandom(7);
     model =
         NextItemModel.create(
-            ModelConfig.defaults().withSequenceLength(WINDOW).withLearningRate(0.03),
+            ModelConfig.builder().sequenceLength(WINDOW).learningRate(0.03).build(),
             new VocabularyConfig(ITEMS, 1024, 1, 0));
     for (int i = 0; i < ITEMS; i++) {
       model.admit("i" + i, 0);

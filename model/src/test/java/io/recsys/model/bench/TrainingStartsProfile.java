@@ -27,7 +27,7 @@ public final class TrainingStartsProfile {
   public static void main(String[] args) {
     int microBatch = args.length > 0 ? Integer.parseInt(args[0]) : 256;
     int batches = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-    ModelConfig config = ModelConfig.defaults().withSequenceLength(WINDOW).withLearningRate(0.03);
+    ModelConfig config = ModelConfig.builder().sequenceLength(WINDOW).learningRate(0.03).build();
     int newest = config.backpropSteps();
     try (NextItemModel model =
         NextItemModel.create(config, new VocabularyConfig(ITEMS, 1024, 1, 0))) {

@@ -34,6 +34,6 @@ final class RegistryOptions {
   }
 
   ModelRegistry registry() throws IOException {
-    return new ModelRegistry(Path.of(settings().learning().registryDir()));
+    return new ModelRegistry(Path.of(settings().instance().registryDir()));
   }
 }

@@ -142,12 +142,12 @@ public final class RetrainCommand implements Callable<Integer> {
               Path.of(load.substring(MOVIELENS_PREFIX.length())),
               broker.bootstrapServers(),
               settings.topics().events(),
-              settings.topicPartitions());
+              settings.topics().partitions());
       System.out.printf(
           "loaded %d MovieLens events into %s (%d partitions) in %.1f s%n",
           loaded,
           settings.topics().events(),
-          settings.topicPartitions(),
+          settings.topics().partitions(),
           (System.nanoTime() - started) / 1e9);
       return retrain(config, settings, request);
     }

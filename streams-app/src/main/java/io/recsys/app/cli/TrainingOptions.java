@@ -1,6 +1,7 @@
 package io.recsys.app.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.recsys.model.Hyperparameter;
 import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;
 import io.recsys.model.evaluation.EvaluationSettings;
@@ -11,12 +12,18 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The training hyperparameters that {@code evaluate} and {@code retrain} share, as flags and as an
@@ -33,22 +40,23 @@ public final class TrainingOptions {
   static final int DEFAULT_WINDOW = 20;
   static final double DEFAULT_PLATEAU_DECAY = 0.5;
 
+  /** The training-run keys a hyperparameter file may use besides the model's hyperparameters. */
+  private static final Set<String> RUN_KEYS =
+      Set.of("epochs", "patience", "lanes", "window", "plateau-decay", "training");
+
   /** The names a hyperparameter file may use: the long flags without their dashes. */
-  static final Set<String> FILE_KEYS =
-      Set.of(
-          "epochs",
-          "patience",
-          "lanes",
-          "window",
-          "plateau-decay",
-          "training",
-          "embedding-size",
-          "hidden-size",
-          "sequence-length",
-          "dropout",
-          "learning-rate",
-          "loss",
-          "seed");
+  static final Set<String> FILE_KEYS = fileKeys();
+
+  private static Set<String> fileKeys() {
+    Set<String> keys = new java.util.TreeSet<>(RUN_KEYS);
+    for (Hyperparameter h : Hyperparameter.values()) {
+      keys.add(h.key());
+    }
+    return Set.copyOf(keys);
+  }
+
+  /** The model's hyperparameters given as flags; absent ones come from the file or defaults. */
+  private final Map<Hyperparameter, Object> modelFlags = new EnumMap<>(Hyperparameter.class);
 
   @Option(
       names = "--hyperparameters",
@@ -88,36 +96,41 @@ public final class TrainingOptions {
               + " Default: FULL_SEQUENCE.")
   TrainingMode trainingMode;
 
-  @Option(
-      names = "--embedding-size",
-      description = "Item embedding width (model default if absent).")
-  Integer embeddingSize;
-
-  @Option(names = "--hidden-size", description = "LSTM width (model default if absent).")
-  Integer hiddenSize;
-
-  @Option(
-      names = "--sequence-length",
-      description = "Items of history the model reads when scoring (model default if absent).")
-  Integer sequenceLength;
-
-  @Option(names = "--dropout", description = "Dropout rate (model default if absent).")
-  Double dropout;
-
-  @Option(names = "--learning-rate", description = "Adam step size (model default if absent).")
-  Double learningRate;
-
-  @Option(
-      names = "--loss",
-      description = "FULL_SOFTMAX or SAMPLED_SOFTMAX (model default if absent).")
-  LossType loss;
-
-  @Option(
-      names = "--seed",
-      description =
-          "Seed of initialisation, shuffling, dropout and sampling; the run is reproducible from"
-              + " it (model default 42 if absent).")
-  Long seed;
+  /**
+   * Adds one option per model hyperparameter ({@code --<key>}, from {@link Hyperparameter}) to
+   * this option set's own spec; picocli calls it while building the spec, before a command that
+   * mixes these options in copies them.
+   */
+  @Spec(Spec.Target.SELF)
+  void addModelOptions(CommandSpec self) {
+    ModelConfig defaults = ModelConfig.defaults();
+    for (Hyperparameter h : Hyperparameter.values()) {
+      self.addOption(
+          OptionSpec.builder("--" + h.key())
+              .paramLabel(h.kind() == Hyperparameter.Kind.LOSS ? "full|sampled" : "<value>")
+              .type(h.valueType())
+              .converters(
+                  text -> {
+                    try {
+                      return h.parse(text);
+                    } catch (IllegalArgumentException e) {
+                      throw new TypeConversionException(e.getMessage());
+                    }
+                  })
+              .description(h.doc() + " Default: " + h.get(defaults) + ".")
+              .setter(
+                  new ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                      if (value != null) {
+                        modelFlags.put(h, value);
+                      }
+                      return null;
+                    }
+                  })
+              .build());
+    }
+  }
 
   /**
    * The settings: flags, then the file, then the defaults.
@@ -129,34 +142,14 @@ public final class TrainingOptions {
     Map<String, String> file =
         hyperparameterFile == null ? Map.of() : readFile(hyperparameterFile);
     Values v = new Values(file, hyperparameterFile);
-    ModelConfig c = ModelConfig.defaults();
-    Integer emb = pick(embeddingSize, v.integer("embedding-size"));
-    Integer hid = pick(hiddenSize, v.integer("hidden-size"));
-    if (emb != null || hid != null) {
-      c =
-          c.withSizes(
-              emb != null ? emb : c.embeddingSize(), hid != null ? hid : c.hiddenSize());
+    ModelConfig.Builder model = ModelConfig.builder();
+    for (Hyperparameter h : Hyperparameter.values()) {
+      Object value = modelFlags.containsKey(h) ? modelFlags.get(h) : v.hyperparameter(h);
+      if (value != null) {
+        h.set(model, value);
+      }
     }
-    Integer len = pick(sequenceLength, v.integer("sequence-length"));
-    if (len != null) {
-      c = c.withSequenceLength(len);
-    }
-    Double drop = pick(dropout, v.decimal("dropout"));
-    if (drop != null) {
-      c = c.withDropout(drop);
-    }
-    Double rate = pick(learningRate, v.decimal("learning-rate"));
-    if (rate != null) {
-      c = c.withLearningRate(rate);
-    }
-    LossType lossType = pick(loss, v.enumValue("loss", LossType.class));
-    if (lossType != null) {
-      c = c.withLoss(lossType);
-    }
-    Long s = pick(seed, v.longValue("seed"));
-    if (s != null) {
-      c = c.withSeed(s);
-    }
+    ModelConfig c = model.build();
     return new EvaluationSettings(
         c,
         orDefault(pick(epochs, v.integer("epochs")), DEFAULT_EPOCHS),
@@ -211,8 +204,17 @@ public final class TrainingOptions {
       return parse(key, "an integer", Integer::valueOf);
     }
 
-    Long longValue(String key) {
-      return parse(key, "an integer", Long::valueOf);
+    /** The file's value of {@code h}, parsed and range-checked, or null. */
+    Object hyperparameter(Hyperparameter h) {
+      String text = entries.get(h.key());
+      if (text == null) {
+        return null;
+      }
+      try {
+        return h.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--hyperparameters " + file + ": " + e.getMessage());
+      }
     }
 
     Double decimal(String key) {

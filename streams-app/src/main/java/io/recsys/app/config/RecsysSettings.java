@@ -1,40 +1,28 @@
 package io.recsys.app.config;
 
-import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The parsed, validated {@code recsys.*} settings; see {@link RecsysConfig} for each one's meaning
- * and default.
+ * The parsed, validated {@code recsys.*} settings, one record per component; see {@link
+ * RecsysConfig} for each one's meaning and default. A component receives its own group.
+ *
+ * @param recentItems how many of a user's latest items the user-features store keeps
+ * @param model the hyperparameters of a new streaming model (a resumed checkpoint keeps its own)
  */
 public record RecsysSettings(
-    TopicNames topics,
-    int topicPartitions,
-    short topicReplicationFactor,
-    Map<String, Double> eventWeights,
-    int eventMaxBytes,
-    int eventMaxIdLength,
+    Topics topics,
+    Ingest ingest,
     int recentItems,
-    long popularityHalfLifeMs,
-    int leaderboardSize,
-    long publishIntervalMs,
-    int topK,
-    long rocksDbMemoryBytes,
-    long metricsIntervalMs,
-    int httpPort,
-    int servingBatchSize,
-    long servingBatchWaitMs,
-    int servingSeenItems,
-    Learning learning) {
+    Popularity popularity,
+    Serving serving,
+    Trainer trainer,
+    ModelSync modelSync,
+    ModelConfig model,
+    Instance instance) {
 
-  public RecsysSettings {
-    eventWeights = Map.copyOf(eventWeights);
-  }
-
-  /** Names of the topics the application reads and writes. */
-  public record TopicNames(
+  /** The topics the application reads and writes, and how it creates missing ones. */
+  public record Topics(
       String events,
       String deadLetters,
       String recommendations,
@@ -42,67 +30,58 @@ public record RecsysSettings(
       String popularity,
       String trainingExamples,
       String modelUpdates,
-      String metrics) {}
+      String metrics,
+      int partitions,
+      short replicationFactor) {}
 
-  /** How the model is trained and served; see {@link RecsysConfig} for each setting. */
-  public record Learning(
+  /** What validation accepts. */
+  public record Ingest(Map<String, Double> eventWeights, int maxBytes, int maxIdLength) {
+    public Ingest {
+      eventWeights = Map.copyOf(eventWeights);
+    }
+
+    /** Weight of an accepted event type (the parser has already rejected unknown types). */
+    public double weightOf(String eventType) {
+      Double weight = eventWeights.get(eventType);
+      if (weight == null) {
+        throw new IllegalArgumentException("eventType: no weight configured for " + eventType);
+      }
+      return weight;
+    }
+  }
+
+  /** Item popularity and the popularity fallback. */
+  public record Popularity(long halfLifeMs, int leaderboardSize, long publishIntervalMs) {}
+
+  /** How recommendations are made and batched. */
+  public record Serving(
       boolean modelEnabled,
-      boolean trainerEnabled,
-      String trainerDir,
-      String registryDir,
+      int topK,
+      int minHistory,
+      int batchSize,
+      long batchWaitMs,
+      int seenItems,
+      int stateSteps,
+      int stateUsers) {}
+
+  /** The online trainer. */
+  public record Trainer(
+      boolean enabled,
+      String dir,
       int batchSize,
       long batchWaitMs,
       long checkpointIntervalMs,
+      int stateSteps,
+      int stateUsers) {}
+
+  /** How model versions travel from the trainer to serving. */
+  public record ModelSync(
       long publishIntervalMs,
       long snapshotIntervalMs,
       double deltaTolerance,
-      boolean quantizedDeltas,
-      int minHistory,
-      int sequenceLength,
-      double learningRate,
-      double outputLearningRateScale,
-      int embeddingSize,
-      int hiddenSize,
-      int backpropSteps,
-      double dropout,
-      LossType loss,
-      int negatives,
-      int servingStateSteps,
-      int servingStateUsers,
-      int trainerStateSteps,
-      int trainerStateUsers) {
+      boolean quantizedDeltas) {}
 
-    /**
-     * The hyperparameters of a new streaming model: the offline defaults with these settings'
-     * widths, backpropagation depth, dropout, loss, sequence length and step sizes. A resumed
-     * checkpoint keeps its own.
-     */
-    public ModelConfig modelConfig() {
-      return ModelConfig.defaults()
-          .withSizes(embeddingSize, hiddenSize)
-          .withBackpropSteps(backpropSteps)
-          .withDropout(dropout)
-          .withLoss(loss)
-          .withNegatives(negatives)
-          .withLearningRate(learningRate)
-          .withOutputLearningRateScale(outputLearningRateScale)
-          .withSequenceLength(sequenceLength);
-    }
-
-    /** The newest {@link #sequenceLength()} items of {@code items} (oldest first). */
-    public List<String> recent(List<String> items) {
-      return items.size() <= sequenceLength
-          ? items
-          : items.subList(items.size() - sequenceLength, items.size());
-    }
-  }
-
-  /** Weight of an accepted event type (the parser has already rejected unknown types). */
-  public double weightOf(String eventType) {
-    Double weight = eventWeights.get(eventType);
-    if (weight == null) {
-      throw new IllegalArgumentException("eventType: no weight configured for " + eventType);
-    }
-    return weight;
-  }
+  /** Settings of the instance as a whole. */
+  public record Instance(
+      String registryDir, long rocksDbMemoryBytes, long metricsIntervalMs, int httpPort) {}
 }

@@ -80,15 +80,14 @@ public final class IntervalTrainedBaseline {
   /** Replays {@code events} (valid ones, in the order the pipeline received them). */
   public Result evaluate(List<UserEvent> events) {
     long start = System.nanoTime();
-    RecsysSettings.Learning learning = settings.learning();
     try (NextItemModel model =
         NextItemModel.create(
-            learning.modelConfig(),
+            settings.model(),
             VocabularyConfig.defaults())) {
       Replay replay =
           new Replay(
               new CurrentModel.Loaded(new ModelVersion("interval", 0, 0), model),
-              new ModelRecommender(learning));
+              new ModelRecommender(settings.model(), settings.serving()));
       int trainings = 0;
       long trained = 0;
       int from = 0;
@@ -140,7 +139,6 @@ public final class IntervalTrainedBaseline {
      * held since the end of an earlier interval.
      */
     List<TrainingExample> interval(List<UserEvent> events, int from, int to) {
-      RecsysSettings.Learning learning = settings.learning();
       List<TrainingExample> examples = new ArrayList<>();
       List<List<String>> lists = new ArrayList<>(Collections.nCopies(to - from, null));
       Set<String> touched = new LinkedHashSet<>();
@@ -160,9 +158,9 @@ public final class IntervalTrainedBaseline {
         if (before.movesTo(event.itemId())) {
           examples.add(
               new TrainingExample(
-                  learning.recent(history),
+                  settings.model().recent(history),
                   event.itemId(),
-                  settings.weightOf(event.eventType()),
+                  settings.ingest().weightOf(event.eventType()),
                   event.eventTime()));
         }
         features.put(user, before.withEvent(event, settings.recentItems()));
@@ -201,7 +199,7 @@ public final class IntervalTrainedBaseline {
      * before position {@code asOf}; an empty list where the model knows too few of the items.
      */
     List<List<String>> lists(List<String> users, List<List<String>> recent, List<Integer> asOf) {
-      int k = settings.topK();
+      int k = settings.serving().topK();
       List<List<String>> lists = new ArrayList<>(Collections.nCopies(users.size(), List.of()));
       List<Integer> scored = new ArrayList<>(SCORE_BATCH);
       List<List<String>> batch = new ArrayList<>(SCORE_BATCH);
@@ -247,7 +245,7 @@ public final class IntervalTrainedBaseline {
 
   /** The online trainer's micro-batches, in arrival order, {@code epochs} times over. */
   private long train(NextItemModel model, List<TrainingExample> examples) {
-    int batchSize = settings.learning().batchSize();
+    int batchSize = settings.trainer().batchSize();
     long trained = 0;
     for (int epoch = 0; epoch < epochs; epoch++) {
       for (int from = 0; from < examples.size(); from += batchSize) {

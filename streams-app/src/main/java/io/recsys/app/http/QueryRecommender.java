@@ -28,13 +28,13 @@ final class QueryRecommender {
       LocalUserState state,
       PopularityRecommender popularity,
       CurrentModel model,
-      RecsysSettings.Learning learning,
+      ModelRecommender modelRecommender,
       String servedBy,
       LongSupplier clock) {
     this.state = state;
     this.popularity = popularity;
     this.model = model;
-    this.modelRecommender = new ModelRecommender(learning);
+    this.modelRecommender = modelRecommender;
     this.servedBy = servedBy;
     this.clock = clock;
   }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.metrics.ModelMetrics;
+import io.recsys.app.pipeline.serving.ModelRecommender;
 import io.recsys.app.pipeline.serving.PopularityRecommender;
 import io.recsys.features.UserFeatures;
 import io.recsys.schemas.Json;
@@ -72,7 +73,7 @@ public final class RecsysHttpServer implements AutoCloseable {
       ServedInstance app, PrometheusMeterRegistry registry, BooleanSupplier modelLoaded) {
     int port =
         HttpEndpoint.listenPort(
-            app.settings().httpPort(), HttpEndpoint.advertised(app.streamsConfig()));
+            app.settings().instance().httpPort(), HttpEndpoint.advertised(app.streamsConfig()));
     return start(app, registry, port, modelLoaded);
   }
 
@@ -87,13 +88,13 @@ public final class RecsysHttpServer implements AutoCloseable {
     Optional<HostInfo> self = HttpEndpoint.advertised(app.streamsConfig());
     String selfName = self.map(h -> h.host() + ":" + h.port()).orElse("local");
     LocalUserState state =
-        new LocalUserState(streams, settings.publishIntervalMs(), System::currentTimeMillis);
+        new LocalUserState(streams, settings.popularity().publishIntervalMs(), System::currentTimeMillis);
     QueryRecommender recommender =
         new QueryRecommender(
             state,
-            new PopularityRecommender(settings.popularityHalfLifeMs()),
+            new PopularityRecommender(settings.popularity().halfLifeMs()),
             app.model(),
-            settings.learning(),
+            new ModelRecommender(settings.model(), settings.serving()),
             selfName,
             System::currentTimeMillis);
     Routes routes =
@@ -101,8 +102,8 @@ public final class RecsysHttpServer implements AutoCloseable {
             streams,
             registry,
             modelLoaded,
-            new RequestParameters(settings.eventMaxIdLength()),
-            settings.topK(),
+            new RequestParameters(settings.ingest().maxIdLength()),
+            settings.serving().topK(),
             new KeyOwner(streams, self),
             new Forwarder(selfName),
             state,

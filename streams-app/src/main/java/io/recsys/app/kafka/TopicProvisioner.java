@@ -22,11 +22,11 @@ public final class TopicProvisioner {
   /** The topics the pipeline needs, with the partitioning and cleanup policy it expects. */
   public static List<NewTopic> requiredTopics(RecsysSettings settings) {
     var names = settings.topics();
-    int partitions = settings.topicPartitions();
+    int partitions = settings.topics().partitions();
     Optional<Short> replication =
-        settings.topicReplicationFactor() < 0
+        settings.topics().replicationFactor() < 0
             ? Optional.empty()
-            : Optional.of(settings.topicReplicationFactor());
+            : Optional.of(settings.topics().replicationFactor());
     List<NewTopic> topics = new ArrayList<>();
     for (String name :
         List.of(

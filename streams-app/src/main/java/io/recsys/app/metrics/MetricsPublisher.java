@@ -71,7 +71,7 @@ public final class MetricsPublisher implements AutoCloseable {
         producer,
         app.settings().topics().metrics(),
         instanceName(app.streamsConfig()),
-        Duration.ofMillis(app.settings().metricsIntervalMs()),
+        Duration.ofMillis(app.settings().instance().metricsIntervalMs()),
         System::currentTimeMillis);
   }
 

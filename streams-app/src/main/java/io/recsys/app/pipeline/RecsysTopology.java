@@ -105,12 +105,12 @@ public final class RecsysTopology {
     Topics topics = Topics.of(settings);
     UserEventParser parser =
         new UserEventParser(
-            settings.eventWeights().keySet(),
-            settings.eventMaxBytes(),
-            settings.eventMaxIdLength());
-    Duration publishInterval = Duration.ofMillis(settings.publishIntervalMs());
+            settings.ingest().eventWeights().keySet(),
+            settings.ingest().maxBytes(),
+            settings.ingest().maxIdLength());
+    Duration publishInterval = Duration.ofMillis(settings.popularity().publishIntervalMs());
     PopularityRecommender popularityRecommender =
-        new PopularityRecommender(settings.popularityHalfLifeMs());
+        new PopularityRecommender(settings.popularity().halfLifeMs());
 
     Topology topology = new Topology();
     topology
@@ -139,7 +139,7 @@ public final class RecsysTopology {
                     RECOMMEND,
                     ITEM_EVENTS_SINK,
                     TRAINING_EXAMPLES_SINK,
-                    settings.eventWeights(),
+                    settings.ingest().eventWeights(),
                     metrics),
             VALIDATE)
         .addProcessor(
@@ -148,7 +148,9 @@ public final class RecsysTopology {
                 new RecommendProcessor(
                     new RecommendProcessor.Stores(
                         USER_SEEN_STORE, POPULARITY_STORE, USER_HELD_LISTS_STORE, PENDING_STORE),
-                    settings,
+                    settings.serving(),
+                    settings.model(),
+                    settings.popularity().publishIntervalMs(),
                     popularityRecommender,
                     model,
                     metrics),
@@ -198,9 +200,9 @@ public final class RecsysTopology {
             () ->
                 new ItemPopularityProcessor(
                     ITEM_POPULARITY_STORE,
-                    settings.eventWeights(),
-                    settings.popularityHalfLifeMs(),
-                    settings.leaderboardSize(),
+                    settings.ingest().eventWeights(),
+                    settings.popularity().halfLifeMs(),
+                    settings.popularity().leaderboardSize(),
                     publishInterval),
             ITEM_EVENTS_SOURCE)
         .addStateStore(

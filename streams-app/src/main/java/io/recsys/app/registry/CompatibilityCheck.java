@@ -43,13 +43,13 @@ public final class CompatibilityCheck {
       // The trainer and serving cut histories to recsys.model.sequence.length items; a model
       // trained on other lengths would be fed sequences it never saw.
       int length = loaded.config().sequenceLength();
-      if (length != settings.learning().sequenceLength()) {
+      if (length != settings.model().sequenceLength()) {
         throw new ModelRefusedException(
             model.version(),
             "its sequence length is "
                 + length
                 + " but recsys.model.sequence.length is "
-                + settings.learning().sequenceLength(),
+                + settings.model().sequenceLength(),
             null);
       }
       int items = loaded.vocabulary().size();

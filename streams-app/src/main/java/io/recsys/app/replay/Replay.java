@@ -116,7 +116,7 @@ public final class Replay {
   private record LoadedVersion(ModelVersion version, NextItemModel model) {}
 
   private static void refuseLiveOutput(RecsysSettings live, String output) {
-    RecsysSettings.TopicNames t = live.topics();
+    RecsysSettings.Topics t = live.topics();
     for (String liveTopic :
         List.of(
             t.events(),
@@ -164,7 +164,7 @@ public final class Replay {
       RecsysSettings live, Map<String, Object> liveConfig, ReplayRequest.ModelChoice choice)
       throws IOException {
     if (choice instanceof RegistryModel registryModel) {
-      ModelRegistry registry = new ModelRegistry(Path.of(live.learning().registryDir()));
+      ModelRegistry registry = new ModelRegistry(Path.of(live.instance().registryDir()));
       RegisteredModel registered =
           registry
               .get(registryModel.version())
@@ -183,7 +183,7 @@ public final class Replay {
               through == null ? registered.provenance().createdAt() : through);
       return Optional.of(new LoadedVersion(version, load(registered.checkpoint())));
     }
-    if (choice instanceof LiveModel && live.learning().modelEnabled()) {
+    if (choice instanceof LiveModel && live.serving().modelEnabled()) {
       Optional<VersionChain.Built> newest;
       try {
         newest = LatestModelVersion.read(liveConfig, live.topics().modelUpdates());

@@ -156,7 +156,7 @@ public final class Retrain {
               request.settings().model().seed(),
               codeVersion(),
               System.currentTimeMillis());
-      ModelRegistry registry = new ModelRegistry(Path.of(settings.learning().registryDir()));
+      ModelRegistry registry = new ModelRegistry(Path.of(settings.instance().registryDir()));
       RegisteredModel registered = registry.register(checkpoint, provenance, evaluation);
       Files.deleteIfExists(checkpoint);
       LOG.info("Registered {} in {}", registered.name(), registry.root());
@@ -169,9 +169,9 @@ public final class Retrain {
     if (request.source() == RetrainSource.EVENTS) {
       UserEventParser parser =
           new UserEventParser(
-              settings.eventWeights().keySet(),
-              settings.eventMaxBytes(),
-              settings.eventMaxIdLength());
+              settings.ingest().eventWeights().keySet(),
+              settings.ingest().maxBytes(),
+              settings.ingest().maxIdLength());
       return record -> {
         UserEvent event;
         try {
@@ -180,7 +180,7 @@ public final class Retrain {
           invalid[0]++;
           return;
         }
-        features.addEvent(event, settings.weightOf(event.eventType()));
+        features.addEvent(event, settings.ingest().weightOf(event.eventType()));
       };
     }
     Deserializer<TrainingExampleRecord> examples = SchemaSerdes.trainingExample().deserializer();

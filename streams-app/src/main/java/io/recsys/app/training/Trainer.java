@@ -5,6 +5,7 @@ import io.recsys.app.metrics.TrainerMetrics;
 import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
 import io.recsys.model.CarriedStates;
+import io.recsys.model.ModelConfig;
 import io.recsys.model.NextItemModel;
 import io.recsys.model.SequenceState;
 import io.recsys.model.TrainingExample;
@@ -42,7 +43,10 @@ import org.slf4j.LoggerFactory;
 public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
-  private final RecsysSettings.Learning learning;
+  private final RecsysSettings.Trainer settings;
+  private final RecsysSettings.ModelSync sync;
+  /** The streaming model's settings: its window cuts each example's sequence. */
+  private final ModelConfig modelSettings;
   private final Checkpointer checkpoints;
   private final TrainerMetrics metrics;
   private final ExampleFeed feed;
@@ -73,18 +77,26 @@ public final class Trainer implements AutoCloseable {
    * training.
    */
   public Trainer(
-      RecsysSettings settings, Map<String, Object> clientConfig, Path dir, TrainerMetrics metrics)
+      RecsysSettings.Trainer settings,
+      RecsysSettings.ModelSync sync,
+      ModelConfig modelSettings,
+      RecsysSettings.Topics topics,
+      Map<String, Object> clientConfig,
+      Path dir,
+      TrainerMetrics metrics)
       throws IOException {
-    this.learning = settings.learning();
+    this.settings = settings;
+    this.sync = sync;
+    this.modelSettings = modelSettings;
     this.metrics = metrics;
     this.checkpoints = new Checkpointer(dir);
     boolean resumes = checkpoints.exists();
-    this.model = checkpoints.loadOrCreate(learning.modelConfig());
+    this.model = checkpoints.loadOrCreate(modelSettings);
     TrainerPosition position = TrainerPosition.parse(model.dataPosition());
     position.offsets().next().forEach(next::put);
     this.base = position.base();
     this.baseUpdates = position.baseUpdates();
-    this.carried = new CarriedStates(learning.trainerStateSteps(), learning.trainerStateUsers());
+    this.carried = new CarriedStates(settings.stateSteps(), settings.stateUsers());
     LOG.info(
         "Trainer {} at {} ({} examples trained so far)",
         resumes ? "resumes from its checkpoint" : "starts a new model",
@@ -97,22 +109,22 @@ public final class Trainer implements AutoCloseable {
       openedFeed =
           new ExampleFeed(
               clientConfig,
-              settings.topics().trainingExamples(),
+              topics.trainingExamples(),
               next,
-              learning.batchWaitMs() * 1_000_000);
+              settings.batchWaitMs() * 1_000_000);
       openedPublisher =
           new VersionPublisher(
               clientConfig,
               new VersionPublisher.Settings(
-                  settings.topics().modelUpdates(),
-                  learning.snapshotIntervalMs(),
-                  learning.deltaTolerance(),
-                  learning.quantizedDeltas()),
+                  topics.modelUpdates(),
+                  sync.snapshotIntervalMs(),
+                  sync.deltaTolerance(),
+                  sync.quantizedDeltas()),
               dir,
               metrics);
       watcher =
           new PromotionWatcher(
-              clientConfig, settings.topics().modelUpdates(), position.promotions());
+              clientConfig, topics.modelUpdates(), position.promotions());
       this.feed = openedFeed;
       this.publisher = openedPublisher;
       this.promotions = watcher;
@@ -149,23 +161,23 @@ public final class Trainer implements AutoCloseable {
     List<ConsumerRecord<String, TrainingExampleRecord>> batch = new ArrayList<>();
     long batchStarted = System.nanoTime();
     long nextPublish = System.nanoTime();
-    long nextCheckpoint = System.nanoTime() + learning.checkpointIntervalMs() * 1_000_000;
+    long nextCheckpoint = System.nanoTime() + settings.checkpointIntervalMs() * 1_000_000;
     try {
       while (!closed) {
-        feed.poll(Duration.ofMillis(Math.min(50, learning.batchWaitMs())));
+        feed.poll(Duration.ofMillis(Math.min(50, settings.batchWaitMs())));
         ConsumerRecord<String, TrainingExampleRecord> record;
         while ((record = feed.next()) != null) {
           if (batch.isEmpty()) {
             batchStarted = System.nanoTime();
           }
           batch.add(record);
-          if (batch.size() >= learning.batchSize()) {
+          if (batch.size() >= settings.batchSize()) {
             train(batch);
             batch.clear();
           }
         }
         long now = System.nanoTime();
-        if (!batch.isEmpty() && now - batchStarted >= learning.batchWaitMs() * 1_000_000) {
+        if (!batch.isEmpty() && now - batchStarted >= settings.batchWaitMs() * 1_000_000) {
           train(batch);
           batch.clear();
         }
@@ -177,12 +189,12 @@ public final class Trainer implements AutoCloseable {
         }
         if (now >= nextPublish && !unpublishedTimestamps.isEmpty()) {
           publish();
-          nextPublish = now + learning.publishIntervalMs() * 1_000_000;
+          nextPublish = now + sync.publishIntervalMs() * 1_000_000;
           metrics.lag(feed.lag(next));
         }
         if (now >= nextCheckpoint) {
           checkpoint();
-          nextCheckpoint = now + learning.checkpointIntervalMs() * 1_000_000;
+          nextCheckpoint = now + settings.checkpointIntervalMs() * 1_000_000;
         }
       }
     } catch (WakeupException e) {
@@ -195,13 +207,13 @@ public final class Trainer implements AutoCloseable {
 
   private void train(List<ConsumerRecord<String, TrainingExampleRecord>> batch) {
     List<TrainingExample> examples = new ArrayList<>(batch.size());
-    boolean carry = learning.trainerStateSteps() > 0;
+    boolean carry = settings.stateSteps() > 0;
     List<String> users = new ArrayList<>(batch.size());
     List<List<String>> prefixes = new ArrayList<>(batch.size());
     int backprop = model.config().backpropSteps();
     for (var record : batch) {
       TrainingExampleRecord value = record.value();
-      List<String> sequence = learning.recent(value.sequence());
+      List<String> sequence = modelSettings.recent(value.sequence());
       if (carry) {
         // The newest items get gradients; the state before them comes from the carried one.
         int cut = Math.max(0, sequence.size() - backprop);
@@ -222,7 +234,7 @@ public final class Trainer implements AutoCloseable {
       starts = carried.states(model, lineage, users, prefixes);
       metrics.states(carried.stepped() - stepped, carried.reread() - reread);
     }
-    TrainingStats stats = MicroBatchStep.train(model, examples, starts, learning.batchSize());
+    TrainingStats stats = MicroBatchStep.train(model, examples, starts, settings.batchSize());
     consumed.addAndGet(batch.size());
     model.setDataPosition(position());
     metrics.trained(examples.size(), stats.meanLoss());
@@ -263,7 +275,7 @@ public final class Trainer implements AutoCloseable {
    * version that is refused ({@link PromotedModels}) leaves the trainer on its own model.
    */
   private void adopt(ModelUpdates.Assembled promoted) throws IOException {
-    var loaded = PromotedModels.load(promoted, learning.sequenceLength(), versionName());
+    var loaded = PromotedModels.load(promoted, modelSettings.sequenceLength(), versionName());
     if (loaded.isEmpty()) {
       return;
     }

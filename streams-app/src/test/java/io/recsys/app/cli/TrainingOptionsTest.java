@@ -3,6 +3,7 @@ package io.recsys.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recsys.model.Hyperparameter;
 import io.recsys.model.LossType;
 import io.recsys.model.evaluation.EvaluationSettings;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class TrainingOptionsTest {
   @Test
   void shouldLetFlagsBeatTheFileAndTheFileBeatDefaults() throws Exception {
     Path file = dir.resolve("h.properties");
-    Files.writeString(file, "epochs=3\nhidden-size=16\nloss=sampled_softmax\nseed=7\n");
+    Files.writeString(file, "epochs=3\nhidden-size=16\nloss=sampled\nseed=7\n");
     EvaluationSettings s = parse("--hyperparameters", file.toString(), "--epochs", "5").resolve();
     assertThat(s.maxEpochs()).isEqualTo(5);
     assertThat(s.model().hiddenSize()).isEqualTo(16);
@@ -56,5 +57,35 @@ class TrainingOptionsTest {
     Files.writeString(file, "epochs=many\n");
     assertThatThrownBy(() -> parse("--hyperparameters", file.toString()).resolve())
         .hasMessageContaining("epochs must be an integer, got 'many'");
+  }
+
+  @Test
+  void shouldOfferAFlagAndAFileKeyForEveryHyperparameter() {
+    CommandLine line = new CommandLine(new TrainingOptions());
+    for (Hyperparameter h : Hyperparameter.values()) {
+      assertThat(line.getCommandSpec().findOption("--" + h.key())).as(h.key()).isNotNull();
+      assertThat(TrainingOptions.FILE_KEYS).contains(h.key());
+    }
+  }
+
+  @Test
+  void shouldLetAHyperparameterFlagBeatTheFile() throws Exception {
+    Path file = dir.resolve("h.properties");
+    Files.writeString(file, "dropout=0.1\nloss=sampled\n");
+    EvaluationSettings s =
+        parse("--hyperparameters", file.toString(), "--dropout", "0.3", "--negatives", "64")
+            .resolve();
+    assertThat(s.model().dropout()).isEqualTo(0.3);
+    assertThat(s.model().loss()).isEqualTo(LossType.SAMPLED_SOFTMAX);
+    assertThat(s.model().negatives()).isEqualTo(64);
+  }
+
+  @Test
+  void shouldRejectAnOutOfRangeHyperparameterInTheFileNamingFileAndKey() throws Exception {
+    Path file = dir.resolve("h.properties");
+    Files.writeString(file, "dropout=1.5\n");
+    assertThatThrownBy(() -> parse("--hyperparameters", file.toString()).resolve())
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("dropout must be in [0.0, 0.9], got 1.5");
   }
 }

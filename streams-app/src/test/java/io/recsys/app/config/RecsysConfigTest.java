@@ -3,6 +3,8 @@ package io.recsys.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recsys.model.Hyperparameter;
+import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +22,9 @@ class RecsysConfigTest {
     assertThat(settings.topics().events()).isEqualTo("events");
     assertThat(settings.topics().deadLetters()).isEqualTo("events-dlq");
     assertThat(settings.topics().recommendations()).isEqualTo("recommendations");
-    assertThat(settings.eventWeights())
+    assertThat(settings.ingest().eventWeights())
         .containsKeys("view", "click", "cart", "purchase", "rating");
-    assertThat(settings.topK()).isEqualTo(10);
+    assertThat(settings.serving().topK()).isEqualTo(10);
   }
 
   @Test
@@ -34,24 +36,24 @@ class RecsysConfigTest {
                 RecsysConfig.EVENT_WEIGHTS_CONFIG, "Like:1.5, buy:10",
                 RecsysConfig.TOP_K_CONFIG, "20"));
 
-    assertThat(settings.eventWeights()).isEqualTo(Map.of("like", 1.5, "buy", 10.0));
-    assertThat(settings.topK()).isEqualTo(20);
+    assertThat(settings.ingest().eventWeights()).isEqualTo(Map.of("like", 1.5, "buy", 10.0));
+    assertThat(settings.serving().topK()).isEqualTo(20);
   }
 
   @Test
   void shouldBuildTheStreamingModelFromTheModelSettings() {
     RecsysSettings settings =
         RecsysConfig.parse(
-            Map.of(
-                RecsysConfig.MODEL_EMBEDDING_SIZE_CONFIG, "24",
-                RecsysConfig.MODEL_HIDDEN_SIZE_CONFIG, "40",
-                RecsysConfig.MODEL_SEQUENCE_LENGTH_CONFIG, "7",
-                RecsysConfig.MODEL_LEARNING_RATE_CONFIG, "0.05",
-                RecsysConfig.MODEL_BACKPROP_STEPS_CONFIG, "3",
-                RecsysConfig.MODEL_DROPOUT_CONFIG, "0.1",
-                RecsysConfig.MODEL_OUTPUT_LEARNING_RATE_SCALE_CONFIG, "2.5"));
+            Map.<String, Object>of(
+                RecsysConfig.modelKey(Hyperparameter.EMBEDDING_SIZE), "24",
+                RecsysConfig.modelKey(Hyperparameter.HIDDEN_SIZE), "40",
+                RecsysConfig.modelKey(Hyperparameter.SEQUENCE_LENGTH), "7",
+                RecsysConfig.modelKey(Hyperparameter.LEARNING_RATE), "0.05",
+                RecsysConfig.modelKey(Hyperparameter.BACKPROP_STEPS), "3",
+                RecsysConfig.modelKey(Hyperparameter.DROPOUT), "0.1",
+                RecsysConfig.modelKey(Hyperparameter.OUTPUT_LEARNING_RATE_SCALE), "2.5"));
 
-    ModelConfig model = settings.learning().modelConfig();
+    ModelConfig model = settings.model();
 
     assertThat(model.embeddingSize()).isEqualTo(24);
     assertThat(model.hiddenSize()).isEqualTo(40);
@@ -62,20 +64,42 @@ class RecsysConfigTest {
     assertThat(model.outputLearningRateScale()).isEqualTo(2.5);
     assertThat(
             model
-                .withSizes(64, 128)
-                .withSequenceLength(200)
-                .withLearningRate(0.002)
-                .withBackpropSteps(5)
-                .withDropout(0.25)
-                .withOutputLearningRateScale(1.0))
+                .toBuilder().embeddingSize(64).hiddenSize(128).sequenceLength(200).learningRate(0.002).backpropSteps(5).dropout(0.25).outputLearningRateScale(1.0).build())
         .isEqualTo(ModelConfig.defaults());
+  }
+
+  @Test
+  void shouldMakeASettingOfEveryHyperparameterNamedAfterIt() {
+    for (Hyperparameter h : Hyperparameter.values()) {
+      assertThat(RecsysConfig.CONFIG_DEF.names()).contains("recsys.model." + h.dottedKey());
+    }
+    RecsysSettings settings =
+        RecsysConfig.parse(
+            Map.of(
+                RecsysConfig.MODEL_LOSS_CONFIG, "sampled",
+                RecsysConfig.modelKey(Hyperparameter.SEED), "9",
+                RecsysConfig.modelKey(Hyperparameter.NEGATIVES), "64"));
+    assertThat(settings.model().loss()).isEqualTo(LossType.SAMPLED_SOFTMAX);
+    assertThat(settings.model().seed()).isEqualTo(9);
+    assertThat(settings.model().negatives()).isEqualTo(64);
+  }
+
+  @Test
+  void shouldRejectAnOutOfRangeHyperparameterNamingItsSetting() {
+    assertThatThrownBy(
+            () -> RecsysConfig.parse(Map.of(RecsysConfig.modelKey(Hyperparameter.DROPOUT), "0.95")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("recsys.model.dropout");
+    assertThatThrownBy(() -> RecsysConfig.parse(Map.of(RecsysConfig.MODEL_LOSS_CONFIG, "FULL")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("recsys.model.loss");
   }
 
   @Test
   void shouldTrainTheStreamingModelWithoutDropoutByDefault() {
     // Online training sees each example once: dropout cost HR@10 on ML-1M (docs/BENCHMARKS.md),
     // so the streaming default departs from the offline one.
-    assertThat(RecsysConfig.defaults().learning().modelConfig().dropout()).isZero();
+    assertThat(RecsysConfig.defaults().model().dropout()).isZero();
     assertThat(ModelConfig.defaults().dropout()).isEqualTo(0.25);
   }
 
@@ -104,13 +128,14 @@ class RecsysConfigTest {
   }
 
   @Test
-  void shouldDocumentEverySettingInTheReadme() throws IOException {
-    Path readme = Path.of(System.getProperty("user.dir")).resolve("../README.md").normalize();
-    String text = Files.readString(readme, StandardCharsets.UTF_8);
+  void shouldDocumentEverySettingInTheConfigurationReference() throws IOException {
+    Path reference =
+        Path.of(System.getProperty("user.dir")).resolve("../docs/CONFIG.md").normalize();
+    String text = Files.readString(reference, StandardCharsets.UTF_8);
 
     assertThat(text)
-        .as("README.md must contain the table printed by `bin/recsys config`;"
-            + " run bin/update-readme-config")
+        .as("docs/CONFIG.md must contain the tables printed by `bin/recsys config`;"
+            + " run bin/update-config-docs")
         .contains(RecsysConfig.markdownTable());
   }
 }

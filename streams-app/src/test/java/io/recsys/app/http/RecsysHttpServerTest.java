@@ -183,7 +183,7 @@ class RecsysHttpServerTest {
   void shouldUseTheConfiguredListLengthWhenKIsAbsent() throws Exception {
     JsonNode body = json(get("/users/nobody/recommendations"));
 
-    assertThat(body.get("items").size()).isBetween(1, app.settings().topK());
+    assertThat(body.get("items").size()).isBetween(1, app.settings().serving().topK());
   }
 
   @Test

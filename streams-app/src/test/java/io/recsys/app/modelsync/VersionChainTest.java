@@ -22,7 +22,7 @@ class VersionChainTest {
 
   private final NextItemModel trainer =
       NextItemModel.create(
-          ModelConfig.defaults().withSizes(8, 16).withSequenceLength(5).withLearningRate(0.05),
+          ModelConfig.builder().embeddingSize(8).hiddenSize(16).sequenceLength(5).learningRate(0.05).build(),
           new VocabularyConfig(8, 8, 1, 0));
   private final PublishedWeights published = PublishedWeights.of(trainer, 0.0);
   private int step;

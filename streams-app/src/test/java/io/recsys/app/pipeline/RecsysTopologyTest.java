@@ -104,7 +104,7 @@ class RecsysTopologyTest {
 
   /** Lets each item partition publish its leaderboard and serving pick it up. */
   private void publishPopularity() {
-    driver.advanceWallClockTime(Duration.ofMillis(settings.publishIntervalMs()));
+    driver.advanceWallClockTime(Duration.ofMillis(settings.popularity().publishIntervalMs()));
   }
 
   private static List<String> itemIds(Recommendation recommendation) {
@@ -243,7 +243,7 @@ class RecsysTopologyTest {
     for (String item : List.of("a", "a", "a", "b", "b", "c")) {
       send("crowd-" + item + Math.random(), item, "view", T0);
     }
-    driver.advanceWallClockTime(Duration.ofMillis(settings.servingBatchWaitMs()));
+    driver.advanceWallClockTime(Duration.ofMillis(settings.serving().batchWaitMs()));
     publishPopularity();
     recommendations.readRecordsToList();
 
@@ -251,7 +251,7 @@ class RecsysTopologyTest {
     send("u", "x", "view", T0 + 1);
     send("u", "a", "view", T0 + 2);
     send("u", "b", "view", T0 + 3);
-    driver.advanceWallClockTime(Duration.ofMillis(settings.servingBatchWaitMs()));
+    driver.advanceWallClockTime(Duration.ofMillis(settings.serving().batchWaitMs()));
 
     // Then each list is the one the user held right after its event: "a" and "b" were not seen
     // yet after "x", so the next events are hits, as they would be with one event per batch
@@ -280,7 +280,7 @@ class RecsysTopologyTest {
         .containsExactly("u1", "u2", "u3");
 
     send("u4", "i4", "view", T0);
-    driver.advanceWallClockTime(Duration.ofMillis(settings.servingBatchWaitMs()));
+    driver.advanceWallClockTime(Duration.ofMillis(settings.serving().batchWaitMs()));
     assertThat(recommendations.readKeyValuesToList()).extracting(kv -> kv.key)
         .containsExactly("u4");
     KeyValueStore<Long, ?> pending = driver.getKeyValueStore(RecsysTopology.PENDING_STORE);
@@ -304,7 +304,7 @@ class RecsysTopologyTest {
         .extracting(TrainingExampleRecord::sequence, TrainingExampleRecord::target)
         .containsExactly(
             tuple(List.of(), "i1"), tuple(List.of("i1"), "i2"), tuple(List.of("i1", "i2"), "i3"));
-    assertThat(out.get(2).weight()).isEqualTo(settings.weightOf("click"));
+    assertThat(out.get(2).weight()).isEqualTo(settings.ingest().weightOf("click"));
     assertThat(out.get(2).eventTime()).isEqualTo(T0 + 3);
   }
 

@@ -23,9 +23,7 @@ public final class TestModels {
       throws IOException {
     ModelConfig config =
         ModelConfig.defaults()
-            .withSizes(16, 32)
-            .withLearningRate(0.03)
-            .withSequenceLength(sequenceLength);
+            .toBuilder().embeddingSize(16).hiddenSize(32).learningRate(0.03).sequenceLength(sequenceLength).build();
     try (NextItemModel model = NextItemModel.create(config, VocabularyConfig.defaults())) {
       for (int batch = 0; batch < batches; batch++) {
         List<TrainingExample> examples = new ArrayList<>();

@@ -16,7 +16,7 @@ class MicroBatchStepTest {
   private static NextItemModel model() {
     NextItemModel model =
         NextItemModel.create(
-            ModelConfig.defaults().withSizes(8, 8).withSeed(3), VocabularyConfig.defaults());
+            ModelConfig.builder().embeddingSize(8).hiddenSize(8).seed(3).build(), VocabularyConfig.defaults());
     for (String item : List.of("a", "b", "c", "d")) {
       model.admit(item, 0);
     }

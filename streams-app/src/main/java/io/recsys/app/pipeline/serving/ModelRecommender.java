@@ -2,6 +2,7 @@ package io.recsys.app.pipeline.serving;
 
 import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.model.ModelConfig;
 import io.recsys.model.RecommendedItem;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.ScoredItem;
@@ -21,10 +22,16 @@ public final class ModelRecommender {
 
   static final String REASON_PREFIX = "because you interacted with ";
 
-  private final RecsysSettings.Learning learning;
+  private final ModelConfig model;
+  private final int minHistory;
 
-  public ModelRecommender(RecsysSettings.Learning learning) {
-    this.learning = learning;
+  /**
+   * @param model the streaming model's settings: its sequence length cuts each history
+   * @param serving {@code recsys.serving.min.history}: users the model knows less about get none
+   */
+  public ModelRecommender(ModelConfig model, RecsysSettings.Serving serving) {
+    this.model = model;
+    this.minHistory = serving.minHistory();
   }
 
   /**
@@ -32,8 +39,8 @@ public final class ModelRecommender {
    * knows fewer than {@code recsys.serving.min.history} of them.
    */
   public Optional<List<String>> history(CurrentModel.Loaded model, List<String> recentItems) {
-    List<String> history = learning.recent(recentItems);
-    return model.knownItems(history) >= learning.minHistory()
+    List<String> history = this.model.recent(recentItems);
+    return model.knownItems(history) >= minHistory
         ? Optional.of(history)
         : Optional.empty();
   }

@@ -2,6 +2,7 @@ package io.recsys.app.pipeline.serving;
 
 import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.model.CarriedStates;
+import io.recsys.model.ModelConfig;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.prequential.HeldLists;
 import io.recsys.app.pipeline.state.UserActivity;
@@ -54,7 +55,9 @@ public final class RecommendProcessor
   public record Stores(String seen, String popularity, String held, String pending) {}
 
   private final Stores stores;
-  private final RecsysSettings settings;
+  private final RecsysSettings.Serving settings;
+  /** How long a merged popularity ranking is reused (the leaderboards' publish interval). */
+  private final long popularityRefreshMs;
   private final PopularityRecommender recommender;
   private final ModelRecommender modelRecommender;
   private final CurrentModel model;
@@ -72,18 +75,21 @@ public final class RecommendProcessor
 
   public RecommendProcessor(
       Stores stores,
-      RecsysSettings settings,
+      RecsysSettings.Serving settings,
+      ModelConfig modelSettings,
+      long popularityRefreshMs,
       PopularityRecommender recommender,
       CurrentModel model,
       PipelineMetrics metrics) {
     this.stores = stores;
     this.settings = settings;
+    this.popularityRefreshMs = popularityRefreshMs;
     this.recommender = recommender;
-    this.modelRecommender = new ModelRecommender(settings.learning());
+    this.modelRecommender = new ModelRecommender(modelSettings, settings);
     this.model = model;
     this.states =
         new CarriedStates(
-            settings.learning().servingStateSteps(), settings.learning().servingStateUsers());
+            settings.stateSteps(), settings.stateUsers());
     this.metrics = metrics;
   }
 
@@ -91,7 +97,7 @@ public final class RecommendProcessor
   public void init(ProcessorContext<String, Recommendation> context) {
     this.context = context;
     KeyValueStore<String, Long> seenStore = context.getStateStore(stores.seen());
-    this.seen = new SeenItems(seenStore, settings.servingSeenItems());
+    this.seen = new SeenItems(seenStore, settings.seenItems());
     this.popularity = context.getStateStore(stores.popularity());
     this.held = context.getStateStore(stores.held());
     this.pending = context.getStateStore(stores.pending());
@@ -104,7 +110,7 @@ public final class RecommendProcessor
       }
     }
     context.schedule(
-        Duration.ofMillis(settings.servingBatchWaitMs()),
+        Duration.ofMillis(settings.batchWaitMs()),
         PunctuationType.WALL_CLOCK_TIME,
         now -> flush());
   }
@@ -115,7 +121,7 @@ public final class RecommendProcessor
     PendingActivity entry = new PendingActivity(record.value(), record.timestamp());
     pending.put(sequence, entry);
     batch.put(sequence, entry);
-    if (batch.size() >= settings.servingBatchSize()) {
+    if (batch.size() >= settings.batchSize()) {
       flush();
     }
   }
@@ -291,7 +297,7 @@ public final class RecommendProcessor
   }
 
   private void refreshRankingIfDue(long now) {
-    if (refreshedAt != Long.MIN_VALUE && now - refreshedAt < settings.publishIntervalMs()) {
+    if (refreshedAt != Long.MIN_VALUE && now - refreshedAt < popularityRefreshMs) {
       return;
     }
     ranking = PopularityRanking.merge(snapshots(popularity));
