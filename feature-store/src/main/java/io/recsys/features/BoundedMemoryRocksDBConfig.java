@@ -39,8 +39,9 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
     options.setWriteBufferManager(budget.writeBufferManager());
     options.setMaxWriteBufferNumber(MAX_WRITE_BUFFERS);
     options.setWriteBufferSize(
-        Math.max(1 << 20, (long) (budget.totalBytes() * RocksDBMemoryBudget.MEMTABLE_SHARE)
-            / MAX_WRITE_BUFFERS));
+        Math.max(
+            1 << 20,
+            (long) (budget.totalBytes() * RocksDBMemoryBudget.MEMTABLE_SHARE) / MAX_WRITE_BUFFERS));
     options.setTableFormatConfig(table);
   }
 

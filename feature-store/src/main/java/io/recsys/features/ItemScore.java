@@ -7,7 +7,5 @@ public record ItemScore(String itemId, double logScore) {
 
   /** Best first; ties broken by item id so that every instance ranks identically. */
   public static final Comparator<ItemScore> BEST_FIRST =
-      Comparator.comparingDouble(ItemScore::logScore)
-          .reversed()
-          .thenComparing(ItemScore::itemId);
+      Comparator.comparingDouble(ItemScore::logScore).reversed().thenComparing(ItemScore::itemId);
 }

@@ -9,8 +9,8 @@ import java.util.TreeSet;
 /**
  * The exact top {@code capacity} items by score of a stream of score updates, in memory.
  *
- * <p>Exact because forward-decayed scores never decrease: an item outside the board had a score
- * no higher than the board's minimum when it was last offered, and the minimum only rises. Not
+ * <p>Exact because forward-decayed scores never decrease: an item outside the board had a score no
+ * higher than the board's minimum when it was last offered, and the minimum only rises. Not
  * thread-safe; one per stream task.
  */
 public final class Leaderboard {
@@ -29,9 +29,7 @@ public final class Leaderboard {
   /** Records the item's current score. */
   public void offer(String itemId, double logScore) {
     ItemScore previous = byItem.get(itemId);
-    if (previous == null
-        && ranked.size() >= capacity
-        && logScore <= ranked.last().logScore()) {
+    if (previous == null && ranked.size() >= capacity && logScore <= ranked.last().logScore()) {
       return;
     }
     if (previous != null) {

@@ -9,10 +9,10 @@ import org.rocksdb.WriteBufferManager;
  * One bound on the off-heap memory of every RocksDB store of a Kafka Streams instance: a block
  * cache shared by all stores, with memtables charged against the same cache.
  *
- * <p>Kafka Streams instantiates {@link BoundedMemoryRocksDBConfig} once per store by reflection,
- * so the shared objects cannot be constructor arguments. Instead the owner puts this budget into
- * the streams configuration under {@link #CONFIG_KEY} (Kafka Streams hands the original config
- * objects to every config setter) and closes it after the {@code KafkaStreams} instance is closed.
+ * <p>Kafka Streams instantiates {@link BoundedMemoryRocksDBConfig} once per store by reflection, so
+ * the shared objects cannot be constructor arguments. Instead the owner puts this budget into the
+ * streams configuration under {@link #CONFIG_KEY} (Kafka Streams hands the original config objects
+ * to every config setter) and closes it after the {@code KafkaStreams} instance is closed.
  */
 public final class RocksDBMemoryBudget implements AutoCloseable {
   /** Streams config key under which the app passes this object to the config setter. */
@@ -20,6 +20,7 @@ public final class RocksDBMemoryBudget implements AutoCloseable {
 
   /** Share of the budget that memtables may use; the rest is block cache. */
   static final double MEMTABLE_SHARE = 0.25;
+
   /** Share of the cache reserved for index and filter blocks, so data blocks cannot evict them. */
   static final double HIGH_PRIORITY_SHARE = 0.1;
 
@@ -34,8 +35,7 @@ public final class RocksDBMemoryBudget implements AutoCloseable {
     RocksDB.loadLibrary();
     this.totalBytes = totalBytes;
     this.cache = new LRUCache(totalBytes, -1, false, HIGH_PRIORITY_SHARE);
-    this.writeBufferManager =
-        new WriteBufferManager((long) (totalBytes * MEMTABLE_SHARE), cache);
+    this.writeBufferManager = new WriteBufferManager((long) (totalBytes * MEMTABLE_SHARE), cache);
   }
 
   public long totalBytes() {

@@ -32,12 +32,18 @@ class DemoCommandTest {
           RecsysCommand.commandLine()
               .execute(
                   "demo",
-                  "--max-events", "3000",
-                  "--invalid-rate", "0.01",
-                  "--progress-interval", "1",
-                  "--work-dir", dir.resolve("work").toString(),
-                  "--report-dir", dir.resolve("report").toString(),
-                  "--config", config.toString(),
+                  "--max-events",
+                  "3000",
+                  "--invalid-rate",
+                  "0.01",
+                  "--progress-interval",
+                  "1",
+                  "--work-dir",
+                  dir.resolve("work").toString(),
+                  "--report-dir",
+                  dir.resolve("report").toString(),
+                  "--config",
+                  config.toString(),
                   "--json");
     } finally {
       System.setOut(original);

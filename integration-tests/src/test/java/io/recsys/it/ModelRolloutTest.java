@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.recsys.app.RecsysApp;
 import io.recsys.app.cli.RecsysCommand;
 import io.recsys.app.config.RecsysConfig;
+import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.PromotionHistory;
-import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.app.testing.Await;
 import io.recsys.app.testing.KafkaCluster;
 import io.recsys.app.testing.TestModels;
@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rolling registry versions out to a live pipeline through {@code bin/recsys models}: serving
- * switches without a restart, the trainer continues the promoted version, and no event goes
- * without a recommendation on the way; broken versions never replace the served one.
+ * switches without a restart, the trainer continues the promoted version, and no event goes without
+ * a recommendation on the way; broken versions never replace the served one.
  */
 class ModelRolloutTest {
   @RegisterExtension static final KafkaCluster KAFKA = KafkaCluster.create();
@@ -75,9 +75,13 @@ class ModelRolloutTest {
   /** v1 and v2: models that learned different walks over the items (strides 1 and 3). */
   private void registerTwoHabits(ModelRegistry registry) throws Exception {
     registry.register(
-        TestModels.trainCycle(work.resolve("a.zip"), 20, ITEMS, 1, 5), TestModels.provenance(200), Map.of());
+        TestModels.trainCycle(work.resolve("a.zip"), 20, ITEMS, 1, 5),
+        TestModels.provenance(200),
+        Map.of());
     registry.register(
-        TestModels.trainCycle(work.resolve("b.zip"), 20, ITEMS, 3, 5), TestModels.provenance(300), Map.of());
+        TestModels.trainCycle(work.resolve("b.zip"), 20, ITEMS, 3, 5),
+        TestModels.provenance(300),
+        Map.of());
   }
 
   @Test
@@ -99,28 +103,39 @@ class ModelRolloutTest {
             new RecommendationLog((String) config.get(RecsysConfig.RECOMMENDATIONS_TOPIC_CONFIG))) {
       // And the live pipeline serving its own trainer's model while events flow
       feed.start();
-      Await.until(() -> log.poll().stream().anyMatch(r -> r.modelVersion() != null && r.modelVersion().startsWith("m-")));
+      Await.until(
+          () ->
+              log.poll().stream()
+                  .anyMatch(r -> r.modelVersion() != null && r.modelVersion().startsWith("m-")));
 
       // When v1 is promoted through the command line, waiting for its first recommendation
-      CommandResult promoted = runCommand("models", "promote", "v1", "--wait", "--json", "--config", configFile.toString());
+      CommandResult promoted =
+          runCommand(
+              "models", "promote", "v1", "--wait", "--json", "--config", configFile.toString());
 
       // Then the command reports the time to the first recommendation by v1's lineage
       assertThat(promoted.status()).as(promoted.stderr()).isZero();
       assertThat(promoted.summary().get("version").asInt()).isEqualTo(1);
       assertThat(promoted.summary().get("first_recommendation_ms").isNumber()).isTrue();
-      assertThat(ModelUpdates.derivesFrom(promoted.summary().get("first_recommendation_model_version").asText(), "v1")).isTrue();
+      assertThat(
+              ModelUpdates.derivesFrom(
+                  promoted.summary().get("first_recommendation_model_version").asText(), "v1"))
+          .isTrue();
       // And the trainer continues v1: recommendations come from v1+<updates>
       int afterPromotion = log.size();
-      awaitRecommendation(log, afterPromotion, r -> lineageOf(r, "v1") && r.modelVersion().startsWith("v1+"));
+      awaitRecommendation(
+          log, afterPromotion, r -> lineageOf(r, "v1") && r.modelVersion().startsWith("v1+"));
 
       // When v2 is promoted, then serving and training switch to it
-      CommandResult second = runCommand("models", "promote", "2", "--config", configFile.toString());
+      CommandResult second =
+          runCommand("models", "promote", "2", "--config", configFile.toString());
       assertThat(second.status()).as(second.stderr()).isZero();
       int afterSecond = log.size();
       awaitRecommendation(log, afterSecond, r -> r.modelVersion().startsWith("v2+"));
 
       // When rolled back, then v1's lineage returns, as a rollback recorded in the history
-      CommandResult rollback = runCommand("models", "rollback", "--json", "--config", configFile.toString());
+      CommandResult rollback =
+          runCommand("models", "rollback", "--json", "--config", configFile.toString());
       assertThat(rollback.status()).as(rollback.stderr()).isZero();
       assertThat(rollback.summary().get("version").asInt()).isEqualTo(1);
       assertThat(rollback.summary().get("previous").asInt()).isEqualTo(2);
@@ -131,14 +146,18 @@ class ModelRolloutTest {
           .containsExactly("promote v1", "promote v2", "rollback v1");
 
       // When the broken version is promoted, then it is refused, naming it and the reason
-      CommandResult broken = runCommand("models", "promote", "v3", "--config", configFile.toString());
+      CommandResult broken =
+          runCommand("models", "promote", "v3", "--config", configFile.toString());
       assertThat(broken.status()).isEqualTo(1);
       assertThat(broken.stderr()).contains("model v3 refused").contains("does not load");
       assertThat(new PromotionHistory(registry.root()).live()).contains(1);
 
       // When a corrupt checkpoint is published straight onto model-updates
       long refusedBefore = app.model().refusedCount();
-      publishRaw((String) config.get(RecsysConfig.MODEL_UPDATES_TOPIC_CONFIG), "v99", "corrupt".getBytes());
+      publishRaw(
+          (String) config.get(RecsysConfig.MODEL_UPDATES_TOPIC_CONFIG),
+          "v99",
+          "corrupt".getBytes());
       Await.until(() -> app.model().refusedCount() > refusedBefore);
       // Then serving refused it and still serves v1's lineage
       assertThat(app.model().get().orElseThrow().version().version()).startsWith("v1");
@@ -173,7 +192,8 @@ class ModelRolloutTest {
         RecommendationLog log = new RecommendationLog(recommendations)) {
       feed.start();
       Await.until(() -> app.model().get().isPresent());
-      assertThat(runCommand("models", "promote", "v1", "--config", configFile.toString()).status()).isZero();
+      assertThat(runCommand("models", "promote", "v1", "--config", configFile.toString()).status())
+          .isZero();
       Await.until(() -> updatesSince(app, "v1") >= 20);
       feed.stop();
       lastBeforeRestart = updatesSince(app, "v1");
@@ -185,8 +205,7 @@ class ModelRolloutTest {
       long restartedAt = System.currentTimeMillis();
       feed.start();
       Await.until(
-          () ->
-              app.model().get().map(m -> m.version().createdAt() > restartedAt).orElse(false));
+          () -> app.model().get().map(m -> m.version().createdAt() > restartedAt).orElse(false));
       // Then its first publication continues its v1 lineage instead of adopting v1 afresh (which
       // would restart the count of updates since v1 near zero)
       assertThat(updatesSince(app, "v1")).isGreaterThan(lastBeforeRestart);
@@ -194,7 +213,8 @@ class ModelRolloutTest {
     }
 
     // When v2 is promoted while the pipeline is down
-    assertThat(runCommand("models", "promote", "2", "--config", configFile.toString()).status()).isZero();
+    assertThat(runCommand("models", "promote", "2", "--config", configFile.toString()).status())
+        .isZero();
 
     // Then the restarted trainer adopts it before training again
     try (RecsysApp app = RecsysApp.start(config);
@@ -210,7 +230,9 @@ class ModelRolloutTest {
    */
   private static long updatesSince(RecsysApp app, String base) {
     String version = app.model().get().map(m -> m.version().version()).orElse("");
-    return version.startsWith(base + "+") ? Long.parseLong(version.substring(base.length() + 1)) : -1;
+    return version.startsWith(base + "+")
+        ? Long.parseLong(version.substring(base.length() + 1))
+        : -1;
   }
 
   private static boolean lineageOf(Recommendation r, String version) {
@@ -235,7 +257,8 @@ class ModelRolloutTest {
 
   private static void publishRaw(String topic, String version, byte[] checkpoint) {
     try (var producer =
-        new KafkaProducer<>(KAFKA.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            KAFKA.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
       ModelUpdates.records(
               topic,
               new ModelUpdates.ModelVersion(version, System.currentTimeMillis(), 0),
@@ -275,7 +298,8 @@ class ModelRolloutTest {
   }
 
   private static void awaitRecommendation(
-      RecommendationLog log, int from, Predicate<Recommendation> condition) throws InterruptedException {
+      RecommendationLog log, int from, Predicate<Recommendation> condition)
+      throws InterruptedException {
     Await.until(
         () -> {
           List<Recommendation> all = log.poll();
@@ -283,7 +307,6 @@ class ModelRolloutTest {
               .anyMatch(r -> r.modelVersion() != null && condition.test(r));
         });
   }
-
 
   /** Users walking the item cycle, a few events every 50 ms, each with a unique event time. */
   private static final class EventFeed implements AutoCloseable {
@@ -306,7 +329,8 @@ class ModelRolloutTest {
 
     private void feed() {
       try (var producer =
-          new KafkaProducer<>(KAFKA.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+          new KafkaProducer<>(
+              KAFKA.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
         long sequence = firstSequence;
         while (!stopped) {
           for (int i = 0; i < 5; i++, sequence++) {
@@ -320,7 +344,9 @@ class ModelRolloutTest {
                     .formatted(userId, itemId, eventTime);
             producer.send(
                 new ProducerRecord<>(
-                    topic, userId.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+                    topic,
+                    userId.getBytes(StandardCharsets.UTF_8),
+                    json.getBytes(StandardCharsets.UTF_8)));
             produced.add(userId + "@" + eventTime);
           }
           producer.flush();
@@ -360,7 +386,8 @@ class ModelRolloutTest {
       this.topic = topic;
       Map<String, Object> config = new HashMap<>(KAFKA.clientConfig());
       config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      this.consumer =
+          new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
               .map(info -> new TopicPartition(topic, info.partition()))

@@ -2,9 +2,9 @@ package io.recsys.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.recsys.app.kafka.Consumers;
 import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
+import io.recsys.app.kafka.Consumers;
 import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.app.testing.Await;
@@ -88,15 +88,15 @@ class OnlineLearningTest {
     try (RecsysApp app = RecsysApp.start(config)) {
       produce(first);
       Await.until(() -> app.trainer().orElseThrow().examplesTrained() >= examplesFirst);
-      Await.until(() -> app.model().get().isPresent() && servedVersionTrainedOn(app, examplesFirst));
+      Await.until(
+          () -> app.model().get().isPresent() && servedVersionTrainedOn(app, examplesFirst));
 
       // Then the served model predicts the next item of the cycle far above chance (1 in 39)
       CurrentModel.Loaded model = app.model().get().orElseThrow();
       afterFirst = model.recommend(probe, 5);
       int hits = 0;
       for (int item = 0; item < ITEMS; item++) {
-        List<RecommendedItem> top =
-            model.recommend(List.of("item-" + item), 3);
+        List<RecommendedItem> top = model.recommend(List.of("item-" + item), 3);
         if (!top.isEmpty() && top.get(0).itemId().equals("item-" + ((item + 1) % ITEMS))) {
           hits++;
         }
@@ -124,9 +124,16 @@ class OnlineLearningTest {
         String version = app.model().get().orElseThrow().version().version();
         Await.until(
             () ->
-                lateInstance.model().get().map(m -> m.version().version()).orElse("").equals(version));
+                lateInstance
+                    .model()
+                    .get()
+                    .map(m -> m.version().version())
+                    .orElse("")
+                    .equals(version));
         // From the newest snapshot and the deltas after it, to the same weights: same lists
-        assertThat(deltasOn(app.settings().topics().modelUpdates())).as("deltas published").isPositive();
+        assertThat(deltasOn(app.settings().topics().modelUpdates()))
+            .as("deltas published")
+            .isPositive();
         for (int item = 0; item < ITEMS; item++) {
           List<String> history = List.of("item-" + item);
           assertThat(lateInstance.model().get().orElseThrow().recommend(history, 5))
@@ -163,7 +170,6 @@ class OnlineLearningTest {
   private static boolean servedVersionTrainedOn(RecsysApp app, long examples) {
     return app.model().get().map(m -> m.model().examplesTrained() >= examples).orElse(false);
   }
-
 
   private static void produce(List<ProducerRecord<byte[], byte[]>> records) {
     try (var producer =

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
-import io.recsys.app.testing.KafkaCluster;
 import io.recsys.app.pipeline.RecsysTopology;
+import io.recsys.app.testing.KafkaCluster;
 import io.recsys.features.UserFeatures;
 import io.recsys.schemas.DeadLetterHeaders;
 import io.recsys.schemas.Recommendation;
@@ -88,12 +88,15 @@ class PipelineEndToEndTest {
       records.add(new ProducerRecord<>(topic, utf8("bad"), utf8("{\"userId\":\"bad\",")));
       records.add(
           new ProducerRecord<>(
-              topic, utf8("bad"), utf8("{\"userId\":\"bad\",\"eventType\":\"view\",\"eventTime\":1}")));
+              topic,
+              utf8("bad"),
+              utf8("{\"userId\":\"bad\",\"eventType\":\"view\",\"eventTime\":1}")));
       records.add(
           new ProducerRecord<>(
               topic,
               utf8("bad"),
-              utf8("{\"userId\":\"bad\",\"itemId\":\"i\",\"eventType\":\"view\",\"eventTime\":\"x\"}")));
+              utf8(
+                  "{\"userId\":\"bad\",\"itemId\":\"i\",\"eventType\":\"view\",\"eventTime\":\"x\"}")));
       records.add(new ProducerRecord<>(topic, null, utf8(valid)));
       records.add(new ProducerRecord<>(topic, new byte[0], utf8(valid)));
       records.add(
@@ -150,7 +153,8 @@ class PipelineEndToEndTest {
       for (var record : deadLetters) {
         String error = DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.ERROR);
         assertThat(error).isNotBlank();
-        byField.merge(DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.FIELD), 1, Integer::sum);
+        byField.merge(
+            DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.FIELD), 1, Integer::sum);
         assertThat(DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.SOURCE_TOPIC))
             .isEqualTo(topic(config, RecsysConfig.EVENTS_TOPIC_CONFIG));
         sources.add(
@@ -239,7 +243,8 @@ class PipelineEndToEndTest {
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (var consumer =
-        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(
+            consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()
               .map(info -> new TopicPartition(topic, info.partition()))

@@ -130,9 +130,18 @@ class ReplayTest {
     long to = T0 + 30_000;
     CliRun run =
         cli(
-            "replay", "--config", file.toString(), "--from", Long.toString(from),
-            "--to", java.time.Instant.ofEpochMilli(to).toString(),
-            "--output-topic", output, "--model", "none", "--json");
+            "replay",
+            "--config",
+            file.toString(),
+            "--from",
+            Long.toString(from),
+            "--to",
+            java.time.Instant.ofEpochMilli(to).toString(),
+            "--output-topic",
+            output,
+            "--model",
+            "none",
+            "--json");
 
     // Then every valid event in range has exactly one recommendation, and nothing else does
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -179,8 +188,16 @@ class ReplayTest {
     // When the whole topic is replayed with it
     CliRun run =
         cli(
-            "replay", "--config", configFile(config).toString(), "--from", Long.toString(T0),
-            "--output-topic", output, "--model", "v1", "--json");
+            "replay",
+            "--config",
+            configFile(config).toString(),
+            "--from",
+            Long.toString(T0),
+            "--output-topic",
+            output,
+            "--model",
+            "v1",
+            "--json");
 
     // Then users with history get lists from v1, and every valid event is answered
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -206,15 +223,21 @@ class ReplayTest {
 
     CliRun run =
         cli(
-            "replay", "--config", configFile(config).toString(), "--from", "0",
-            "--output-topic", live);
+            "replay",
+            "--config",
+            configFile(config).toString(),
+            "--from",
+            "0",
+            "--output-topic",
+            live);
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--output-topic").contains(live);
   }
 
   private static void registerModel(Path registryDir) throws IOException {
-    ModelConfig modelConfig = ModelConfig.builder().embeddingSize(16).hiddenSize(16).seed(7).build();
+    ModelConfig modelConfig =
+        ModelConfig.builder().embeddingSize(16).hiddenSize(16).seed(7).build();
     try (NextItemModel model = NextItemModel.create(modelConfig, VocabularyConfig.defaults())) {
       List<TrainingExample> batch = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
@@ -231,7 +254,14 @@ class ReplayTest {
           .register(
               checkpoint,
               new Provenance(
-                  "test", null, null, List.of(), batch.size(), Map.of(), 7, "test",
+                  "test",
+                  null,
+                  null,
+                  List.of(),
+                  batch.size(),
+                  Map.of(),
+                  7,
+                  "test",
                   System.currentTimeMillis()),
               Map.of());
     }
@@ -286,7 +316,8 @@ class ReplayTest {
             KAFKA.clientConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topics) {
-        consumer.partitionsFor(topic, Duration.ofSeconds(30))
+        consumer
+            .partitionsFor(topic, Duration.ofSeconds(30))
             .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
       }
       return consumer.endOffsets(partitions);

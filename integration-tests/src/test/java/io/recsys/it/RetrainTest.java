@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.history.TimeRange;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.Provenance.PartitionRange;
 import io.recsys.app.registry.RegisteredModel;
@@ -13,7 +14,6 @@ import io.recsys.app.retrain.RetrainProtocol;
 import io.recsys.app.retrain.RetrainRequest;
 import io.recsys.app.retrain.RetrainResult;
 import io.recsys.app.retrain.RetrainSource;
-import io.recsys.app.history.TimeRange;
 import io.recsys.app.testing.Await;
 import io.recsys.app.testing.KafkaCluster;
 import io.recsys.model.ModelConfig;
@@ -49,7 +49,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code recsys retrain} against a real broker: what it reads, what it registers, what it leaves. */
+/**
+ * {@code recsys retrain} against a real broker: what it reads, what it registers, what it leaves.
+ */
 class RetrainTest {
   @RegisterExtension static final KafkaCluster KAFKA = KafkaCluster.create();
 
@@ -75,7 +77,8 @@ class RetrainTest {
   /** A small model and one epoch: these tests are about data, not accuracy. */
   private static RetrainRequest request(
       RetrainSource source, TimeRange range, RetrainProtocol protocol, Path workDir) {
-    ModelConfig model = ModelConfig.builder().embeddingSize(8).hiddenSize(16).sequenceLength(10).build();
+    ModelConfig model =
+        ModelConfig.builder().embeddingSize(8).hiddenSize(16).sequenceLength(10).build();
     return new RetrainRequest(
         source,
         range,
@@ -115,16 +118,18 @@ class RetrainTest {
     // Given 1,200 valid events on three partitions and two invalid ones in the middle
     List<ProducerRecord<byte[], byte[]>> records = events(topic);
     long badTime = T0 + 600 * 1000L + 500;
-    records.add(
-        new ProducerRecord<>(topic, null, badTime, utf8("user-1"), utf8("{not json")));
+    records.add(new ProducerRecord<>(topic, null, badTime, utf8("user-1"), utf8("{not json")));
     records.add(
         new ProducerRecord<>(
             topic,
             null,
             badTime,
             utf8("user-2"),
-            utf8("{\"userId\":\"user-2\",\"itemId\":\"x\",\"eventType\":\"teleport\","
-                + "\"eventTime\":" + badTime + "}")));
+            utf8(
+                "{\"userId\":\"user-2\",\"itemId\":\"x\",\"eventType\":\"teleport\","
+                    + "\"eventTime\":"
+                    + badTime
+                    + "}")));
     List<RecordMetadata> written = produce(records);
 
     // When a retrain reads the whole topic
@@ -179,7 +184,8 @@ class RetrainTest {
     assertThat(v2.evaluation().get("protocol")).isEqualTo("loo-full-ranking");
     // And its default work directory, beside the application's state, is gone again
     try (Stream<Path> left = Files.list(stateDir)) {
-      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("retrain-"));
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.startsWith("retrain-"));
     }
   }
 
@@ -187,8 +193,10 @@ class RetrainTest {
   private static List<PartitionRange> expectedOffsets(
       String topic, List<RecordMetadata> written, Long from) {
     Map<Integer, List<RecordMetadata>> byPartition =
-        written.stream().collect(Collectors.groupingBy(RecordMetadata::partition, TreeMap::new,
-            Collectors.toList()));
+        written.stream()
+            .collect(
+                Collectors.groupingBy(
+                    RecordMetadata::partition, TreeMap::new, Collectors.toList()));
     List<PartitionRange> ranges = new ArrayList<>();
     for (int p = 0; p < 3; p++) {
       List<RecordMetadata> log = new ArrayList<>(byPartition.getOrDefault(p, List.of()));
@@ -295,10 +303,13 @@ class RetrainTest {
                                 latest.put(
                                     new TopicPartition(t.name(), p.partition()),
                                     OffsetSpec.latest())));
-        admin.listOffsets(latest).all().get().forEach(
-            (tp, info) -> ends.merge(tp.topic(), info.offset(), Long::sum));
-        Map<TopicPartition, Long> committed = new TreeMap<>(
-            Comparator.comparing(TopicPartition::toString));
+        admin
+            .listOffsets(latest)
+            .all()
+            .get()
+            .forEach((tp, info) -> ends.merge(tp.topic(), info.offset(), Long::sum));
+        Map<TopicPartition, Long> committed =
+            new TreeMap<>(Comparator.comparing(TopicPartition::toString));
         Map<TopicPartition, OffsetAndMetadata> offsets =
             admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
         offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
@@ -326,7 +337,11 @@ class RetrainTest {
 
   private static long committed(String group, String topic) {
     try (Admin admin = Admin.create(KAFKA.clientConfig())) {
-      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()
+      return admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .entrySet()
           .stream()
           .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
           .mapToLong(e -> e.getValue().offset())
@@ -353,7 +368,6 @@ class RetrainTest {
     }
     return written;
   }
-
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

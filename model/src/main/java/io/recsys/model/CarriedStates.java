@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Each user's LSTM state after the items the model has read for them, kept from one event to the
- * next so that a new event steps the model once instead of re-reading the user's newest items
- * (20 steps at the default {@code recsys.model.sequence.length}). Serving spent about half of the
+ * next so that a new event steps the model once instead of re-reading the user's newest items (20
+ * steps at the default {@code recsys.model.sequence.length}). Serving spent about half of the
  * stream threads' time in that re-read.
  *
  * <p>A carried state differs from a re-read in two ways, both bounded: it was computed partly with
@@ -30,8 +30,8 @@ import java.util.Map;
 public final class CarriedStates {
   /**
    * @param scored the list last computed from {@code state}, or null: a kept state (the event did
-   *     not move the user to a new item) under the same model version gives the same list, so it
-   *     is reused instead of scoring every item again
+   *     not move the user to a new item) under the same model version gives the same list, so it is
+   *     reused instead of scoring every item again
    */
   private record Carried(List<String> items, SequenceState state, int steps, Scored scored) {}
 
@@ -45,11 +45,13 @@ public final class CarriedStates {
   private long reread;
   private long kept;
   private long reused;
+
   /**
    * The version lists were last scored with, and a count of the versions seen: lists remember the
    * count, not the version, so that idle users' lists do not keep old models in memory.
    */
   private Object scoredWith;
+
   private long scoringEpoch;
 
   /**
@@ -138,8 +140,8 @@ public final class CarriedStates {
    * oldest first, in arrival order), stepped from the user's carried state where the history
    * continues it, kept where the history has not moved since, and re-read otherwise (null for a
    * history with no known item); the states are then carried. A user's later events in the batch
-   * continue the state of their earlier one (one more model call per repeat, not a re-read).
-   * {@code lineage} names the weights: a new one drops every carried state.
+   * continue the state of their earlier one (one more model call per repeat, not a re-read). {@code
+   * lineage} names the weights: a new one drops every carried state.
    */
   public List<SequenceState> states(
       StateStepper model, long lineage, List<String> users, List<List<String>> histories) {
@@ -171,8 +173,8 @@ public final class CarriedStates {
   }
 
   /**
-   * One round: each of these events is a different user's; their states go into {@code states}
-   * and the steps each has taken since its re-read into {@code steps}.
+   * One round: each of these events is a different user's; their states go into {@code states} and
+   * the steps each has taken since its re-read into {@code steps}.
    */
   private void advance(
       StateStepper model,
@@ -224,8 +226,7 @@ public final class CarriedStates {
         byUser.remove(users.get(i));
       } else {
         Carried before = byUser.get(users.get(i));
-        Scored scored =
-            before != null && before.state() == states.get(i) ? before.scored() : null;
+        Scored scored = before != null && before.state() == states.get(i) ? before.scored() : null;
         byUser.put(
             users.get(i),
             new Carried(List.copyOf(histories.get(i)), states.get(i), steps[i], scored));
@@ -268,7 +269,8 @@ public final class CarriedStates {
     if (before < 1 || carried.size() < before) {
       return false;
     }
-    return carried.subList(carried.size() - before, carried.size())
+    return carried
+        .subList(carried.size() - before, carried.size())
         .equals(history.subList(0, before));
   }
 }

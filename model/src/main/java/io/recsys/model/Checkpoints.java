@@ -40,8 +40,8 @@ final class Checkpoints {
   }
 
   /**
-   * Writes the checkpoint; without the updater state the Adam moments are stored empty, which
-   * makes the file about a third of the size for serving instances that never train.
+   * Writes the checkpoint; without the updater state the Adam moments are stored empty, which makes
+   * the file about a third of the size for serving instances that never train.
    */
   static void save(NextItemModel model, Path file, boolean withUpdaterState) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -233,8 +233,8 @@ final class Checkpoints {
     return new ItemVocabulary.State(itemAt, counts, lastSeen, highWater, pending, clockMs);
   }
 
-  private static void writeNetwork(
-      LstmNetwork net, DataOutputStream out, boolean withUpdaterState) throws IOException {
+  private static void writeNetwork(LstmNetwork net, DataOutputStream out, boolean withUpdaterState)
+      throws IOException {
     out.writeLong(net.step());
     writeFloats(out, net.logitMask());
     ParamTable[] tables = net.tables();
@@ -275,10 +275,7 @@ final class Checkpoints {
       float[] first = readFloats(in);
       float[] second = readFloats(in);
       // A serving checkpoint has no updater state: training from it starts Adam afresh.
-      t.restore(
-          values,
-          first.length == 0 ? null : first,
-          second.length == 0 ? null : second);
+      t.restore(values, first.length == 0 ? null : first, second.length == 0 ? null : second);
     }
     net.restoreState(step, mask);
   }

@@ -17,68 +17,117 @@ public enum Hyperparameter {
       "embedding-size",
       "Item embedding width. Wider embeddings separate more items, at memory and time linear in"
           + " the width.",
-      Kind.INT, 1, 4096, ModelConfig::embeddingSize, (b, v) -> b.embeddingSize((Integer) v)),
+      Kind.INT,
+      1,
+      4096,
+      ModelConfig::embeddingSize,
+      (b, v) -> b.embeddingSize((Integer) v)),
   HIDDEN_SIZE(
       "hidden-size",
       "LSTM state width. Wider states fit more patterns; cost per step grows with its square.",
-      Kind.INT, 1, 4096, ModelConfig::hiddenSize, (b, v) -> b.hiddenSize((Integer) v)),
+      Kind.INT,
+      1,
+      4096,
+      ModelConfig::hiddenSize,
+      (b, v) -> b.hiddenSize((Integer) v)),
   SEQUENCE_LENGTH(
       "sequence-length",
       "Most recent items of a user that the model reads, for training examples and scoring."
           + " Longer windows see more context and cost more per re-read.",
-      Kind.INT, 1, 1000, ModelConfig::sequenceLength, (b, v) -> b.sequenceLength((Integer) v)),
+      Kind.INT,
+      1,
+      1000,
+      ModelConfig::sequenceLength,
+      (b, v) -> b.sequenceLength((Integer) v)),
   BACKPROP_STEPS(
       "backprop-steps",
       "In incremental training, how many of a sequence's newest steps get gradients; older steps"
           + " only build the state. More steps learn longer patterns at proportionally more cost.",
-      Kind.INT, 1, 1000, ModelConfig::backpropSteps, (b, v) -> b.backpropSteps((Integer) v)),
+      Kind.INT,
+      1,
+      1000,
+      ModelConfig::backpropSteps,
+      (b, v) -> b.backpropSteps((Integer) v)),
   DROPOUT(
       "dropout",
       "Dropout rate on the item embeddings and the LSTM output. Regularises small or repeated"
           + " data; slows learning from a stream that shows each example once.",
-      Kind.DOUBLE, 0.0, 0.9, ModelConfig::dropout, (b, v) -> b.dropout((Double) v)),
+      Kind.DOUBLE,
+      0.0,
+      0.9,
+      ModelConfig::dropout,
+      (b, v) -> b.dropout((Double) v)),
   LEARNING_RATE(
       "learning-rate",
       "Adam step size. Larger steps follow a changing stream faster and are noisier.",
-      Kind.DOUBLE, 1e-6, 1.0, ModelConfig::learningRate, (b, v) -> b.learningRate((Double) v)),
+      Kind.DOUBLE,
+      1e-6,
+      1.0,
+      ModelConfig::learningRate,
+      (b, v) -> b.learningRate((Double) v)),
   OUTPUT_LEARNING_RATE_SCALE(
       "output-learning-rate-scale",
       "Step size of the output layer (item output rows and biases) as a multiple of the learning"
           + " rate. Output rows are linear scores over a fixed state and tolerate larger steps"
           + " than the LSTM and the embeddings, which diverge first.",
-      Kind.DOUBLE, 0.01, 100.0, ModelConfig::outputLearningRateScale,
+      Kind.DOUBLE,
+      0.01,
+      100.0,
+      ModelConfig::outputLearningRateScale,
       (b, v) -> b.outputLearningRateScale((Double) v)),
   L2(
       "l2",
       "L2 penalty added to every gradient. Shrinks rarely seen items' rows; too much flattens"
           + " every score.",
-      Kind.DOUBLE, 0.0, 1.0, ModelConfig::l2, (b, v) -> b.l2((Double) v)),
+      Kind.DOUBLE,
+      0.0,
+      1.0,
+      ModelConfig::l2,
+      (b, v) -> b.l2((Double) v)),
   LOSS(
       "loss",
       "Training loss: 'full' is the exact softmax over every item, its cost growing with the"
           + " catalogue; 'sampled' scores the batch's targets plus sampled negatives (logQ"
           + " corrected), its cost independent of the catalogue, at some accuracy.",
-      Kind.LOSS, 0, 0, ModelConfig::loss, (b, v) -> b.loss((LossType) v)),
+      Kind.LOSS,
+      0,
+      0,
+      ModelConfig::loss,
+      (b, v) -> b.loss((LossType) v)),
   NEGATIVES(
       "negatives",
       "Items sampled per batch as negatives for the sampled loss. More negatives approach the"
           + " full softmax and cost more.",
-      Kind.INT, 1, 1_000_000, ModelConfig::negatives, (b, v) -> b.negatives((Integer) v)),
+      Kind.INT,
+      1,
+      1_000_000,
+      ModelConfig::negatives,
+      (b, v) -> b.negatives((Integer) v)),
   SAMPLING_EXPONENT(
       "sampling-exponent",
       "Popularity exponent of the negative sampler: 0 samples uniformly, 1 in proportion to"
           + " popularity.",
-      Kind.DOUBLE, 0.0, 1.0, ModelConfig::samplingExponent,
+      Kind.DOUBLE,
+      0.0,
+      1.0,
+      ModelConfig::samplingExponent,
       (b, v) -> b.samplingExponent((Double) v)),
   MAX_BATCH_SIZE(
       "max-batch-size",
       "Examples per optimiser step; larger micro-batches are split. Larger steps use the CPU"
           + " better and update the weights less often.",
-      Kind.INT, 1, 65_536, ModelConfig::maxBatchSize, (b, v) -> b.maxBatchSize((Integer) v)),
+      Kind.INT,
+      1,
+      65_536,
+      ModelConfig::maxBatchSize,
+      (b, v) -> b.maxBatchSize((Integer) v)),
   SEED(
       "seed",
       "Seed of initialisation, shuffling, dropout and sampling: a run is reproducible from it.",
-      Kind.LONG, Long.MIN_VALUE, Long.MAX_VALUE, ModelConfig::seed,
+      Kind.LONG,
+      Long.MIN_VALUE,
+      Long.MAX_VALUE,
+      ModelConfig::seed,
       (b, v) -> b.seed((Long) v));
 
   /** The value types a hyperparameter can have. */
@@ -176,7 +225,11 @@ public enum Hyperparameter {
           };
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          key + " must be " + (kind == Kind.DOUBLE ? "a number" : "an integer") + ", got '" + text
+          key
+              + " must be "
+              + (kind == Kind.DOUBLE ? "a number" : "an integer")
+              + ", got '"
+              + text
               + "'");
     } catch (IllegalArgumentException e) {
       // LossType.fromId's message already names the hyperparameter and the accepted values.

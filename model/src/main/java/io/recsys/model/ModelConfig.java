@@ -1,9 +1,9 @@
 package io.recsys.model;
 
 /**
- * Every hyperparameter of the next-item model, as one immutable value. Each one's name,
- * meaning, type and range are defined once, in {@link Hyperparameter}; {@link #builder()} sets
- * them. Defaults ({@link #defaults()}) are the values tuned on ML-1M (users 1-2999) with the
+ * Every hyperparameter of the next-item model, as one immutable value. Each one's name, meaning,
+ * type and range are defined once, in {@link Hyperparameter}; {@link #builder()} sets them.
+ * Defaults ({@link #defaults()}) are the values tuned on ML-1M (users 1-2999) with the
  * leave-one-out protocol; see model/README.md.
  *
  * <p>The components are in {@link Hyperparameter}'s order and documented there.

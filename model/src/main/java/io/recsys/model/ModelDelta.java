@@ -21,9 +21,9 @@ import java.util.zip.ZipException;
  *
  * <p>Immutable once built. The wire form ({@link #toBytes}) is the format version, the capacity,
  * the update and example counts, the data position, the item rows, then per parameter table the
- * changed row numbers and their values, deflated (Huffman coding only). Values are exact
- * floats, or (the default on the wire, {@link PublishedWeights}) one byte per value: the step from
- * the published value in units of a per-row scale, a quarter of the size.
+ * changed row numbers and their values, deflated (Huffman coding only). Values are exact floats, or
+ * (the default on the wire, {@link PublishedWeights}) one byte per value: the step from the
+ * published value in units of a per-row scale, a quarter of the size.
  */
 public final class ModelDelta {
   private static final int FORMAT = 0x52444c32; // "RDL2"
@@ -122,8 +122,8 @@ public final class ModelDelta {
   }
 
   /**
-   * The new values of the table's changed rows, one row after the other, given the table's
-   * current values (which quantized steps start from).
+   * The new values of the table's changed rows, one row after the other, given the table's current
+   * values (which quantized steps start from).
    */
   float[] values(int table, float[] current) {
     TableRows t = tables[table];
@@ -136,7 +136,13 @@ public final class ModelDelta {
       int from = t.rows()[i] * len;
       if (from + len > current.length) {
         throw new IllegalArgumentException(
-            "row " + t.rows()[i] + " is outside table " + table + " (" + current.length / len + " rows)");
+            "row "
+                + t.rows()[i]
+                + " is outside table "
+                + table
+                + " ("
+                + current.length / len
+                + " rows)");
       }
       for (int j = 0; j < len; j++) {
         out[i * len + j] = stepped(current[from + j], t.steps()[i * len + j], t.scales()[i]);
@@ -250,7 +256,9 @@ public final class ModelDelta {
         tables[t] = new TableRows(rowLength, rows, null, scales, steps);
       } else {
         float[] values = new float[valueCount];
-        ByteBuffer.wrap(readFully(in, Math.multiplyExact(4, valueCount))).asFloatBuffer().get(values);
+        ByteBuffer.wrap(readFully(in, Math.multiplyExact(4, valueCount)))
+            .asFloatBuffer()
+            .get(values);
         tables[t] = new TableRows(rowLength, rows, values, null, null);
       }
     }

@@ -28,8 +28,10 @@ public final class NextItemModel
   private final LstmNetwork network;
   private long examplesTrained;
   private String dataPosition = "";
+
   /** Per row, the hidden state after that item alone ({@link #strongestSupport}); lazily filled. */
   private float[][] aloneStates = new float[0][];
+
   /** {@link LstmNetwork#changes()} when {@link #aloneStates} was started. */
   private long aloneStatesAt = -1;
 
@@ -95,9 +97,9 @@ public final class NextItemModel
   }
 
   /**
-   * Writes weights, vocabulary and provenance without the updater state: about a third of the
-   * size of {@link #save}, for serving instances. A model loaded from it recommends exactly as
-   * this one; training it restarts Adam's moments from zero.
+   * Writes weights, vocabulary and provenance without the updater state: about a third of the size
+   * of {@link #save}, for serving instances. A model loaded from it recommends exactly as this one;
+   * training it restarts Adam's moments from zero.
    */
   public void saveForServing(Path file) throws IOException {
     Checkpoints.save(this, file, false);
@@ -114,7 +116,10 @@ public final class NextItemModel
   public NextItemModel applying(ModelDelta delta) {
     if (delta.capacity() < vocabulary.capacity()) {
       throw new IllegalArgumentException(
-          "delta is for " + delta.capacity() + " item rows, this model has " + vocabulary.capacity());
+          "delta is for "
+              + delta.capacity()
+              + " item rows, this model has "
+              + vocabulary.capacity());
     }
     ItemVocabulary.State state = vocabulary.state();
     String[] itemAt = Arrays.copyOf(state.itemAt(), delta.capacity());
@@ -141,16 +146,22 @@ public final class NextItemModel
     LstmNetwork copiedNetwork = network.valuesCopy(delta.capacity());
     if (delta.tableCount() != copiedNetwork.tables().length) {
       throw new IllegalArgumentException(
-          "delta has " + delta.tableCount() + " tables, the model " + copiedNetwork.tables().length);
+          "delta has "
+              + delta.tableCount()
+              + " tables, the model "
+              + copiedNetwork.tables().length);
     }
     for (int t = 0; t < delta.tableCount(); t++) {
       if (delta.rowLength(t) != copiedNetwork.tables()[t].rowLength()) {
         throw new IllegalArgumentException(
-            "delta table " + t + " has rows of " + delta.rowLength(t) + ", the model "
+            "delta table "
+                + t
+                + " has rows of "
+                + delta.rowLength(t)
+                + ", the model "
                 + copiedNetwork.tables()[t].rowLength());
       }
-      copiedNetwork.setRows(
-          t, delta.rows(t), delta.values(t, copiedNetwork.tables()[t].values()));
+      copiedNetwork.setRows(t, delta.rows(t), delta.values(t, copiedNetwork.tables()[t].values()));
     }
     for (int row : itemRows) {
       copiedNetwork.setActive(row, itemAt[row] != null);
@@ -235,13 +246,13 @@ public final class NextItemModel
   }
 
   /**
-   * Trains on examples that each continue a state: example {@code i}'s sequence is read from
-   * {@code starts.get(i)} (null: from a fresh start), and gradients stop at that state. The
-   * trainer uses it with each user's carried state before the newest {@link
-   * ModelConfig#backpropSteps()} items: those steps get gradients anyway, and the steps before
-   * them need no re-read when the state is carried from the user's previous example. With {@code
-   * starts} null this is {@link #train(List)}: each sequence is read from a fresh start and only
-   * its newest {@link ModelConfig#backpropSteps()} steps get gradients.
+   * Trains on examples that each continue a state: example {@code i}'s sequence is read from {@code
+   * starts.get(i)} (null: from a fresh start), and gradients stop at that state. The trainer uses
+   * it with each user's carried state before the newest {@link ModelConfig#backpropSteps()} items:
+   * those steps get gradients anyway, and the steps before them need no re-read when the state is
+   * carried from the user's previous example. With {@code starts} null this is {@link
+   * #train(List)}: each sequence is read from a fresh start and only its newest {@link
+   * ModelConfig#backpropSteps()} steps get gradients.
    */
   public TrainingStats train(List<TrainingExample> microBatch, List<SequenceState> starts) {
     if (starts != null && starts.size() != microBatch.size()) {
@@ -342,8 +353,8 @@ public final class NextItemModel
 
   /**
    * Sequences left-aligned from step 0, where each lane's start state enters, with gradients
-   * through every step; the steps after a short lane's last item are padding without a target,
-   * so no gradient reaches them.
+   * through every step; the steps after a short lane's last item are padding without a target, so
+   * no gradient reaches them.
    */
   private static SequenceBatch leftAligned(List<int[]> seqs) {
     int steps = 1;
@@ -455,13 +466,12 @@ public final class NextItemModel
 
   /**
    * For each history, its item that most supports {@code targets.get(i)}: the one after which
-   * alone, read from a fresh start, the model scores the target highest. This asks the model
-   * itself (attribution by leave-one-in) rather than a similarity of embeddings, so the item named
-   * is one that leads to the target in what the model learned. The state after each item alone is
-   * kept until the weights change: a user's next event shares all but one item with the last, so
-   * most calls read no item at all, and the missing ones are read together in one batch. Null
-   * where the target or every item of the history is unknown to the model; ties go to the newer
-   * item.
+   * alone, read from a fresh start, the model scores the target highest. This asks the model itself
+   * (attribution by leave-one-in) rather than a similarity of embeddings, so the item named is one
+   * that leads to the target in what the model learned. The state after each item alone is kept
+   * until the weights change: a user's next event shares all but one item with the last, so most
+   * calls read no item at all, and the missing ones are read together in one batch. Null where the
+   * target or every item of the history is unknown to the model; ties go to the newer item.
    */
   public List<String> strongestSupport(List<List<String>> histories, List<String> targets) {
     if (histories.size() != targets.size()) {
@@ -614,8 +624,8 @@ public final class NextItemModel
 
   /**
    * The top {@code k} items after each state, best first, without the items of {@code
-   * excluded.get(i)} (a user's history); a null state gets an empty list. Ties go to the lower
-   * row, as in {@link #recommend(List, int)}.
+   * excluded.get(i)} (a user's history); a null state gets an empty list. Ties go to the lower row,
+   * as in {@link #recommend(List, int)}.
    */
   public List<List<RecommendedItem>> recommend(
       List<SequenceState> states, List<? extends Collection<String>> excluded, int k) {

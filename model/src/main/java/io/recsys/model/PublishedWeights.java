@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The trainer's copy of what serving instances hold: the parameter values and item rows of the
- * last full snapshot, advanced by every delta published since. A delta is the difference between
- * the model and this copy, never between two trainer states, so rounding by the tolerance cannot
+ * The trainer's copy of what serving instances hold: the parameter values and item rows of the last
+ * full snapshot, advanced by every delta published since. A delta is the difference between the
+ * model and this copy, never between two trainer states, so rounding by the tolerance cannot
  * accumulate: a served weight is always within the tolerance of the trainer's weight.
  *
  * <p>Not thread-safe: the trainer thread owns it together with the model.
@@ -47,8 +47,8 @@ public final class PublishedWeights {
    *     than this from the published value; 0 sends every row that changed at all
    * @param quantized send each changed value as one byte, a step of a per-row scale (the row's
    *     largest change / 127) from the published value, instead of the exact float: a quarter of
-   *     the bytes, and a served value within half a step of the trainer's. What is left over is
-   *     in the next delta, since these weights track what serving holds, not what was intended.
+   *     the bytes, and a served value within half a step of the trainer's. What is left over is in
+   *     the next delta, since these weights track what serving holds, not what was intended.
    */
   public static PublishedWeights of(NextItemModel model, double tolerance, boolean quantized) {
     if (!(tolerance >= 0)) {
@@ -64,7 +64,9 @@ public final class PublishedWeights {
     return new PublishedWeights((float) tolerance, quantized, items(model), values, rowLengths);
   }
 
-  /** Parameter rows of every table, the denominator of a delta's {@link ModelDelta#changedRows()}. */
+  /**
+   * Parameter rows of every table, the denominator of a delta's {@link ModelDelta#changedRows()}.
+   */
   public int rows() {
     int n = 0;
     for (int t = 0; t < values.length; t++) {
@@ -74,9 +76,9 @@ public final class PublishedWeights {
   }
 
   /**
-   * The delta that takes serving instances from these weights to {@code model}'s, and these
-   * weights along with it: afterwards they equal what a serving instance holds once it has
-   * applied the delta.
+   * The delta that takes serving instances from these weights to {@code model}'s, and these weights
+   * along with it: afterwards they equal what a serving instance holds once it has applied the
+   * delta.
    *
    * @throws IllegalArgumentException if {@code model} is shaped differently (another model)
    */

@@ -1,10 +1,10 @@
 package io.recsys.model;
 
 /**
- * The LSTM's state after a user's items: what serving carries from one event to the next, so that
- * a new item costs the model one step instead of a re-read of the user's recent items. Made by
- * {@link NextItemModel#states} or {@link NextItemModel#step}; opaque and immutable (the arrays
- * never leave this class). It fits only models of the same hidden size.
+ * The LSTM's state after a user's items: what serving carries from one event to the next, so that a
+ * new item costs the model one step instead of a re-read of the user's recent items. Made by {@link
+ * NextItemModel#states} or {@link NextItemModel#step}; opaque and immutable (the arrays never leave
+ * this class). It fits only models of the same hidden size.
  */
 public final class SequenceState {
   private final float[] hidden;

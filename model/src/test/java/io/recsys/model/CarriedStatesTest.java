@@ -22,8 +22,14 @@ class CarriedStatesTest {
   private static NextItemModel trained() {
     NextItemModel trained =
         NextItemModel.create(
-            ModelConfig.defaults()
-                .toBuilder().embeddingSize(8).hiddenSize(16).sequenceLength(WINDOW).dropout(0.0).learningRate(0.01).loss(LossType.FULL_SOFTMAX).build(),
+            ModelConfig.defaults().toBuilder()
+                .embeddingSize(8)
+                .hiddenSize(16)
+                .sequenceLength(WINDOW)
+                .dropout(0.0)
+                .learningRate(0.01)
+                .loss(LossType.FULL_SOFTMAX)
+                .build(),
             new VocabularyConfig(64, 64, 1, 0));
     SplittableRandom rng = new SplittableRandom(3);
     for (int b = 0; b < 5; b++) {

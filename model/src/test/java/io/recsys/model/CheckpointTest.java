@@ -18,8 +18,10 @@ class CheckpointTest {
   private static ModelConfig config() {
     // dropout on, so that resuming must also reproduce the dropout masks; a non-default output
     // step, so that resuming must also restore it
-    return SyntheticData.smallConfig(LossType.SAMPLED_SOFTMAX)
-        .toBuilder().dropout(0.2).outputLearningRateScale(2.0).build();
+    return SyntheticData.smallConfig(LossType.SAMPLED_SOFTMAX).toBuilder()
+        .dropout(0.2)
+        .outputLearningRateScale(2.0)
+        .build();
   }
 
   @Test

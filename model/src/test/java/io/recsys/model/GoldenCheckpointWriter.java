@@ -15,7 +15,8 @@ final class GoldenCheckpointWriter {
   public static void main(String[] args) throws IOException {
     NextItemModel model =
         NextItemModel.create(
-            new ModelConfig(8, 16, 10, 3, 0.0, 0.02, 1.0, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 256, 3L),
+            new ModelConfig(
+                8, 16, 10, 3, 0.0, 0.02, 1.0, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 256, 3L),
             new VocabularyConfig(16, 8, 1, 0));
     SplittableRandom rng = new SplittableRandom(4);
     for (int b = 0; b < 300; b++) {

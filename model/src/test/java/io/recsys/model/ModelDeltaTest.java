@@ -15,7 +15,8 @@ class ModelDeltaTest {
   @TempDir Path dir;
 
   private static final List<List<String>> HISTORIES =
-      List.of(List.of("item-3", "item-4"), List.of("item-7"), List.of("item-1", "item-9", "item-30"));
+      List.of(
+          List.of("item-3", "item-4"), List.of("item-7"), List.of("item-1", "item-9", "item-30"));
 
   private static NextItemModel trained(LossType loss, long seed) {
     // Capacity 16, growth 16 and expiry off: the 40-item batches grow the vocabulary twice.
@@ -68,7 +69,8 @@ class ModelDeltaTest {
     // small share of a 200-item catalogue.
     NextItemModel trainer =
         NextItemModel.create(
-            SyntheticData.smallConfig(LossType.SAMPLED_SOFTMAX), new VocabularyConfig(256, 256, 1, 0));
+            SyntheticData.smallConfig(LossType.SAMPLED_SOFTMAX),
+            new VocabularyConfig(256, 256, 1, 0));
     trainer.train(SyntheticData.batch(new SplittableRandom(3), 400, 200, 5));
     PublishedWeights published = PublishedWeights.of(trainer, 0.0);
     assertThat(published.advanceTo(trainer).changedRows()).isZero();
@@ -133,7 +135,8 @@ class ModelDeltaTest {
   }
 
   @Test
-  void shouldKeepNoOptimizerStateInServingCopies_andTrainThemAsFromZeroMoments() throws IOException {
+  void shouldKeepNoOptimizerStateInServingCopies_andTrainThemAsFromZeroMoments()
+      throws IOException {
     NextItemModel trainer = trained(LossType.FULL_SOFTMAX, 11);
     PublishedWeights published = PublishedWeights.of(trainer, 0.0, true);
     NextItemModel served = servingCopy(trainer);
@@ -160,7 +163,10 @@ class ModelDeltaTest {
     NextItemModel small = trained(LossType.FULL_SOFTMAX, 6);
     NextItemModel other =
         NextItemModel.create(
-            SyntheticData.smallConfig(LossType.FULL_SOFTMAX).toBuilder().embeddingSize(16).hiddenSize(24).build(),
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX).toBuilder()
+                .embeddingSize(16)
+                .hiddenSize(24)
+                .build(),
             new VocabularyConfig(16, 16, 1, 0));
     ModelDelta delta = PublishedWeights.of(other, 0.0).advanceTo(other);
     assertThatThrownBy(() -> small.applying(delta))
@@ -175,8 +181,12 @@ class ModelDeltaTest {
     assertThatThrownBy(() -> ModelDelta.fromBytes(garbage))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("not a model delta");
-    byte[] cut = Arrays.copyOf(PublishedWeights.of(trained(LossType.FULL_SOFTMAX, 7), 0.0)
-        .advanceTo(trained(LossType.FULL_SOFTMAX, 8)).toBytes(), 40);
+    byte[] cut =
+        Arrays.copyOf(
+            PublishedWeights.of(trained(LossType.FULL_SOFTMAX, 7), 0.0)
+                .advanceTo(trained(LossType.FULL_SOFTMAX, 8))
+                .toBytes(),
+            40);
     assertThatThrownBy(() -> ModelDelta.fromBytes(cut)).isInstanceOf(IOException.class);
   }
 

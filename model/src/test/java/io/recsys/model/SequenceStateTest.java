@@ -41,8 +41,7 @@ class SequenceStateTest {
       List<RecommendedItem> fromHistory = model.recommend(List.of(prefix), 10).get(0);
       assertThat(ids(fromSteps)).as("after %d items", n).isEqualTo(ids(fromHistory));
       for (int i = 0; i < fromSteps.size(); i++) {
-        assertThat(fromSteps.get(i).score())
-            .isCloseTo(fromHistory.get(i).score(), within(1e-4));
+        assertThat(fromSteps.get(i).score()).isCloseTo(fromHistory.get(i).score(), within(1e-4));
       }
     }
   }
@@ -129,7 +128,11 @@ class SequenceStateTest {
   void shouldRefuseAStateOfAnotherHiddenSize() {
     NextItemModel small = trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX));
     NextItemModel wide =
-        trained(SyntheticData.smallConfig(LossType.FULL_SOFTMAX).toBuilder().embeddingSize(16).hiddenSize(48).build());
+        trained(
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX).toBuilder()
+                .embeddingSize(16)
+                .hiddenSize(48)
+                .build());
     SequenceState state = small.states(List.of(List.of("item-1", "item-2"))).get(0);
 
     assertThatThrownBy(() -> wide.step(List.of(state), List.of("item-3")))

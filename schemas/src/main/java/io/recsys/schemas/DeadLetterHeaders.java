@@ -12,12 +12,16 @@ import org.apache.kafka.common.header.Headers;
 public final class DeadLetterHeaders {
   /** Human-readable reason, naming the field and the value received. */
   public static final String ERROR = "recsys.dlq.error";
+
   /** The offending field ({@code $} for the whole value, {@code key} for the record key). */
   public static final String FIELD = "recsys.dlq.field";
+
   /** Topic the record was read from. */
   public static final String SOURCE_TOPIC = "recsys.dlq.source.topic";
+
   /** Partition the record was read from (decimal). */
   public static final String SOURCE_PARTITION = "recsys.dlq.source.partition";
+
   /** Offset the record was read at (decimal). */
   public static final String SOURCE_OFFSET = "recsys.dlq.source.offset";
 

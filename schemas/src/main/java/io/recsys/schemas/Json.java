@@ -13,8 +13,6 @@ public final class Json {
    * supported, no default typing.
    */
   public static ObjectMapper newMapper() {
-    return JsonMapper.builder()
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .build();
+    return JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   }
 }

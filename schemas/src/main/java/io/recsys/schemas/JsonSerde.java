@@ -9,8 +9,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A Kafka {@link Serde} that writes a record type as UTF-8 JSON. For trusted data (our own
- * topics and stores); untrusted input goes through {@link UserEventParser} instead.
+ * A Kafka {@link Serde} that writes a record type as UTF-8 JSON. For trusted data (our own topics
+ * and stores); untrusted input goes through {@link UserEventParser} instead.
  */
 public final class JsonSerde<T> implements Serde<T> {
   private final Class<T> type;

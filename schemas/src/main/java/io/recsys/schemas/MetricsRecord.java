@@ -51,8 +51,8 @@ public record MetricsRecord(
   public static final int SCHEMA_VERSION = 1;
 
   /**
-   * Prequential (test-then-train) quality: each event's item scored against the list the user
-   * held before it.
+   * Prequential (test-then-train) quality: each event's item scored against the list the user held
+   * before it.
    *
    * @param events events scored in the window (users with an earlier list)
    * @param hitRate10 share of those whose item was in the top 10

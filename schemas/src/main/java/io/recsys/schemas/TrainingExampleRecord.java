@@ -3,8 +3,8 @@ package io.recsys.schemas;
 import java.util.List;
 
 /**
- * The value of the internal {@code training-examples} topic (key = user id): one next-item
- * example cut from the stream, and what retraining replays.
+ * The value of the internal {@code training-examples} topic (key = user id): one next-item example
+ * cut from the stream, and what retraining replays.
  *
  * @param schemaVersion layout version, {@link #SCHEMA_VERSION}
  * @param userId the user

@@ -16,12 +16,12 @@ import java.util.TreeSet;
  * <p>Accepted JSON: an object with {@code userId} (string), {@code itemId} (string), {@code
  * eventType} (string, one of the configured types, case-insensitive), {@code eventTime} (integer
  * epoch ms, positive) and optionally {@code value} (finite number or null). Ids must not contain
- * control characters. Unknown fields are
- * ignored. The record key must be the user id. Thread-safe.
+ * control characters. Unknown fields are ignored. The record key must be the user id. Thread-safe.
  */
 public final class UserEventParser {
   /** Default upper bound on a record value's size; larger values are rejected, not parsed. */
   public static final int DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
+
   /** Default upper bound on the length of user and item ids. */
   public static final int DEFAULT_MAX_ID_LENGTH = 256;
 

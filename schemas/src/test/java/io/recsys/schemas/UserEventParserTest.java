@@ -34,8 +34,10 @@ class UserEventParserTest {
   @Test
   void shouldTreatNullValueAsAbsent() throws Exception {
     UserEvent event =
-        parse("u", "{\"userId\":\"u\",\"itemId\":\"i\",\"eventType\":\"view\",\"value\":null,"
-            + "\"eventTime\":5}");
+        parse(
+            "u",
+            "{\"userId\":\"u\",\"itemId\":\"i\",\"eventType\":\"view\",\"value\":null,"
+                + "\"eventTime\":5}");
 
     assertThat(event.value()).isNull();
   }
@@ -58,7 +60,8 @@ class UserEventParserTest {
           id too long              | u  | {"userId":"u","itemId":"iiiiiiiiiiiiiiiiiiii","eventType":"view","eventTime":1} | itemId | exceeds the limit of 16
           key differs from user    | u2 | {"userId":"u","itemId":"i","eventType":"view","eventTime":1}      | key       | does not match userId 'u'
           """)
-  void shouldRejectNamingTheField(String name, String key, String json, String field, String reason) {
+  void shouldRejectNamingTheField(
+      String name, String key, String json, String field, String reason) {
     assertThatThrownBy(() -> parse(key, json))
         .isInstanceOfSatisfying(
             InvalidEventException.class, e -> assertThat(e.field()).isEqualTo(field))
@@ -90,8 +93,11 @@ class UserEventParserTest {
   @Test
   void shouldRejectControlCharactersInIds() {
     assertThatThrownBy(
-            () -> parse("u", "{\"userId\":\"u\",\"itemId\":\"a\\u0000b\",\"eventType\":\"view\","
-                + "\"eventTime\":1}"))
+            () ->
+                parse(
+                    "u",
+                    "{\"userId\":\"u\",\"itemId\":\"a\\u0000b\",\"eventType\":\"view\","
+                        + "\"eventTime\":1}"))
         .hasMessageStartingWith("itemId: must not contain control characters");
   }
 

@@ -1,19 +1,19 @@
 package io.recsys.app;
 
-import io.recsys.app.kafka.ClientConfigs;
-import io.recsys.app.kafka.StreamsConfigFactory;
-import io.recsys.app.kafka.TopicProvisioner;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.http.HttpEndpoint;
 import io.recsys.app.http.ServedInstance;
+import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.StreamsConfigFactory;
+import io.recsys.app.kafka.TopicProvisioner;
 import io.recsys.app.metrics.MeasuredInstance;
 import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.app.metrics.TrainerMetrics;
 import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.modelsync.ModelFollower;
 import io.recsys.app.pipeline.RecsysTopology;
 import io.recsys.app.training.Trainer;
-import io.recsys.app.metrics.TrainerMetrics;
 import io.recsys.features.RocksDBMemoryBudget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,7 +97,9 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
     }
     streams.start();
     LOG.info(
-        "Pipeline started: application.id={}, reading {}", applicationId, settings.topics().events());
+        "Pipeline started: application.id={}, reading {}",
+        applicationId,
+        settings.topics().events());
   }
 
   /**
@@ -219,8 +221,9 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
   public boolean awaitRunning(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
-          && streams.state() != KafkaStreams.State.CREATED) {
+      if (System.nanoTime() > deadline
+          || !streams.state().isRunningOrRebalancing()
+              && streams.state() != KafkaStreams.State.CREATED) {
         return false;
       }
       Thread.sleep(20);

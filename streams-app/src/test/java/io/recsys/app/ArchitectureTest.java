@@ -72,9 +72,9 @@ class ArchitectureTest {
   }
 
   /**
-   * From the command line down to the model: each layer uses only the layers below it. The
-   * wiring ({@code io.recsys.app}) builds one instance; the use cases (replay, retrain) and the
-   * entry points (command line, demo) drive it; nothing below knows them.
+   * From the command line down to the model: each layer uses only the layers below it. The wiring
+   * ({@code io.recsys.app}) builds one instance; the use cases (replay, retrain) and the entry
+   * points (command line, demo) drive it; nothing below knows them.
    */
   @Test
   void shouldPointDependenciesFromTheWiringDownToThePipelineAndTheModel() {

@@ -34,12 +34,14 @@ public final class LeaveOneOutEvaluation {
     return trained.result();
   }
 
-  /** A run's figures and the model it tested (the best epoch's weights), for callers that keep it. */
+  /**
+   * A run's figures and the model it tested (the best epoch's weights), for callers that keep it.
+   */
   public record TrainedEvaluation(EvaluationResult result, NextItemModel model) {}
 
   /**
-   * The same run as {@link #run}, handing back the tested model too (the caller closes it), so
-   * that a retrain can register exactly the model whose figures it reports.
+   * The same run as {@link #run}, handing back the tested model too (the caller closes it), so that
+   * a retrain can register exactly the model whose figures it reports.
    */
   public static TrainedEvaluation runKeepingModel(
       List<Interaction> interactions,
@@ -129,18 +131,19 @@ public final class LeaveOneOutEvaluation {
       popAcc.add(Ranks.rankOf(pop.scores(), target, excluded));
       coocAcc.add(Ranks.rankOf(cooc.scores(history), target, excluded));
     }
-    EvaluationResult result = new EvaluationResult(
-        modelTest,
-        popAcc.summary(),
-        coocAcc.summary(),
-        stopping.best(),
-        stopping.bestEpoch(),
-        epoch,
-        trainSeconds,
-        trainSeconds > 0 ? targets / trainSeconds : 0,
-        splits.size(),
-        catalogue.size(),
-        settings.model());
+    EvaluationResult result =
+        new EvaluationResult(
+            modelTest,
+            popAcc.summary(),
+            coocAcc.summary(),
+            stopping.best(),
+            stopping.bestEpoch(),
+            epoch,
+            trainSeconds,
+            trainSeconds > 0 ? targets / trainSeconds : 0,
+            splits.size(),
+            catalogue.size(),
+            settings.model());
     return new TrainedEvaluation(result, model);
   }
 

@@ -50,8 +50,7 @@ public record TimeSplit(
    */
   public static TimeSplit byTime(List<Interaction> interactions, double fraction) {
     if (!(fraction > 0.0 && fraction < 1.0)) {
-      throw new IllegalArgumentException(
-          "validation fraction must be in (0, 1), got " + fraction);
+      throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
     }
     if (interactions.isEmpty()) {
       throw new IllegalArgumentException("no events to split: the range read was empty");
@@ -62,7 +61,10 @@ public record TimeSplit(
     long max = sorted.get(sorted.size() - 1).timestampMs();
     if (max == min) {
       throw new IllegalArgumentException(
-          "all " + sorted.size() + " events share one timestamp (" + min
+          "all "
+              + sorted.size()
+              + " events share one timestamp ("
+              + min
               + "): a split by time needs a span");
     }
     // At least the newest instant is held out, however small the fraction.

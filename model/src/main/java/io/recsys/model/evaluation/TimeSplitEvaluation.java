@@ -31,8 +31,8 @@ public final class TimeSplitEvaluation {
 
   /**
    * @param validationFraction share of the window's event-time span held out, in (0, 1)
-   * @throws IllegalArgumentException when the split is impossible (see {@link TimeSplit#byTime})
-   *     or the settings ask for incremental training, which this protocol does not offer
+   * @throws IllegalArgumentException when the split is impossible (see {@link TimeSplit#byTime}) or
+   *     the settings ask for incremental training, which this protocol does not offer
    */
   public static TrainedTimeSplit run(
       List<Interaction> interactions,

@@ -26,8 +26,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * the heavy work runs in the backend's BLAS on CPU or GPU alike.
  *
  * <p>The forward pass reads as three stages: {@link #embed}, {@link #recur} and the scoring in
- * {@link #trainStep} / {@link #scores}. Gates are laid out {@code [input | forget | output | cell]};
- * with the cell quarter's pre-activation doubled, one sigmoid over all four gives tanh too.
+ * {@link #trainStep} / {@link #scores}. Gates are laid out {@code [input | forget | output |
+ * cell]}; with the cell quarter's pre-activation doubled, one sigmoid over all four gives tanh too.
  * Parameters live in {@link ParamTable}s on the Java heap; their ND4J copies are cached until the
  * next update. Not thread-safe.
  */
@@ -39,8 +39,10 @@ public final class LstmNetwork {
   private final int d;
   private final int h;
   private float learningRate;
+
   /** The output weights' and biases' step as a multiple of {@link #learningRate}. */
   private final float outputScale;
+
   private final float l2;
   private final float dropout;
   private final long seed;
@@ -180,9 +182,9 @@ public final class LstmNetwork {
 
   /**
    * A copy of the parameter values with {@code newCapacity} item rows (at least the current
-   * capacity), for a serving instance that applies a model delta while the original keeps
-   * serving. Adam moments start at zero; rows beyond the current capacity are zero and masked
-   * until {@link #setRows} and {@link #setActive} fill them.
+   * capacity), for a serving instance that applies a model delta while the original keeps serving.
+   * Adam moments start at zero; rows beyond the current capacity are zero and masked until {@link
+   * #setRows} and {@link #setActive} fill them.
    */
   public LstmNetwork valuesCopy(int newCapacity) {
     if (newCapacity < capacity()) {
@@ -214,7 +216,13 @@ public final class LstmNetwork {
     int len = t.rowLength();
     if (values.length != rows.length * len) {
       throw new IllegalArgumentException(
-          rows.length + " rows of " + len + " need " + rows.length * len + " values, got " + values.length);
+          rows.length
+              + " rows of "
+              + len
+              + " need "
+              + rows.length * len
+              + " values, got "
+              + values.length);
     }
     for (int r = 0; r < rows.length; r++) {
       if (rows[r] < 0 || rows[r] >= t.rows()) {
@@ -562,8 +570,7 @@ public final class LstmNetwork {
    * recurrent product is one gemm and the gate arithmetic is plain Java: as separate ND4J ops it
    * was a dozen native calls per step, whose fixed cost dominated at streaming batch sizes.
    */
-  private void recur(
-      Forward f, SequenceBatch batch, float[] h0, float[] c0, boolean keepSteps) {
+  private void recur(Forward f, SequenceBatch batch, float[] h0, float[] c0, boolean keepSteps) {
     int steps = batch.steps();
     int lanes = batch.lanes();
     int n = keepSteps ? steps * lanes : lanes;

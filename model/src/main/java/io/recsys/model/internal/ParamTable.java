@@ -97,8 +97,8 @@ public final class ParamTable {
   }
 
   /**
-   * Replaces all values and moments, for loading a checkpoint; null moments (a serving
-   * checkpoint) read as zero.
+   * Replaces all values and moments, for loading a checkpoint; null moments (a serving checkpoint)
+   * read as zero.
    */
   public void restore(float[] newValues, float[] newM, float[] newV) {
     if (newValues.length != values.length

@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
 
 /**
  * The model's throughput figures (a documented harness, not a test). Arguments: ITEMS LOSS
- * [SEQUENCE_LENGTH] [BATCHES] [MICRO_BATCH]. Items are drawn from a Zipf(1.0)-like popularity, sequences are
- * random walks over it; the figures depend on sizes, not on what is learned.
+ * [SEQUENCE_LENGTH] [BATCHES] [MICRO_BATCH]. Items are drawn from a Zipf(1.0)-like popularity,
+ * sequences are random walks over it; the figures depend on sizes, not on what is learned.
  *
  * <ul>
  *   <li>online training: new examples/s through {@link NextItemModel#train} in micro-batches of

@@ -30,13 +30,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * What one model publication costs, snapshot against delta, on the default model shape (64-wide
  * embeddings, 128-wide LSTM, full softmax) after one 256-example micro-batch: making the delta
  * (diff against the published weights, encode, deflate), applying it on a serving instance
- * (inflate, copy the served model, write the rows), and loading a serving snapshot instead.
- * Run with {@code bin/bench-model-sync}; the payload sizes are printed once per trial.
+ * (inflate, copy the served model, write the rows), and loading a serving snapshot instead. Run
+ * with {@code bin/bench-model-sync}; the payload sizes are printed once per trial.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx3g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ModelSyncBenchmark {

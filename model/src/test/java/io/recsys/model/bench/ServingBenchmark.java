@@ -27,13 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * One serving call of {@code users} events on the streaming model's shape (64-wide embeddings,
  * 128-wide LSTM, full softmax, 20-item window, ML-1M's 3,706 items): re-reading each user's 20
  * newest items against stepping each user's carried state by the event's item; both then score
- * every item and take the top 30 without the history (what {@code RecommendProcessor} asks
- * for). Run with {@code bin/bench-serving}.
+ * every item and take the top 30 without the history (what {@code RecommendProcessor} asks for).
+ * Run with {@code bin/bench-serving}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx3g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ServingBenchmark {

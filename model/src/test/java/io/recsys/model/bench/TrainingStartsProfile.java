@@ -10,13 +10,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * What the streaming trainer pays per example on its two paths, microseconds: training on the
- * whole 20-item window ({@link NextItemModel#train(List)}), against re-reading the 15 items before
- * the newest 5 ({@link NextItemModel#states}), stepping a carried state once ({@link
+ * What the streaming trainer pays per example on its two paths, microseconds: training on the whole
+ * 20-item window ({@link NextItemModel#train(List)}), against re-reading the 15 items before the
+ * newest 5 ({@link NextItemModel#states}), stepping a carried state once ({@link
  * NextItemModel#step}) and training on the newest 5 from that state ({@link
- * NextItemModel#train(List, List)}). Arguments: [MICRO_BATCH] [BATCHES] (default 256, the
- * trainer's batch, and 40). Random items over ML-1M's catalogue size; a documented harness, not a
- * test.
+ * NextItemModel#train(List, List)}). Arguments: [MICRO_BATCH] [BATCHES] (default 256, the trainer's
+ * batch, and 40). Random items over ML-1M's catalogue size; a documented harness, not a test.
  */
 public final class TrainingStartsProfile {
   private static final int ITEMS = 3706;

@@ -29,7 +29,8 @@ class LeaveOneOutEvaluationTest {
   @Test
   void shouldLearnTheWalkAndBeatBothBaselinesOnTheSameUsers() {
     ModelConfig config =
-        new ModelConfig(16, 32, 50, 5, 0.0, 0.01, 1.0, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 256, 5L);
+        new ModelConfig(
+            16, 32, 50, 5, 0.0, 0.01, 1.0, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 256, 5L);
     List<EpochProgress> progress = new ArrayList<>();
     EvaluationResult r =
         LeaveOneOutEvaluation.run(

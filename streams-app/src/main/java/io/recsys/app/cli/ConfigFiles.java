@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Reads a configuration file ({@code key=value} properties: {@code recsys.*} settings and any
- * Kafka Streams or client setting) and applies environment overrides.
+ * Reads a configuration file ({@code key=value} properties: {@code recsys.*} settings and any Kafka
+ * Streams or client setting) and applies environment overrides.
  *
  * <p>An environment variable {@code RECSYS_CONFIG_<NAME>} sets the key {@code <name>} lower-cased
  * with {@code _} turned into {@code .}: {@code RECSYS_CONFIG_BOOTSTRAP_SERVERS} sets {@code

@@ -1,11 +1,10 @@
 package io.recsys.app.cli;
 
-import io.recsys.schemas.MetricsRecord.Quality;
-
 import io.recsys.app.demo.CurveReport;
 import io.recsys.app.demo.DemoOptions;
 import io.recsys.app.demo.DemoResult;
 import io.recsys.app.demo.DemoRun;
+import io.recsys.schemas.MetricsRecord.Quality;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +29,9 @@ final class DemoCommand implements Callable<Integer> {
       names = "--data",
       defaultValue = "synthetic",
       paramLabel = "SOURCE",
-      description = "synthetic, or movielens:DIR (a folder with ratings.dat or u.data)."
-          + " Default: ${DEFAULT-VALUE}.")
+      description =
+          "synthetic, or movielens:DIR (a folder with ratings.dat or u.data)."
+              + " Default: ${DEFAULT-VALUE}.")
   String data;
 
   @Option(
@@ -88,8 +88,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--max-lag",
       defaultValue = "2000",
-      description = "Events (and, under --pace trainer, examples) the input may run ahead."
-          + " Default: ${DEFAULT-VALUE}.")
+      description =
+          "Events (and, under --pace trainer, examples) the input may run ahead."
+              + " Default: ${DEFAULT-VALUE}.")
   long maxLag;
 
   @Option(
@@ -102,8 +103,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--report-dir",
       defaultValue = "recsys-demo-report",
-      description = "Where the prequential curve (Markdown table and PNG) is written."
-          + " Default: ${DEFAULT-VALUE}.")
+      description =
+          "Where the prequential curve (Markdown table and PNG) is written."
+              + " Default: ${DEFAULT-VALUE}.")
   Path reportDir;
 
   @Option(
@@ -194,10 +196,16 @@ final class DemoCommand implements Callable<Integer> {
         result.missing(),
         result.firstRecommendationMillis());
     System.out.println(result.usageLine());
-    printLatency("Event to recommendation", result, DemoResult.Delays::latencyP50Ms,
+    printLatency(
+        "Event to recommendation",
+        result,
+        DemoResult.Delays::latencyP50Ms,
         DemoResult.Delays::latencyP99Ms);
-    printLatency("Event to recommendation read by a consumer (read_committed)", result,
-        DemoResult.Delays::deliveredP50Ms, DemoResult.Delays::deliveredP99Ms);
+    printLatency(
+        "Event to recommendation read by a consumer (read_committed)",
+        result,
+        DemoResult.Delays::deliveredP50Ms,
+        DemoResult.Delays::deliveredP99Ms);
     System.out.printf(
         "Prequential (test-then-train), %s: model HR@10 %.4f NDCG@10 %.4f over %,d events;"
             + " popularity HR@10 %.4f NDCG@10 %.4f over %,d events; %,d cold events%n",
@@ -230,8 +238,7 @@ final class DemoCommand implements Callable<Integer> {
           DemoResult.hitRateOverAll(result.prequentialModel()),
           DemoResult.hitRateOverAll(batch),
           DemoResult.hitRateOverAll(result.prequentialPopularity()),
-          DemoResult.hitRateOverAll(result.prequentialModel())
-              / DemoResult.hitRateOverAll(batch));
+          DemoResult.hitRateOverAll(result.prequentialModel()) / DemoResult.hitRateOverAll(batch));
     }
     if (!result.curve().isEmpty()) {
       System.out.print(CurveReport.write(result, reportDir));

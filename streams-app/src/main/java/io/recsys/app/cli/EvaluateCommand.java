@@ -4,8 +4,8 @@ import io.recsys.app.retrain.EvaluationFigures;
 import io.recsys.model.BackendInfo;
 import io.recsys.model.data.Interaction;
 import io.recsys.model.data.MovieLensReader;
-import io.recsys.model.evaluation.EvaluationResult;
 import io.recsys.model.evaluation.EpochProgress;
+import io.recsys.model.evaluation.EvaluationResult;
 import io.recsys.model.evaluation.EvaluationSettings;
 import io.recsys.model.evaluation.LeaveOneOutEvaluation;
 import java.io.PrintStream;
@@ -74,8 +74,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<Interaction> interactions = MovieLensReader.read(dir);
     EvaluationSettings settings = resolveSettings(spec, training);
     PrintStream out = System.out;
-    EvaluationResult r =
-        LeaveOneOutEvaluation.run(interactions, settings, p -> printEpoch(out, p));
+    EvaluationResult r = LeaveOneOutEvaluation.run(interactions, settings, p -> printEpoch(out, p));
     printTest(out, r);
     json.print(out, figures(dir, r, settings));
     return 0;

@@ -27,7 +27,8 @@ final class HeadlineFigures {
       }
     }
     for (var entry : report.entrySet()) {
-      if (entry.getValue() instanceof Map<?, ?> nested && !"model".equals(entry.getKey())
+      if (entry.getValue() instanceof Map<?, ?> nested
+          && !"model".equals(entry.getKey())
           && !normalise(entry.getKey()).contains("baseline")
           && !normalise(entry.getKey()).contains("popularity")) {
         Optional<Double> found = find(cast(nested), name);

@@ -35,7 +35,15 @@ final class ModelsListCommand implements Callable<Integer> {
     Optional<Integer> live = new PromotionHistory(registry.root()).live();
     String format = "%-8s %-20s %-26s %-45s %10s %8s %8s %s%n";
     System.out.printf(
-        format, "VERSION", "CREATED", "SOURCE", "DATA RANGE", "RECORDS", "NDCG@10", "HR@10", "LIVE");
+        format,
+        "VERSION",
+        "CREATED",
+        "SOURCE",
+        "DATA RANGE",
+        "RECORDS",
+        "NDCG@10",
+        "HR@10",
+        "LIVE");
     List<Map<String, Object>> rows = new ArrayList<>();
     for (RegisteredModel model : models) {
       Provenance provenance = model.provenance();

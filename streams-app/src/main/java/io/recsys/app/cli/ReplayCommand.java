@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code recsys replay}: a time range of {@code events} through the pipeline into another topic. */
+/**
+ * {@code recsys replay}: a time range of {@code events} through the pipeline into another topic.
+ */
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,

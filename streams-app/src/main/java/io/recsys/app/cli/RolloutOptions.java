@@ -21,7 +21,8 @@ final class RolloutOptions {
       names = "--wait-timeout",
       defaultValue = "120",
       paramLabel = "SECONDS",
-      description = "Longest --wait, in seconds (default ${DEFAULT-VALUE}); exit status 1 after it.")
+      description =
+          "Longest --wait, in seconds (default ${DEFAULT-VALUE}); exit status 1 after it.")
   long waitTimeoutSeconds;
 
   Optional<Duration> waitFor() {

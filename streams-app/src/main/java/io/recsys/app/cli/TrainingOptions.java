@@ -2,7 +2,6 @@ package io.recsys.app.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.recsys.model.Hyperparameter;
-import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;
 import io.recsys.model.evaluation.EvaluationSettings;
 import io.recsys.model.evaluation.TrainingMode;
@@ -97,9 +96,9 @@ public final class TrainingOptions {
   TrainingMode trainingMode;
 
   /**
-   * Adds one option per model hyperparameter ({@code --<key>}, from {@link Hyperparameter}) to
-   * this option set's own spec; picocli calls it while building the spec, before a command that
-   * mixes these options in copies them.
+   * Adds one option per model hyperparameter ({@code --<key>}, from {@link Hyperparameter}) to this
+   * option set's own spec; picocli calls it while building the spec, before a command that mixes
+   * these options in copies them.
    */
   @Spec(Spec.Target.SELF)
   void addModelOptions(CommandSpec self) {
@@ -139,8 +138,7 @@ public final class TrainingOptions {
    *     the setting that is out of range
    */
   public EvaluationSettings resolve() throws IOException {
-    Map<String, String> file =
-        hyperparameterFile == null ? Map.of() : readFile(hyperparameterFile);
+    Map<String, String> file = hyperparameterFile == null ? Map.of() : readFile(hyperparameterFile);
     Values v = new Values(file, hyperparameterFile);
     ModelConfig.Builder model = ModelConfig.builder();
     for (Hyperparameter h : Hyperparameter.values()) {
@@ -174,7 +172,9 @@ public final class TrainingOptions {
       try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         properties.load(reader);
       }
-      properties.stringPropertyNames().forEach(key -> entries.put(key, properties.getProperty(key)));
+      properties
+          .stringPropertyNames()
+          .forEach(key -> entries.put(key, properties.getProperty(key)));
     }
     for (String key : entries.keySet()) {
       if (!FILE_KEYS.contains(key)) {
@@ -237,7 +237,14 @@ public final class TrainingOptions {
         return f.apply(text.trim());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "--hyperparameters " + file + ": " + key + " must be " + expected + ", got '" + text
+            "--hyperparameters "
+                + file
+                + ": "
+                + key
+                + " must be "
+                + expected
+                + ", got '"
+                + text
                 + "'");
       }
     }

@@ -3,7 +3,6 @@ package io.recsys.app.config;
 import io.recsys.model.Hyperparameter;
 import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +25,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class RecsysConfig extends AbstractConfig {
   public static final String PREFIX = "recsys.";
+
   /** Settings of a new streaming model: {@code recsys.model.} + a hyperparameter's dotted key. */
   public static final String MODEL_PREFIX = "recsys.model.";
 
@@ -95,8 +95,8 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String HTTP_PORT_CONFIG = "recsys.http.port";
 
   /**
-   * Where the streaming model departs from the offline defaults ({@link ModelConfig#defaults()}):
-   * a stream shows each example once, as it arrives, so it takes larger steps, no dropout and a
+   * Where the streaming model departs from the offline defaults ({@link ModelConfig#defaults()}): a
+   * stream shows each example once, as it arrives, so it takes larger steps, no dropout and a
    * shorter window (measured in docs/BENCHMARKS.md).
    */
   private static final ModelConfig STREAMING_MODEL =
@@ -112,158 +112,330 @@ public final class RecsysConfig extends AbstractConfig {
   private static ConfigDef definition() {
     ConfigDef def = new ConfigDef();
     Definer topics = new Definer(def, TOPICS);
-    topics.define(EVENTS_TOPIC_CONFIG, Type.STRING, "events", nonEmpty(), Importance.HIGH,
+    topics.define(
+        EVENTS_TOPIC_CONFIG,
+        Type.STRING,
+        "events",
+        nonEmpty(),
+        Importance.HIGH,
         "Input topic of user events (key = user id).");
-    topics.define(DLQ_TOPIC_CONFIG, Type.STRING, "events-dlq", nonEmpty(), Importance.HIGH,
+    topics.define(
+        DLQ_TOPIC_CONFIG,
+        Type.STRING,
+        "events-dlq",
+        nonEmpty(),
+        Importance.HIGH,
         "Dead-letter topic: rejected input records, original bytes, with headers giving the"
             + " reason and the source topic, partition and offset.");
-    topics.define(RECOMMENDATIONS_TOPIC_CONFIG, Type.STRING, "recommendations", nonEmpty(),
-        Importance.HIGH, "Output topic of recommendation lists (key = user id).");
-    topics.define(ITEM_EVENTS_TOPIC_CONFIG, Type.STRING, "recsys-item-events", nonEmpty(),
-        Importance.LOW, "Internal topic: valid events re-keyed by item id, feeding popularity.");
-    topics.define(POPULARITY_TOPIC_CONFIG, Type.STRING, "recsys-popularity", nonEmpty(),
+    topics.define(
+        RECOMMENDATIONS_TOPIC_CONFIG,
+        Type.STRING,
+        "recommendations",
+        nonEmpty(),
+        Importance.HIGH,
+        "Output topic of recommendation lists (key = user id).");
+    topics.define(
+        ITEM_EVENTS_TOPIC_CONFIG,
+        Type.STRING,
+        "recsys-item-events",
+        nonEmpty(),
+        Importance.LOW,
+        "Internal topic: valid events re-keyed by item id, feeding popularity.");
+    topics.define(
+        POPULARITY_TOPIC_CONFIG,
+        Type.STRING,
+        "recsys-popularity",
+        nonEmpty(),
         Importance.LOW,
         "Internal compacted topic: each item partition's most popular items, read by every"
             + " instance into a global store.");
-    topics.define(TRAINING_EXAMPLES_TOPIC_CONFIG, Type.STRING, "training-examples", nonEmpty(),
+    topics.define(
+        TRAINING_EXAMPLES_TOPIC_CONFIG,
+        Type.STRING,
+        "training-examples",
+        nonEmpty(),
         Importance.MEDIUM,
         "Topic of next-item training examples (key = user id): what the trainer reads and what"
             + " retraining replays.");
-    topics.define(MODEL_UPDATES_TOPIC_CONFIG, Type.STRING, "model-updates", nonEmpty(),
+    topics.define(
+        MODEL_UPDATES_TOPIC_CONFIG,
+        Type.STRING,
+        "model-updates",
+        nonEmpty(),
         Importance.MEDIUM,
         "Topic of model versions (chunked snapshots, deltas, promotions) published by the trainer"
             + " and followed by every serving instance.");
-    topics.define(METRICS_TOPIC_CONFIG, Type.STRING, "metrics", nonEmpty(), Importance.HIGH,
+    topics.define(
+        METRICS_TOPIC_CONFIG,
+        Type.STRING,
+        "metrics",
+        nonEmpty(),
+        Importance.HIGH,
         "Output topic of periodic quality and throughput figures (key = instance id).");
-    topics.define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
+    topics.define(
+        TOPIC_PARTITIONS_CONFIG,
+        Type.INT,
+        4,
+        Range.atLeast(1),
+        Importance.MEDIUM,
         "Partitions of the topics the application creates when missing; existing topics are used"
             + " as they are. Each partition batches its own events for the model, so partitions"
             + " beyond the stream threads make smaller, costlier model calls.");
-    topics.define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) -1, Range.atLeast(-1),
+    topics.define(
+        TOPIC_REPLICATION_CONFIG,
+        Type.SHORT,
+        (short) -1,
+        Range.atLeast(-1),
         Importance.MEDIUM,
         "Replication factor of the topics the application creates; -1 uses the broker default.");
 
     Definer ingest = new Definer(def, INGEST);
-    ingest.define(EVENT_WEIGHTS_CONFIG, Type.LIST, "view:1,click:2,cart:4,purchase:8,rating:4",
-        weightsValidator(), Importance.HIGH,
+    ingest.define(
+        EVENT_WEIGHTS_CONFIG,
+        Type.LIST,
+        "view:1,click:2,cart:4,purchase:8,rating:4",
+        weightsValidator(),
+        Importance.HIGH,
         "Accepted event types and their weights (type:weight, comma separated); other types go to"
             + " the DLQ. A weight scales the event's contribution to popularity and training.");
-    ingest.define(EVENT_MAX_BYTES_CONFIG, Type.INT, 64 * 1024, Range.atLeast(64),
-        Importance.LOW, "Larger input records go to the DLQ without being parsed.");
-    ingest.define(EVENT_MAX_ID_LENGTH_CONFIG, Type.INT, 256, Range.between(1, 4096),
-        Importance.LOW, "Longest accepted user or item id, in characters.");
+    ingest.define(
+        EVENT_MAX_BYTES_CONFIG,
+        Type.INT,
+        64 * 1024,
+        Range.atLeast(64),
+        Importance.LOW,
+        "Larger input records go to the DLQ without being parsed.");
+    ingest.define(
+        EVENT_MAX_ID_LENGTH_CONFIG,
+        Type.INT,
+        256,
+        Range.between(1, 4096),
+        Importance.LOW,
+        "Longest accepted user or item id, in characters.");
 
     Definer features = new Definer(def, FEATURES);
-    features.define(RECENT_ITEMS_CONFIG, Type.INT, 50, Range.between(1, 10_000),
+    features.define(
+        RECENT_ITEMS_CONFIG,
+        Type.INT,
+        50,
+        Range.between(1, 10_000),
         Importance.MEDIUM,
         "How many of a user's latest items the user-features store keeps; the model reads the"
             + " newest recsys.model.sequence.length of them.");
 
     Definer popularity = new Definer(def, POPULARITY);
-    popularity.define(HALF_LIFE_CONFIG, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(1),
+    popularity.define(
+        HALF_LIFE_CONFIG,
+        Type.LONG,
+        7L * 24 * 3600 * 1000,
+        Range.atLeast(1),
         Importance.MEDIUM,
         "Half-life of an event's contribution to item popularity, in event time. Shorter follows"
             + " trends faster and forgets steady sellers sooner.");
-    popularity.define(LEADERBOARD_SIZE_CONFIG, Type.INT, 500, Range.between(1, 100_000),
+    popularity.define(
+        LEADERBOARD_SIZE_CONFIG,
+        Type.INT,
+        500,
+        Range.between(1, 100_000),
         Importance.LOW,
         "Most popular items kept per item partition; the fallback recommends only among these,"
             + " so it must exceed k plus the popular items a heavy user has already seen.");
-    popularity.define(PUBLISH_INTERVAL_CONFIG, Type.LONG, 1000L, Range.atLeast(10),
+    popularity.define(
+        PUBLISH_INTERVAL_CONFIG,
+        Type.LONG,
+        1000L,
+        Range.atLeast(10),
         Importance.LOW,
         "How often (wall clock) each item partition publishes its changed leaderboard, and serving"
             + " refreshes its merged view. Shorter is fresher and writes more.");
 
     Definer serving = new Definer(def, SERVING);
-    serving.define(MODEL_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.HIGH,
+    serving.define(
+        MODEL_ENABLED_CONFIG,
+        Type.BOOLEAN,
+        true,
+        Importance.HIGH,
         "Serve recommendations from the learned model when one is available; false serves"
             + " popularity only.");
-    serving.define(TOP_K_CONFIG, Type.INT, 10, Range.between(1, 1000), Importance.HIGH,
+    serving.define(
+        TOP_K_CONFIG,
+        Type.INT,
+        10,
+        Range.between(1, 1000),
+        Importance.HIGH,
         "Length of each recommendation list.");
-    serving.define(SERVING_MIN_HISTORY_CONFIG, Type.INT, 1, Range.between(1, 1000),
-        Importance.LOW, "Users with fewer items the model knows get the popularity fallback.");
-    serving.define(SERVING_BATCH_SIZE_CONFIG, Type.INT, 256, Range.between(1, 10_000),
-        Importance.MEDIUM, "Most events scored by the model in one call.");
-    serving.define(SERVING_BATCH_WAIT_CONFIG, Type.LONG, 20L, Range.atLeast(1),
+    serving.define(
+        SERVING_MIN_HISTORY_CONFIG,
+        Type.INT,
+        1,
+        Range.between(1, 1000),
+        Importance.LOW,
+        "Users with fewer items the model knows get the popularity fallback.");
+    serving.define(
+        SERVING_BATCH_SIZE_CONFIG,
+        Type.INT,
+        256,
+        Range.between(1, 10_000),
+        Importance.MEDIUM,
+        "Most events scored by the model in one call.");
+    serving.define(
+        SERVING_BATCH_WAIT_CONFIG,
+        Type.LONG,
+        20L,
+        Range.atLeast(1),
         Importance.MEDIUM,
         "Longest an event waits for its batch before it is scored: bounds the latency batching"
             + " adds. Longer waits make larger model calls, which cost far less per user.");
-    serving.define(SERVING_SEEN_ITEMS_CONFIG, Type.INT, 200_000, Range.between(1, 100_000_000),
+    serving.define(
+        SERVING_SEEN_ITEMS_CONFIG,
+        Type.INT,
+        200_000,
+        Range.between(1, 100_000_000),
         Importance.LOW,
         "(user, item) pairs each stream task caches to remove seen items from lists (about 100"
             + " bytes each); a miss costs one prefix scan of the user-seen-items store.");
-    serving.define(SERVING_STATE_STEPS_CONFIG, Type.INT, 20, Range.between(0, 100_000),
+    serving.define(
+        SERVING_STATE_STEPS_CONFIG,
+        Type.INT,
+        20,
+        Range.between(0, 100_000),
         Importance.LOW,
         "Steps a user's carried LSTM state may take, one per new item, before it is re-read from"
             + " the user's items; 0 re-reads on every event. Carrying is cheaper; re-reading"
             + " follows the newest weights exactly.");
-    serving.define(SERVING_STATE_USERS_CONFIG, Type.INT, 20_000, Range.between(1, 10_000_000),
+    serving.define(
+        SERVING_STATE_USERS_CONFIG,
+        Type.INT,
+        20_000,
+        Range.between(1, 10_000_000),
         Importance.LOW,
         "Users whose LSTM state and last list each stream task keeps (about 2 KB each at hidden"
             + " size 128), least recently active evicted; an evicted user's next event re-reads.");
 
     Definer trainer = new Definer(def, TRAINER);
-    trainer.define(TRAINER_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.HIGH,
+    trainer.define(
+        TRAINER_ENABLED_CONFIG,
+        Type.BOOLEAN,
+        true,
+        Importance.HIGH,
         "Run the trainer in this process. Exactly one process of a deployment should.");
-    trainer.define(TRAINER_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM,
+    trainer.define(
+        TRAINER_DIR_CONFIG,
+        Type.STRING,
+        "",
+        Importance.MEDIUM,
         "Directory of the trainer's checkpoint; empty means <state.dir>/<application.id>-trainer.");
-    trainer.define(TRAINER_BATCH_SIZE_CONFIG, Type.INT, 256, Range.between(1, 65_536),
+    trainer.define(
+        TRAINER_BATCH_SIZE_CONFIG,
+        Type.INT,
+        256,
+        Range.between(1, 65_536),
         Importance.MEDIUM,
         "Most training examples in one micro-batch. Larger batches train faster per example and"
             + " update the model less often.");
-    trainer.define(TRAINER_BATCH_WAIT_CONFIG, Type.LONG, 300L, Range.atLeast(1), Importance.LOW,
+    trainer.define(
+        TRAINER_BATCH_WAIT_CONFIG,
+        Type.LONG,
+        300L,
+        Range.atLeast(1),
+        Importance.LOW,
         "Longest wait for a micro-batch to fill before training on what has arrived. Shorter"
             + " waits train on smaller, noisier batches.");
-    trainer.define(TRAINER_CHECKPOINT_INTERVAL_CONFIG, Type.LONG, 30_000L, Range.atLeast(100),
+    trainer.define(
+        TRAINER_CHECKPOINT_INTERVAL_CONFIG,
+        Type.LONG,
+        30_000L,
+        Range.atLeast(100),
         Importance.LOW,
         "How often the trainer checkpoints the model with the offsets it has trained through; a"
             + " restarted trainer retrains at most this much.");
-    trainer.define(TRAINER_STATE_STEPS_CONFIG, Type.INT, 20, Range.between(0, 1_000_000),
+    trainer.define(
+        TRAINER_STATE_STEPS_CONFIG,
+        Type.INT,
+        20,
+        Range.between(0, 1_000_000),
         Importance.LOW,
         "Steps a user's carried training state (before the newest items of their last example)"
             + " may take before it is re-read; 0 re-reads every example.");
-    trainer.define(TRAINER_STATE_USERS_CONFIG, Type.INT, 100_000, Range.between(1, 100_000_000),
+    trainer.define(
+        TRAINER_STATE_USERS_CONFIG,
+        Type.INT,
+        100_000,
+        Range.between(1, 100_000_000),
         Importance.LOW,
         "Users whose training state the trainer keeps (about 1 KB each), least recently trained"
             + " dropped first.");
 
     Definer sync = new Definer(def, MODEL_SYNC);
-    sync.define(MODEL_PUBLISH_INTERVAL_CONFIG, Type.LONG, 500L, Range.atLeast(10),
+    sync.define(
+        MODEL_PUBLISH_INTERVAL_CONFIG,
+        Type.LONG,
+        500L,
+        Range.atLeast(10),
         Importance.MEDIUM,
         "How often the trainer publishes a new version when it has trained since the last: the"
             + " largest part of freshness. Shorter is fresher and sends more deltas.");
-    sync.define(MODEL_SNAPSHOT_INTERVAL_CONFIG, Type.LONG, 30_000L, Range.atLeast(0),
+    sync.define(
+        MODEL_SNAPSHOT_INTERVAL_CONFIG,
+        Type.LONG,
+        30_000L,
+        Range.atLeast(0),
         Importance.LOW,
         "Longest time between two full snapshots; between them the trainer publishes deltas of"
             + " the rows that changed. Longer means fewer large records and longer chains for a"
             + " late instance to apply; 0 publishes every version whole.");
-    sync.define(MODEL_DELTA_TOLERANCE_CONFIG, Type.DOUBLE, 1e-5, Range.between(0.0, 1.0),
+    sync.define(
+        MODEL_DELTA_TOLERANCE_CONFIG,
+        Type.DOUBLE,
+        1e-5,
+        Range.between(0.0, 1.0),
         Importance.LOW,
         "A row goes into a delta once one of its values has moved by more than this since it was"
             + " published: serving stays within it of the trainer, and equal after a snapshot."
             + " 0 sends every changed row.");
-    sync.define(MODEL_DELTA_ENCODING_CONFIG, Type.STRING, "int8",
-        ValidString.in("int8", "float32"), Importance.LOW,
+    sync.define(
+        MODEL_DELTA_ENCODING_CONFIG,
+        Type.STRING,
+        "int8",
+        ValidString.in("int8", "float32"),
+        Importance.LOW,
         "int8: a changed value as one byte of a per-row scale, a quarter of the size, within half"
             + " a step of the trainer's; float32: the exact value.");
 
     Definer model = new Definer(def, MODEL);
     for (Hyperparameter h : Hyperparameter.values()) {
-      model.define(modelKey(h), type(h), defaultOf(h), validator(h), Importance.LOW,
-          h.doc());
+      model.define(modelKey(h), type(h), defaultOf(h), validator(h), Importance.LOW, h.doc());
     }
 
     Definer instance = new Definer(def, INSTANCE);
-    instance.define(REGISTRY_DIR_CONFIG, Type.STRING, "recsys-data/models", nonEmpty(),
+    instance.define(
+        REGISTRY_DIR_CONFIG,
+        Type.STRING,
+        "recsys-data/models",
+        nonEmpty(),
         Importance.MEDIUM,
         "Directory of the model registry: numbered versions written by 'retrain' and rolled out"
             + " by 'models promote'.");
-    instance.define(ROCKSDB_MEMORY_CONFIG, Type.LONG, 128L << 20, Range.atLeast(1L << 20),
+    instance.define(
+        ROCKSDB_MEMORY_CONFIG,
+        Type.LONG,
+        128L << 20,
+        Range.atLeast(1L << 20),
         Importance.MEDIUM,
         "Off-heap memory shared by all RocksDB stores of the instance (block cache and"
             + " memtables). More keeps more state in memory.");
-    instance.define(METRICS_INTERVAL_CONFIG, Type.LONG, 5000L, Range.atLeast(100),
-        Importance.MEDIUM, "How often the instance publishes a record to the metrics topic.");
-    instance.define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(-1, 65535),
+    instance.define(
+        METRICS_INTERVAL_CONFIG,
+        Type.LONG,
+        5000L,
+        Range.atLeast(100),
+        Importance.MEDIUM,
+        "How often the instance publishes a record to the metrics topic.");
+    instance.define(
+        HTTP_PORT_CONFIG,
+        Type.INT,
+        8080,
+        Range.between(-1, 65535),
         Importance.MEDIUM,
         "Port of the HTTP query API, metrics endpoint and dashboard; 0 picks a free port, -1"
             + " disables HTTP.");
@@ -293,8 +465,16 @@ public final class RecsysConfig extends AbstractConfig {
         Importance importance,
         String doc) {
       def.define(
-          name, type, defaultValue, validator, importance, doc, group, ++order,
-          ConfigDef.Width.NONE, name);
+          name,
+          type,
+          defaultValue,
+          validator,
+          importance,
+          doc,
+          group,
+          ++order,
+          ConfigDef.Width.NONE,
+          name);
     }
   }
 

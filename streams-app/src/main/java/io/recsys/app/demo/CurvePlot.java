@@ -82,8 +82,8 @@ final class CurvePlot {
     g.setStroke(
         solid
             ? new BasicStroke(2f)
-            : new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {6f, 4f}, 0f));
+            : new BasicStroke(
+                2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     for (int i = 1; i < points.size(); i++) {
       PrequentialCurve.Point a = points.get(i - 1);
       PrequentialCurve.Point b = points.get(i);

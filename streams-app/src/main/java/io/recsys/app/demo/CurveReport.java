@@ -19,8 +19,8 @@ public final class CurveReport {
         tableFile,
         "# Prequential curve: " + result.data() + "\n\n" + table,
         StandardCharsets.UTF_8);
-    CurvePlot.write(result.curve(), "Prequential HR@10 / NDCG@10 per window: " + result.data(),
-        plotFile);
+    CurvePlot.write(
+        result.curve(), "Prequential HR@10 / NDCG@10 per window: " + result.data(), plotFile);
     return table + "Curve written to " + tableFile + " and " + plotFile + "\n";
   }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
  * What a demo run does.
  *
  * @param data {@code synthetic} or {@code movielens:DIR}
- * @param maxEvents stop after this many input records; 0 for no limit (until the data ends or
- *     the run is stopped)
+ * @param maxEvents stop after this many input records; 0 for no limit (until the data ends or the
+ *     run is stopped)
  * @param eventsPerSecond input rate; 0 for as fast as the pipeline takes them
  * @param invalidRate share of input records replaced by malformed ones, to exercise the DLQ
  * @param seed seed of the synthetic data and of the invalid-record injector
@@ -17,13 +17,13 @@ import java.util.Map;
  * @param workDir where the broker and the state stores keep their files; null for a temporary
  *     directory deleted at the end
  * @param config {@code recsys.*} and Kafka Streams overrides
- * @param paceByTrainer also count the examples the trainer has not trained on in the lag that
- *     holds the input back, so that measured quality is what a live system keeping up would get
+ * @param paceByTrainer also count the examples the trainer has not trained on in the lag that holds
+ *     the input back, so that measured quality is what a live system keeping up would get
  * @param maxTrainerLag the input waits while the pipeline (and, when pacing by the trainer, the
  *     trainer) is more than this many events or examples behind
  * @param windowEvents events per window of the prequential curve
- * @param batchComparison also score an interval-trained copy of the model on the same events
- *     (see {@link io.recsys.app.demo.IntervalTrainedBaseline}); null for none
+ * @param batchComparison also score an interval-trained copy of the model on the same events (see
+ *     {@link io.recsys.app.demo.IntervalTrainedBaseline}); null for none
  */
 public record DemoOptions(
     String data,

@@ -59,8 +59,8 @@ public record DemoResult(
    * @param latencyP50Ms event record timestamp to its recommendation being computed, median
    * @param latencyP99Ms the same, 99th percentile
    * @param deliveredP50Ms event record timestamp to its recommendation reaching a read_committed
-   *     consumer of the output topic, median: the latency a downstream consumer sees, which
-   *     under exactly-once includes the transaction commit
+   *     consumer of the output topic, median: the latency a downstream consumer sees, which under
+   *     exactly-once includes the transaction commit
    * @param deliveredP99Ms the same, 99th percentile
    * @param freshnessP50Ms event record timestamp to the publication of the first model version
    *     trained on it, median
@@ -76,9 +76,7 @@ public record DemoResult(
 
     /** The medians and 99th percentiles of three distributions, given as percentile lookups. */
     public static Delays of(
-        DoubleUnaryOperator latency,
-        DoubleUnaryOperator delivered,
-        DoubleUnaryOperator freshness) {
+        DoubleUnaryOperator latency, DoubleUnaryOperator delivered, DoubleUnaryOperator freshness) {
       return new Delays(
           latency.applyAsDouble(0.5),
           latency.applyAsDouble(0.99),
@@ -96,14 +94,29 @@ public record DemoResult(
   /** This result with the batch arm's figures. */
   public DemoResult withBatch(IntervalTrainedBaseline.Result figures) {
     return new DemoResult(
-        data, eventsSent, recommendations, deadLetters, seconds, usage, brokerStartMillis,
-        firstRecommendationMillis, prequentialModel, prequentialPopularity, examplesEmitted,
-        examplesTrained, modelVersion, recent, run, publications, curve, figures);
+        data,
+        eventsSent,
+        recommendations,
+        deadLetters,
+        seconds,
+        usage,
+        brokerStartMillis,
+        firstRecommendationMillis,
+        prequentialModel,
+        prequentialPopularity,
+        examplesEmitted,
+        examplesTrained,
+        modelVersion,
+        recent,
+        run,
+        publications,
+        curve,
+        figures);
   }
 
   /**
-   * HR@10 over every scored event, an event without a list counting as a miss: the one figure
-   * whose denominator is the same for every strategy.
+   * HR@10 over every scored event, an event without a list counting as a miss: the one figure whose
+   * denominator is the same for every strategy.
    */
   public static double hitRateOverAll(Quality quality) {
     long all = quality.events() + quality.coldEvents();
@@ -215,9 +228,13 @@ public record DemoResult(
     figures.put("freshness_p50_ms_all", round(run.freshnessP50Ms()));
     figures.put("freshness_p99_ms_all", round(run.freshnessP99Ms()));
     figures.put("model_snapshots", publications.snapshots());
-    figures.put("model_snapshot_bytes_mean", Math.round(mean(publications.snapshotBytes(), publications.snapshots())));
+    figures.put(
+        "model_snapshot_bytes_mean",
+        Math.round(mean(publications.snapshotBytes(), publications.snapshots())));
     figures.put("model_deltas", publications.deltas());
-    figures.put("model_delta_bytes_mean", Math.round(mean(publications.deltaBytes(), publications.deltas())));
+    figures.put(
+        "model_delta_bytes_mean",
+        Math.round(mean(publications.deltaBytes(), publications.deltas())));
     return figures;
   }
 }

@@ -36,13 +36,15 @@ import org.slf4j.LoggerFactory;
  * The whole system on one machine: an embedded Kafka broker, the pipeline, and a producer feeding
  * it events, with a progress line every few seconds.
  *
- * <p>Closing order: the producer, the output counter, the service (publisher, HTTP, pipeline),
- * then the broker, then the temporary directory.
+ * <p>Closing order: the producer, the output counter, the service (publisher, HTTP, pipeline), then
+ * the broker, then the temporary directory.
  */
 public final class DemoRun {
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+
   /** How long the drain waits for the pipeline to make progress before giving up. */
   private static final Duration STALL_TIMEOUT = Duration.ofSeconds(120);
+
   private static final Duration PIPELINE_START_TIMEOUT = Duration.ofSeconds(120);
 
   private final DemoOptions options;
@@ -62,8 +64,7 @@ public final class DemoRun {
   public DemoResult run() throws IOException, InterruptedException {
     long commandStart = System.nanoTime();
     boolean temporary = options.workDir() == null;
-    Path workDir =
-        temporary ? Files.createTempDirectory("recsys-demo-") : options.workDir();
+    Path workDir = temporary ? Files.createTempDirectory("recsys-demo-") : options.workDir();
     try {
       return run(commandStart, workDir);
     } finally {
@@ -73,8 +74,7 @@ public final class DemoRun {
     }
   }
 
-  private DemoResult run(long commandStart, Path workDir)
-      throws IOException, InterruptedException {
+  private DemoResult run(long commandStart, Path workDir) throws IOException, InterruptedException {
     Iterator<UserEvent> events = EventSources.open(options.data(), options.seed());
     // The batch arm replays exactly the valid events the pipeline got, after the pipeline stops.
     List<UserEvent> sentEvents = options.batchComparison() == null ? null : new ArrayList<>();
@@ -83,8 +83,8 @@ public final class DemoRun {
     long brokerStart = System.nanoTime();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"))) {
       long brokerStartMillis = (System.nanoTime() - brokerStart) / 1_000_000;
-      out.printf("Kafka broker on %s (started in %d ms)%n", broker.bootstrapServers(),
-          brokerStartMillis);
+      out.printf(
+          "Kafka broker on %s (started in %d ms)%n", broker.bootstrapServers(), brokerStartMillis);
       Map<String, Object> config = new HashMap<>(options.config());
       config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
       config.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "recsys-demo");
@@ -110,8 +110,11 @@ public final class DemoRun {
         // the join. Feed once the pipeline runs.
         if (!app.awaitRunning(PIPELINE_START_TIMEOUT)) {
           throw new IllegalStateException(
-              "the pipeline did not start within " + PIPELINE_START_TIMEOUT.toSeconds()
-                  + " s (Kafka Streams state " + app.streams().state() + ")");
+              "the pipeline did not start within "
+                  + PIPELINE_START_TIMEOUT.toSeconds()
+                  + " s (Kafka Streams state "
+                  + app.streams().state()
+                  + ")");
         }
         Watch watch = new Watch(app, counter, commandStart);
         Feed feed = feed(events, producer, app.settings(), watch, sentEvents);
@@ -121,31 +124,32 @@ public final class DemoRun {
         long first = counter.firstRecommendationNanos();
         var totals = app.metrics().prequential().totals();
         settings = app.settings();
-        result = new DemoResult(
-            options.data(),
-            feed.sent(),
-            counter.recommendations(),
-            counter.deadLetters(),
-            (drained - feed.startNanos()) / 1e9,
-            usage,
-            brokerStartMillis,
-            first == 0 ? -1 : (first - commandStart) / 1_000_000,
-            totals.model(),
-            totals.popularity(),
-            (long) app.metrics().trainingExamplesEmitted(),
-            app.trainerMetrics().examplesTrained(),
-            app.model().get().map(m -> m.version().version()).orElse("none"),
-            DemoResult.Delays.of(
-                app.metrics()::latencyPercentileMillis,
-                counter::deliveredPercentileMillis,
-                app.trainerMetrics()::freshnessPercentileMillis),
-            DemoResult.Delays.of(
-                app.metrics().latencyOverRun()::percentile,
-                counter.deliveredOverRun()::percentile,
-                app.trainerMetrics().freshnessOverRun()::percentile),
-            app.trainerMetrics().publications(),
-            watch.curve.points(),
-            null);
+        result =
+            new DemoResult(
+                options.data(),
+                feed.sent(),
+                counter.recommendations(),
+                counter.deadLetters(),
+                (drained - feed.startNanos()) / 1e9,
+                usage,
+                brokerStartMillis,
+                first == 0 ? -1 : (first - commandStart) / 1_000_000,
+                totals.model(),
+                totals.popularity(),
+                (long) app.metrics().trainingExamplesEmitted(),
+                app.trainerMetrics().examplesTrained(),
+                app.model().get().map(m -> m.version().version()).orElse("none"),
+                DemoResult.Delays.of(
+                    app.metrics()::latencyPercentileMillis,
+                    counter::deliveredPercentileMillis,
+                    app.trainerMetrics()::freshnessPercentileMillis),
+                DemoResult.Delays.of(
+                    app.metrics().latencyOverRun()::percentile,
+                    counter.deliveredOverRun()::percentile,
+                    app.trainerMetrics().freshnessOverRun()::percentile),
+                app.trainerMetrics().publications(),
+                watch.curve.points(),
+                null);
       }
     }
     DemoOptions.BatchComparison batch = options.batchComparison();
@@ -295,7 +299,9 @@ public final class DemoRun {
       } else if (System.nanoTime() - lastChange > stallTimeout.toNanos()) {
         LOG.warn(
             "No output for {} s; {} of {} events have no output record yet",
-            stallTimeout.toSeconds(), feed.sent() - output, feed.sent());
+            stallTimeout.toSeconds(),
+            feed.sent() - output,
+            feed.sent());
         break;
       }
       watch.tick(feed.sent());
@@ -307,11 +313,16 @@ public final class DemoRun {
   private static KafkaProducer<byte[], byte[]> newProducer(String bootstrapServers) {
     return new KafkaProducer<>(
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.LINGER_MS_CONFIG, 5,
-            ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            128 * 1024,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4"),
         new ByteArraySerializer(),
         new ByteArraySerializer());
   }

@@ -1,11 +1,11 @@
 package io.recsys.app.demo;
 
-import io.recsys.app.prequential.HeldLists;
-import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.modelsync.CurrentModel;
-import io.recsys.app.pipeline.serving.ModelRecommender;
 import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
+import io.recsys.app.pipeline.serving.ModelRecommender;
+import io.recsys.app.prequential.HeldLists;
+import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.app.training.MicroBatchStep;
 import io.recsys.features.UserFeatures;
 import io.recsys.model.NextItemModel;
@@ -27,14 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The "batch" arm of the online-versus-batch comparison: the same model, with the same settings
- * and the same training examples as the online trainer, but trained only at fixed boundaries of
- * event time (a nightly job by default), each time on the examples that arrived since the last
- * boundary; between boundaries it is frozen. It is scored on the same events with the same
- * prequential protocol as the pipeline: each event's item against the list its user held before
- * the event, with the user's seen items removed and the same minimum-history rule. The only
- * difference from the online model is when it learns, which is what the comparison is about
- * (Monolith reports online against batch training the same way).
+ * The "batch" arm of the online-versus-batch comparison: the same model, with the same settings and
+ * the same training examples as the online trainer, but trained only at fixed boundaries of event
+ * time (a nightly job by default), each time on the examples that arrived since the last boundary;
+ * between boundaries it is frozen. It is scored on the same events with the same prequential
+ * protocol as the pipeline: each event's item against the list its user held before the event, with
+ * the user's seen items removed and the same minimum-history rule. The only difference from the
+ * online model is when it learns, which is what the comparison is about (Monolith reports online
+ * against batch training the same way).
  *
  * <p>Runs after the stream over the events the demo sent, in the order sent, so that it does not
  * take CPU from the pipeline being measured. Not thread-safe.
@@ -48,8 +48,8 @@ public final class IntervalTrainedBaseline {
   private final int epochs;
 
   /**
-   * @param settings the pipeline's settings: model size, learning rate, batch size, history
-   *     rules, event weights and list length are taken from them
+   * @param settings the pipeline's settings: model size, learning rate, batch size, history rules,
+   *     event weights and list length are taken from them
    * @param interval event time between trainings, for example one day
    * @param epochs passes over each interval's examples at each boundary
    */
@@ -68,8 +68,8 @@ public final class IntervalTrainedBaseline {
   /**
    * What the interval-trained copy scored.
    *
-   * @param quality prequential HR@10 / NDCG@10 over the events where its user held a list from
-   *     it, and how many did not (cold)
+   * @param quality prequential HR@10 / NDCG@10 over the events where its user held a list from it,
+   *     and how many did not (cold)
    * @param trainings boundaries at which it was trained
    * @param examplesTrained training examples folded in, epochs counted
    * @param seconds wall-clock time of this evaluation
@@ -81,9 +81,7 @@ public final class IntervalTrainedBaseline {
   public Result evaluate(List<UserEvent> events) {
     long start = System.nanoTime();
     try (NextItemModel model =
-        NextItemModel.create(
-            settings.model(),
-            VocabularyConfig.defaults())) {
+        NextItemModel.create(settings.model(), VocabularyConfig.defaults())) {
       Replay replay =
           new Replay(
               new CurrentModel.Loaded(new ModelVersion("interval", 0, 0), model),
@@ -120,10 +118,13 @@ public final class IntervalTrainedBaseline {
     final CurrentModel.Loaded loaded;
     final ModelRecommender recommender;
     final Map<String, UserFeatures> features = new HashMap<>();
+
     /** Per user, each item's position in the event list when first seen. */
     final Map<String, Map<String, Integer>> firstSeen = new HashMap<>();
+
     /** Lists made at the end of an earlier interval, by the model of that time. */
     final Map<String, List<String>> held = new HashMap<>();
+
     // Counted exactly as the pipeline counts: the copy takes the model slot, popularity unused.
     final PrequentialEvaluator tally = new PrequentialEvaluator();
 
@@ -134,9 +135,9 @@ public final class IntervalTrainedBaseline {
 
     /**
      * Scores events {@code from..to-1}, all under the model as it is now, and returns their
-     * training examples. A user's list for an event is the one made after their previous event:
-     * by this model if that event is in this interval (scored here, in batches), else the one
-     * held since the end of an earlier interval.
+     * training examples. A user's list for an event is the one made after their previous event: by
+     * this model if that event is in this interval (scored here, in batches), else the one held
+     * since the end of an earlier interval.
      */
     List<TrainingExample> interval(List<UserEvent> events, int from, int to) {
       List<TrainingExample> examples = new ArrayList<>();

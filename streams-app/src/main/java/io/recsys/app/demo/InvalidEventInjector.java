@@ -61,8 +61,11 @@ public final class InvalidEventInjector {
       case OVERSIZED_VALUE ->
           new RawRecord(
               good.key(),
-              utf8(json.substring(0, json.length() - 1)
-                  + ",\"padding\":\"" + "x".repeat(OVERSIZED_BYTES) + "\"}"));
+              utf8(
+                  json.substring(0, json.length() - 1)
+                      + ",\"padding\":\""
+                      + "x".repeat(OVERSIZED_BYTES)
+                      + "\"}"));
     };
   }
 

@@ -18,15 +18,15 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Counts what the pipeline writes to the recommendations and dead-letter topics, from the
- * beginning of both, on its own thread. Reads committed records only, so that under exactly-once
- * it counts what consumers downstream would see.
+ * Counts what the pipeline writes to the recommendations and dead-letter topics, from the beginning
+ * of both, on its own thread. Reads committed records only, so that under exactly-once it counts
+ * what consumers downstream would see.
  *
- * <p>Also times each recommendation's delivery: from its triggering event's record timestamp
- * (which the recommendation record carries) to this consumer receiving it. The pipeline's own
- * latency stops when the list is computed; this one includes the producer's send and, under
- * exactly-once, the wait for the transaction to commit, which is what a consumer downstream sees
- * and what the exactly-once latency goal is about.
+ * <p>Also times each recommendation's delivery: from its triggering event's record timestamp (which
+ * the recommendation record carries) to this consumer receiving it. The pipeline's own latency
+ * stops when the list is computed; this one includes the producer's send and, under exactly-once,
+ * the wait for the transaction to commit, which is what a consumer downstream sees and what the
+ * exactly-once latency goal is about.
  */
 final class OutputCounter implements AutoCloseable {
   static final String DELIVERY_LATENCY = "recsys.demo.delivery.latency";
@@ -60,10 +60,14 @@ final class OutputCounter implements AutoCloseable {
     this.consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5000),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();

@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * The sliding-window prequential curve of a demo run: every {@code windowEvents} accepted events
- * one point, the difference between the evaluator's running totals now and at the previous
- * point, so that learning over time is visible. Uses the totals rather than draining the
- * evaluator's window, which belongs to the metrics publisher.
+ * one point, the difference between the evaluator's running totals now and at the previous point,
+ * so that learning over time is visible. Uses the totals rather than draining the evaluator's
+ * window, which belongs to the metrics publisher.
  */
 final class PrequentialCurve {
   /** One window: accepted events at its end, and both strategies' figures within it. */
@@ -20,8 +20,7 @@ final class PrequentialCurve {
   private final List<Point> points = new ArrayList<>();
   private long nextBoundary;
   private PrequentialEvaluator.Window previous =
-      new PrequentialEvaluator.Window(
-          new Quality(0, 0, 0, 0), new Quality(0, 0, 0, 0));
+      new PrequentialEvaluator.Window(new Quality(0, 0, 0, 0), new Quality(0, 0, 0, 0));
 
   PrequentialCurve(PrequentialEvaluator evaluator, long windowEvents) {
     this.evaluator = evaluator;
@@ -62,7 +61,8 @@ final class PrequentialCurve {
     }
     double hits = now.hitRate10() * now.events() - before.hitRate10() * before.events();
     double ndcg = now.ndcg10() * now.events() - before.ndcg10() * before.events();
-    return new Quality(events, hits / events, ndcg / events, now.coldEvents() - before.coldEvents());
+    return new Quality(
+        events, hits / events, ndcg / events, now.coldEvents() - before.coldEvents());
   }
 
   List<Point> points() {

@@ -25,8 +25,10 @@ import java.util.SplittableRandom;
  */
 public final class SyntheticBehaviour implements Iterator<UserEvent> {
   private static final double ITEM_ZIPF_EXPONENT = 1.0;
+
   /** Milder than items': a few heavy users, but no single user dominating the stream. */
   private static final double USER_ZIPF_EXPONENT = 0.6;
+
   private static final double FOLLOW_SERIES = 0.65;
   private static final double STAY_IN_CATEGORY = 0.6;
   private static final double PREFERRED_CATEGORY = 0.85;
@@ -34,10 +36,13 @@ public final class SyntheticBehaviour implements Iterator<UserEvent> {
 
   private final SyntheticBehaviourConfig config;
   private final SplittableRandom random;
+
   /** Items of each category, most popular first. */
   private final List<List<Integer>> ranked = new ArrayList<>();
+
   /** Per category, the cumulative Zipf weights over its ranks (rebuilt when the category grows). */
   private final List<double[]> cdfs = new ArrayList<>();
+
   private final int[][] tastes;
   private final double[] userCdf;
   private final Session[] sessions;
@@ -106,8 +111,7 @@ public final class SyntheticBehaviour implements Iterator<UserEvent> {
     clock += -Math.log(1 - random.nextDouble()) * config.meanGapMs();
     emitted++;
     Double value = type.equals("rating") ? (double) (1 + random.nextInt(5)) : null;
-    return new UserEvent(
-        "user-" + session.user, "item-" + session.item, type, value, (long) clock);
+    return new UserEvent("user-" + session.user, "item-" + session.item, type, value, (long) clock);
   }
 
   /** Moves the session to its next item (or ends it and starts another) and plans the funnel. */
@@ -140,7 +144,8 @@ public final class SyntheticBehaviour implements Iterator<UserEvent> {
             ? taste[random.nextInt(taste.length)]
             : random.nextInt(config.categories());
     session.item = -1;
-    session.itemsLeft = 1 + (int) (-Math.log(1 - random.nextDouble()) * (MEAN_ITEMS_PER_SESSION - 1));
+    session.itemsLeft =
+        1 + (int) (-Math.log(1 - random.nextDouble()) * (MEAN_ITEMS_PER_SESSION - 1));
   }
 
   private int nextItem(Session session) {

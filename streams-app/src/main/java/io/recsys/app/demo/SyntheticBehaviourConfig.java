@@ -6,8 +6,8 @@ package io.recsys.app.demo;
  * @param users users; their activity is Zipf-skewed (a few heavy users, many light ones)
  * @param initialItems items in the catalogue at the start
  * @param categories item categories; each user prefers a few of them
- * @param seriesLength items per series (a season of a show, volumes of a book): consecutive
- *     items of one category, usually consumed in order
+ * @param seriesLength items per series (a season of a show, volumes of a book): consecutive items
+ *     of one category, usually consumed in order
  * @param concurrentSessions sessions in flight at once, interleaved like real traffic
  * @param newItemEvery on average one new item appears per this many events
  * @param meanGapMs mean event-time gap between consecutive events of the whole stream
@@ -48,8 +48,7 @@ public record SyntheticBehaviourConfig(
 
   private static void atLeast(String name, long value, long minimum) {
     if (value < minimum) {
-      throw new IllegalArgumentException(
-          name + ": must be >= " + minimum + ", got " + value);
+      throw new IllegalArgumentException(name + ": must be >= " + minimum + ", got " + value);
     }
   }
 }

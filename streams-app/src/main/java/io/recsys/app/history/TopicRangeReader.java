@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads every record of a topic whose timestamp falls in a {@link TimeRange}, once, with a plain
- * consumer that has no group id: it commits nothing, joins no group and so cannot disturb the
- * live application's consumers or their offsets.
+ * consumer that has no group id: it commits nothing, joins no group and so cannot disturb the live
+ * application's consumers or their offsets.
  *
  * <p>Per partition, reading starts at the earliest offset whose timestamp is at or after {@code
  * from} (the beginning when open; no earlier offset can hold a record in range) and ends at the end
@@ -84,7 +84,8 @@ public final class TopicRangeReader {
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // Offsets are always sought explicitly; a range deleted by retention mid-read must fail.
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "recsys-history-reader-" + ProcessHandle.current().pid());
+    c.put(
+        ConsumerConfig.CLIENT_ID_CONFIG, "recsys-history-reader-" + ProcessHandle.current().pid());
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return c;

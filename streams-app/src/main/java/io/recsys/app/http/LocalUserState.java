@@ -1,8 +1,8 @@
 package io.recsys.app.http;
 
-import io.recsys.app.pipeline.state.SeenItemKey;
-import io.recsys.app.pipeline.serving.RecommendProcessor;
 import io.recsys.app.pipeline.RecsysTopology;
+import io.recsys.app.pipeline.serving.RecommendProcessor;
+import io.recsys.app.pipeline.state.SeenItemKey;
 import io.recsys.features.PopularityRanking;
 import io.recsys.features.PopularitySnapshot;
 import io.recsys.features.UserFeatures;

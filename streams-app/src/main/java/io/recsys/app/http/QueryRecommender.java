@@ -1,6 +1,5 @@
 package io.recsys.app.http;
 
-import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.pipeline.serving.ModelRecommender;
 import io.recsys.app.pipeline.serving.PopularityRecommender;
@@ -50,8 +49,7 @@ final class QueryRecommender {
     Predicate<String> seen = item -> state.seen(userId, item);
     List<String> recent = features.get().recentItems();
     Optional<CurrentModel.Loaded> loaded = model.get();
-    Optional<List<String>> history =
-        loaded.flatMap(m -> modelRecommender.history(m, recent));
+    Optional<List<String>> history = loaded.flatMap(m -> modelRecommender.history(m, recent));
     if (history.isPresent()) {
       Recommendation learned =
           modelRecommender.recommendation(

@@ -88,7 +88,8 @@ public final class RecsysHttpServer implements AutoCloseable {
     Optional<HostInfo> self = HttpEndpoint.advertised(app.streamsConfig());
     String selfName = self.map(h -> h.host() + ":" + h.port()).orElse("local");
     LocalUserState state =
-        new LocalUserState(streams, settings.popularity().publishIntervalMs(), System::currentTimeMillis);
+        new LocalUserState(
+            streams, settings.popularity().publishIntervalMs(), System::currentTimeMillis);
     QueryRecommender recommender =
         new QueryRecommender(
             state,

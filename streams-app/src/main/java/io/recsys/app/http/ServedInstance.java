@@ -7,8 +7,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What the HTTP server reads of the instance it serves: its settings, its Kafka Streams (state
- * stores and key owners), its client configuration (the metrics feed's consumer) and the model
- * it serves. The wiring's {@code RecsysApp} is one.
+ * stores and key owners), its client configuration (the metrics feed's consumer) and the model it
+ * serves. The wiring's {@code RecsysApp} is one.
  */
 public interface ServedInstance {
   RecsysSettings settings();

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Derives the configuration of the app's own Kafka clients (admin, trainer, model follower,
- * metrics publisher, dashboard feed) from the streams configuration, so that connection and
- * security settings are given once.
+ * Derives the configuration of the app's own Kafka clients (admin, trainer, model follower, metrics
+ * publisher, dashboard feed) from the streams configuration, so that connection and security
+ * settings are given once.
  */
 public final class ClientConfigs {
   private ClientConfigs() {}

@@ -9,8 +9,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The Kafka Streams configuration of the pipeline: our defaults, then every non-{@code recsys.}
- * key the user gave (which wins), then the objects the app must own.
+ * The Kafka Streams configuration of the pipeline: our defaults, then every non-{@code recsys.} key
+ * the user gave (which wins), then the objects the app must own.
  */
 public final class StreamsConfigFactory {
   public static final String DEFAULT_APPLICATION_ID = "recsys";

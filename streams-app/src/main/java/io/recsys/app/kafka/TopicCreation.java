@@ -99,9 +99,9 @@ public final class TopicCreation {
 
   /**
    * Waits until every partition's leader answers a ListOffsets request. A leader can be in the
-   * metadata before its broker has created the partition; a producer whose first batches meet
-   * that window gets NOT_LEADER_OR_FOLLOWER and, seen here on Kafka 4.3, an idempotent producer
-   * can then stay stuck on OUT_OF_ORDER_SEQUENCE_NUMBER for that partition.
+   * metadata before its broker has created the partition; a producer whose first batches meet that
+   * window gets NOT_LEADER_OR_FOLLOWER and, seen here on Kafka 4.3, an idempotent producer can then
+   * stay stuck on OUT_OF_ORDER_SEQUENCE_NUMBER for that partition.
    */
   private static void awaitLeadersServing(
       Admin admin, List<String> names, long deadline, Duration timeout)

@@ -11,8 +11,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * Creates the pipeline's topics that do not exist yet. Existing topics are left as they are, so
- * an operator who created them with other settings keeps those.
+ * Creates the pipeline's topics that do not exist yet. Existing topics are left as they are, so an
+ * operator who created them with other settings keeps those.
  */
 public final class TopicProvisioner {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -41,7 +41,8 @@ public final class TopicProvisioner {
     // One small record per item partition, read whole by every instance: compacted, 1 partition.
     topics.add(
         new NewTopic(names.popularity(), Optional.of(1), replication)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     // Model versions are large and only the newest matters: bounded by size, one partition so
     // that chunks stay in order.
     topics.add(

@@ -5,8 +5,8 @@ import io.recsys.app.modelsync.CurrentModel;
 import java.util.Map;
 
 /**
- * What {@link MetricsPublisher} reads of the instance it reports on. The wiring's {@code
- * RecsysApp} is one.
+ * What {@link MetricsPublisher} reads of the instance it reports on. The wiring's {@code RecsysApp}
+ * is one.
  */
 public interface MeasuredInstance {
   RecsysSettings settings();

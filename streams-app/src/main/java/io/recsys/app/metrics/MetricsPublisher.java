@@ -1,8 +1,8 @@
 package io.recsys.app.metrics;
 
 import io.recsys.app.kafka.ClientConfigs;
-import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.schemas.MetricsRecord;
 import io.recsys.schemas.SchemaSerdes;
 import java.net.InetAddress;
@@ -44,7 +44,9 @@ public final class MetricsPublisher implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private Window last;
 
-  /** What the publisher reads; separate from {@link MeasuredInstance} so that tests can supply it. */
+  /**
+   * What the publisher reads; separate from {@link MeasuredInstance} so that tests can supply it.
+   */
   public record Sources(
       PipelineMetrics pipeline,
       TrainerMetrics trainer,
@@ -64,8 +66,7 @@ public final class MetricsPublisher implements AutoCloseable {
         new KafkaProducer<>(
             producerConfig, new StringSerializer(), SchemaSerdes.metrics().serializer());
     Sources sources =
-        new Sources(
-            app.metrics(), app.trainerMetrics(), app::trainerRunning, app.model());
+        new Sources(app.metrics(), app.trainerMetrics(), app::trainerRunning, app.model());
     return new MetricsPublisher(
         sources,
         producer,

@@ -1,17 +1,17 @@
 package io.recsys.app.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.recsys.app.prequential.PrequentialEvaluator;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.recsys.app.prequential.PrequentialEvaluator;
 import java.time.Duration;
 
 /**
- * The pipeline's own counters and latency distribution, recorded by the processors of every
- * stream thread of one instance and read by the metrics endpoint and the {@code metrics} topic.
- * Passed to the topology through its constructor rather than held in a static registry. Thread-safe.
+ * The pipeline's own counters and latency distribution, recorded by the processors of every stream
+ * thread of one instance and read by the metrics endpoint and the {@code metrics} topic. Passed to
+ * the topology through its constructor rather than held in a static registry. Thread-safe.
  */
 public final class PipelineMetrics {
   public static final String EVENTS_ACCEPTED = "recsys.events.accepted";
@@ -90,8 +90,7 @@ public final class PipelineMetrics {
         .tag("strategy", "model")
         .description("Prequential HR@10 since start")
         .register(registry);
-    Gauge.builder(
-            "recsys.prequential.hr10", prequential, p -> p.totals().popularity().hitRate10())
+    Gauge.builder("recsys.prequential.hr10", prequential, p -> p.totals().popularity().hitRate10())
         .tag("strategy", "popularity")
         .description("Prequential HR@10 since start")
         .register(registry);
@@ -99,8 +98,7 @@ public final class PipelineMetrics {
         .tag("strategy", "model")
         .description("Prequential NDCG@10 since start")
         .register(registry);
-    Gauge.builder(
-            "recsys.prequential.ndcg10", prequential, p -> p.totals().popularity().ndcg10())
+    Gauge.builder("recsys.prequential.ndcg10", prequential, p -> p.totals().popularity().ndcg10())
         .tag("strategy", "popularity")
         .description("Prequential NDCG@10 since start")
         .register(registry);
@@ -193,8 +191,8 @@ public final class PipelineMetrics {
   }
 
   /**
-   * One of the percentiles {@code summary} was built to publish, from its current window; NaN
-   * when it publishes no such percentile or nothing was recorded.
+   * One of the percentiles {@code summary} was built to publish, from its current window; NaN when
+   * it publishes no such percentile or nothing was recorded.
    */
   public static double publishedPercentile(DistributionSummary summary, double percentile) {
     for (var value : summary.takeSnapshot().percentileValues()) {

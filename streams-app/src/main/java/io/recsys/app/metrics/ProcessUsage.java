@@ -5,16 +5,15 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 
 /**
- * What this JVM has used so far: CPU time of all its threads, garbage collections and the time
- * they took, and the cores it may run on. Two readings give the usage in between ({@link
- * #since}).
+ * What this JVM has used so far: CPU time of all its threads, garbage collections and the time they
+ * took, and the cores it may run on. Two readings give the usage in between ({@link #since}).
  *
  * <p>Why a benchmark wants it: on a shared machine events/s swing by 15% between two runs of one
  * command (two back-to-back runs of the model-overhead benchmark gave ratios 0.53 and 0.41), while
  * CPU time per event does not depend on what the neighbours do. Collections explain latency tails.
  *
- * @param cpuNanos CPU time of every thread of the process (compiler, GC and broker threads too),
- *     or -1 where the JVM cannot tell
+ * @param cpuNanos CPU time of every thread of the process (compiler, GC and broker threads too), or
+ *     -1 where the JVM cannot tell
  * @param gcCount collections of every collector
  * @param gcMillis time those collections took (for G1's young collections, the pauses)
  * @param cores processors this JVM may use

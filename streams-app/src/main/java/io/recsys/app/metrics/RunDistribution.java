@@ -7,9 +7,9 @@ import org.HdrHistogram.ConcurrentHistogram;
  *
  * <p>Why beside the Micrometer summaries: those publish percentiles of a sliding window (what a
  * dashboard wants), so the figure a run ends with describes only its last seconds, which on a
- * shared machine swung p99 latency by 3x between two runs of one command. A benchmark reports
- * the whole run as well. HdrHistogram (already under Micrometer) keeps 3 significant digits up to
- * an hour in about 200 KB, and records without locks from any thread.
+ * shared machine swung p99 latency by 3x between two runs of one command. A benchmark reports the
+ * whole run as well. HdrHistogram (already under Micrometer) keeps 3 significant digits up to an
+ * hour in about 200 KB, and records without locks from any thread.
  */
 public final class RunDistribution {
   private static final long HIGHEST_MILLIS = 3_600_000L;

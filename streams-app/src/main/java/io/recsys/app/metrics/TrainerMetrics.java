@@ -78,11 +78,15 @@ public final class TrainerMetrics {
   }
 
   /** Publications and their bytes since this process started, full snapshots and deltas. */
-  public record Publications(long snapshots, double snapshotBytes, long deltas, double deltaBytes) {}
+  public record Publications(
+      long snapshots, double snapshotBytes, long deltas, double deltaBytes) {}
 
   public Publications publications() {
     return new Publications(
-        snapshotBytes.count(), snapshotBytes.totalAmount(), deltaBytes.count(), deltaBytes.totalAmount());
+        snapshotBytes.count(),
+        snapshotBytes.totalAmount(),
+        deltaBytes.count(),
+        deltaBytes.totalAmount());
   }
 
   public void trained(int count, double meanLoss) {

@@ -1,7 +1,7 @@
 package io.recsys.app.modelsync;
 
-import io.recsys.model.CarriedStates;
 import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
+import io.recsys.model.CarriedStates;
 import io.recsys.model.NextItemModel;
 import io.recsys.model.RecommendedItem;
 import io.recsys.model.SequenceState;
@@ -105,8 +105,7 @@ public final class CurrentModel implements AutoCloseable {
   public void advance(ModelVersion version, NextItemModel model) {
     Loaded served = current.get();
     current.set(
-        new Loaded(
-            version, model, served != null ? served.lineage() : lineages.incrementAndGet()));
+        new Loaded(version, model, served != null ? served.lineage() : lineages.incrementAndGet()));
   }
 
   /** Records a published version that did not load; the served one stayed. */

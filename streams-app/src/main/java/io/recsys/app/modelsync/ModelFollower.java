@@ -2,7 +2,6 @@ package io.recsys.app.modelsync;
 
 import io.recsys.app.kafka.Consumers;
 import io.recsys.app.modelsync.ModelUpdates.Assembled;
-import io.recsys.model.NextItemModel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Follows the {@code model-updates} topic on its own thread and swaps each complete version into
  * {@link CurrentModel}: a snapshot is loaded, a delta is applied to a copy of the served model.
  * Reads the topic from its beginning, so a new or restarted instance catches up from the latest
- * retained snapshot and the deltas after it; while catching up it loads only the newest snapshot
- * it has seen, not every one on the way ({@link VersionChain}).
+ * retained snapshot and the deltas after it; while catching up it loads only the newest snapshot it
+ * has seen, not every one on the way ({@link VersionChain}).
  */
 public final class ModelFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
@@ -34,7 +33,8 @@ public final class ModelFollower implements AutoCloseable {
 
   public ModelFollower(Map<String, Object> clientConfig, String topic, CurrentModel current) {
     Map<String, Object> config = ModelUpdates.consumerConfig(clientConfig);
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     this.current = current;
     List<TopicPartition> partitions = Consumers.assignAll(consumer, topic);
     consumer.seekToBeginning(partitions);
@@ -55,7 +55,8 @@ public final class ModelFollower implements AutoCloseable {
           } catch (IllegalArgumentException e) {
             // A record not written by ModelUpdates must not stop the instance following versions.
             current.refused();
-            LOG.error("Skipped model-updates record at offset {}: {}", record.offset(), e.getMessage());
+            LOG.error(
+                "Skipped model-updates record at offset {}: {}", record.offset(), e.getMessage());
             continue;
           }
           if (complete.isPresent() && !chain.add(complete.get(), servedVersion())) {

@@ -15,12 +15,11 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Wire format of the {@code model-updates} topic. A version is published either as a full
- * snapshot (its checkpoint file) or as a delta on the version before it ({@link
- * io.recsys.model.ModelDelta}: only the rows that changed), the payload cut into consecutive
- * chunks small enough for Kafka's default record size, all with key {@code model} so that they
- * land in order on one partition. Headers carry the version's metadata; a delta names its base in
- * {@link #BASE}.
+ * Wire format of the {@code model-updates} topic. A version is published either as a full snapshot
+ * (its checkpoint file) or as a delta on the version before it ({@link io.recsys.model.ModelDelta}:
+ * only the rows that changed), the payload cut into consecutive chunks small enough for Kafka's
+ * default record size, all with key {@code model} so that they land in order on one partition.
+ * Headers carry the version's metadata; a delta names its base in {@link #BASE}.
  */
 public final class ModelUpdates {
   public static final String KEY = "model";
@@ -29,6 +28,7 @@ public final class ModelUpdates {
   public static final String CHUNKS = "recsys.model.chunks";
   public static final String CREATED_AT = "recsys.model.created.at";
   public static final String TRAINED_THROUGH = "recsys.model.trained.through";
+
   /**
    * Who published the version: {@value #ORIGIN_REGISTRY} for a registry version rolled out by
    * {@code models promote} or {@code models rollback}; absent for the trainer's own versions. The
@@ -37,11 +37,13 @@ public final class ModelUpdates {
   public static final String ORIGIN = "recsys.model.origin";
 
   public static final String ORIGIN_REGISTRY = "registry";
+
   /**
    * On a delta: the version it applies to. Absent on a full snapshot. A reader that does not hold
    * that version skips the delta and waits for the next snapshot.
    */
   public static final String BASE = "recsys.model.base";
+
   /** Below the broker's default 1 MiB message limit, leaving room for headers. */
   static final int CHUNK_BYTES = 900 * 1024;
 
@@ -82,8 +84,8 @@ public final class ModelUpdates {
   }
 
   /**
-   * The records that publish {@code version} as a delta ({@link io.recsys.model.ModelDelta#toBytes})
-   * on {@code base}, the version published before it.
+   * The records that publish {@code version} as a delta ({@link
+   * io.recsys.model.ModelDelta#toBytes}) on {@code base}, the version published before it.
    */
   public static List<ProducerRecord<String, byte[]>> deltaRecords(
       String topic, ModelVersion version, String base, byte[] delta) {
@@ -96,7 +98,8 @@ public final class ModelUpdates {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(chunks);
     for (int chunk = 0; chunk < chunks; chunk++) {
       int from = chunk * CHUNK_BYTES;
-      byte[] part = Arrays.copyOfRange(checkpoint, from, Math.min(checkpoint.length, from + CHUNK_BYTES));
+      byte[] part =
+          Arrays.copyOfRange(checkpoint, from, Math.min(checkpoint.length, from + CHUNK_BYTES));
       Headers headers = new RecordHeaders();
       headers.add(VERSION, utf8(version.version()));
       headers.add(CHUNK, utf8(Integer.toString(chunk)));
@@ -144,9 +147,7 @@ public final class ModelUpdates {
     return version != null && (version.equals(base) || version.startsWith(base + "+"));
   }
 
-  /**
-   * The origin header of a model-updates record, or null when it has none.
-   */
+  /** The origin header of a model-updates record, or null when it has none. */
   public static String origin(ConsumerRecord<?, ?> record) {
     var header = record.headers().lastHeader(ORIGIN);
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

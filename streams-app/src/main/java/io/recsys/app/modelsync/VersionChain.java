@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * Folds the versions read from {@code model-updates} into the model to serve. A snapshot replaces
  * whatever came before it; a delta continues the version it names as its base and is skipped when
- * that is not the version the chain ends at (its snapshot was refused or lies before the point
- * this reader started from): the reader then waits for the trainer's next snapshot.
+ * that is not the version the chain ends at (its snapshot was refused or lies before the point this
+ * reader started from): the reader then waits for the trainer's next snapshot.
  *
  * <p>Versions are only collected by {@link #add}; {@link #build} does the work once per batch of
  * records, so an instance catching up on a long topic loads one snapshot and applies the deltas
@@ -22,6 +22,7 @@ import java.util.Optional;
 public final class VersionChain {
   private Assembled snapshot;
   private final List<Assembled> deltas = new ArrayList<>();
+
   /** The version the collected updates end at; null when nothing is collected. */
   private String head;
 
@@ -89,7 +90,8 @@ public final class VersionChain {
     NextItemModel model = served;
     ModelVersion version = null;
     if (start != null) {
-      model = NextItemModel.load(start.payload(), "model-updates version " + start.version().version());
+      model =
+          NextItemModel.load(start.payload(), "model-updates version " + start.version().version());
       version = start.version();
       bytes += start.payload().length;
     }
@@ -101,7 +103,13 @@ public final class VersionChain {
         model = model.applying(ModelDelta.fromBytes(delta.payload()));
       } catch (IllegalArgumentException e) {
         throw new IOException(
-            "delta " + delta.version().version() + " does not fit " + delta.base() + ": " + e.getMessage(), e);
+            "delta "
+                + delta.version().version()
+                + " does not fit "
+                + delta.base()
+                + ": "
+                + e.getMessage(),
+            e);
       }
       version = delta.version();
       bytes += delta.payload().length;

@@ -1,21 +1,19 @@
 package io.recsys.app.pipeline;
 
-import io.recsys.app.kafka.Topic;
 import io.recsys.app.config.RecsysSettings;
-import io.recsys.app.prequential.HeldLists;
+import io.recsys.app.kafka.Topic;
+import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.app.pipeline.ingest.EventValidationProcessor;
+import io.recsys.app.pipeline.serving.PendingActivity;
+import io.recsys.app.pipeline.serving.PopularityRecommender;
+import io.recsys.app.pipeline.serving.RecommendProcessor;
 import io.recsys.app.pipeline.state.GlobalStoreUpdater;
 import io.recsys.app.pipeline.state.ItemPopularityProcessor;
 import io.recsys.app.pipeline.state.UserFeaturesProcessor;
-import io.recsys.app.pipeline.ingest.EventValidationProcessor;
-import io.recsys.app.metrics.PipelineMetrics;
-import io.recsys.app.modelsync.CurrentModel;
-import io.recsys.app.pipeline.serving.PendingActivity;
-import io.recsys.app.pipeline.serving.RecommendProcessor;
-import io.recsys.app.pipeline.serving.PopularityRecommender;
+import io.recsys.app.prequential.HeldLists;
 import io.recsys.features.FeatureSerdes;
-
 import io.recsys.features.PopularitySnapshot;
-
 import io.recsys.schemas.JsonSerde;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.SchemaSerdes;
@@ -206,8 +204,7 @@ public final class RecsysTopology {
                     publishInterval),
             ITEM_EVENTS_SOURCE)
         .addStateStore(
-            persistentStore(
-                ITEM_POPULARITY_STORE, Serdes.String(), FeatureSerdes.itemPopularity()),
+            persistentStore(ITEM_POPULARITY_STORE, Serdes.String(), FeatureSerdes.itemPopularity()),
             ITEM_POPULARITY)
         .addSink(
             POPULARITY_SINK,
@@ -231,5 +228,4 @@ public final class RecsysTopology {
       String name, Serde<K> keySerde, Serde<V> valueSerde) {
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde);
   }
-
 }

@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * Test-then-train quality (the prequential protocol of the datasets README): each event's item is
- * scored against the list its user held before the event, for the model and for popularity on
- * the same events. Users with no earlier list are counted as cold and kept out of the main
- * figures. Keeps a window (reset by {@link #drainWindow()}) and totals. Thread-safe.
+ * scored against the list its user held before the event, for the model and for popularity on the
+ * same events. Users with no earlier list are counted as cold and kept out of the main figures.
+ * Keeps a window (reset by {@link #drainWindow()}) and totals. Thread-safe.
  */
 public final class PrequentialEvaluator {
   /** The cut-off of HR@10 and NDCG@10. */

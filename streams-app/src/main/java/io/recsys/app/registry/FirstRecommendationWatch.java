@@ -54,7 +54,8 @@ public final class FirstRecommendationWatch implements AutoCloseable {
         try {
           recommendation = deserializer.deserialize(topic, record.value());
         } catch (RuntimeException e) {
-          LOG.debug("Skipped an unreadable record at {}-{}", record.partition(), record.offset(), e);
+          LOG.debug(
+              "Skipped an unreadable record at {}-{}", record.partition(), record.offset(), e);
           continue;
         }
         if (ModelUpdates.derivesFrom(recommendation.modelVersion(), version)) {

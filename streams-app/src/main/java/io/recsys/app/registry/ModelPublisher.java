@@ -5,12 +5,12 @@ import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes a registry version's full checkpoint (optimizer state included, so that the online
- * trainer can continue it) to {@code model-updates} as version {@code v<N>} with the header
- * {@code recsys.model.origin=registry}.
+ * trainer can continue it) to {@code model-updates} as version {@code v<N>} with the header {@code
+ * recsys.model.origin=registry}.
  */
 public final class ModelPublisher {
   private final Map<String, Object> producerConfig;
@@ -46,8 +46,7 @@ public final class ModelPublisher {
     ModelVersion version =
         new ModelVersion(
             model.name(), System.currentTimeMillis(), toTimestamp == null ? 0L : toTimestamp);
-    var records =
-        ModelUpdates.records(topic, version, checkpoint, ModelUpdates.ORIGIN_REGISTRY);
+    var records = ModelUpdates.records(topic, version, checkpoint, ModelUpdates.ORIGIN_REGISTRY);
     try (var producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();

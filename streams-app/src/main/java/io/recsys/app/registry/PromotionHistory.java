@@ -17,12 +17,12 @@ import java.util.Optional;
 
 /**
  * The registry's append-only record of rollouts, {@code promotions.jsonl}: one JSON {@link
- * Promotion} per line, oldest first. Lines are never rewritten, so the file is also the audit
- * trail of what was live when.
+ * Promotion} per line, oldest first. Lines are never rewritten, so the file is also the audit trail
+ * of what was live when.
  *
- * <p>What is live follows a stack: a promotion pushes its version, a rollback pops the live one
- * and makes the one below it live again. So {@code promote 2, promote 3, rollback} leaves 2 live,
- * and a second rollback returns to whatever was promoted before 2.
+ * <p>What is live follows a stack: a promotion pushes its version, a rollback pops the live one and
+ * makes the one below it live again. So {@code promote 2, promote 3, rollback} leaves 2 live, and a
+ * second rollback returns to whatever was promoted before 2.
  */
 public final class PromotionHistory {
   static final String FILE = "promotions.jsonl";
@@ -53,7 +53,8 @@ public final class PromotionHistory {
       try {
         entries.add(JSON.readValue(line, Promotion.class));
       } catch (IOException e) {
-        throw new IOException(file + " line " + number + " is not a promotion: " + e.getMessage(), e);
+        throw new IOException(
+            file + " line " + number + " is not a promotion: " + e.getMessage(), e);
       }
     }
     return entries;

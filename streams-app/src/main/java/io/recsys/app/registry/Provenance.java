@@ -1,8 +1,8 @@
 package io.recsys.app.registry;
 
-import java.util.List;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * @param source what it was trained from, such as {@code kafka:events} or {@code
  *     kafka:training-examples}
- * @param fromTimestamp first record timestamp included (epoch ms), or null for the topic's beginning
+ * @param fromTimestamp first record timestamp included (epoch ms), or null for the topic's
+ *     beginning
  * @param toTimestamp first record timestamp excluded (epoch ms), or null for "up to the end offsets
  *     at the start of the run"
  * @param offsets per partition, the offsets read: {@code from} inclusive, {@code to} exclusive

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes a registry version live: checks it ({@link CompatibilityCheck}), publishes it ({@link
  * ModelPublisher}), records it in the {@link PromotionHistory}, and optionally waits for the first
- * recommendation it makes ({@link FirstRecommendationWatch}). Nothing is published or recorded
- * for a version that fails the check.
+ * recommendation it makes ({@link FirstRecommendationWatch}). Nothing is published or recorded for
+ * a version that fails the check.
  */
 public final class Rollout {
   private static final Logger LOG = LoggerFactory.getLogger(Rollout.class);
@@ -93,9 +93,15 @@ public final class Rollout {
     try {
       long started = System.currentTimeMillis();
       ModelPublisher.Published published = publisher.publish(model);
-      Promotion promotion = new Promotion(action, version, previous, published.version().createdAt());
+      Promotion promotion =
+          new Promotion(action, version, previous, published.version().createdAt());
       history.append(promotion);
-      LOG.info("{} {}: published {} bytes in {} chunks", action, model.name(), published.bytes(), published.chunks());
+      LOG.info(
+          "{} {}: published {} bytes in {} chunks",
+          action,
+          model.name(),
+          published.bytes(),
+          published.chunks());
       Optional<Recommendation> first =
           watch == null ? Optional.empty() : watch.await(model.name(), wait.get());
       Long firstMs = first.map(r -> r.computedAt() - started).orElse(null);

@@ -1,9 +1,9 @@
 package io.recsys.app.replay;
 
-import io.recsys.app.kafka.ClientConfigs;
-import io.recsys.app.kafka.TopicCreation;
 import io.recsys.app.history.TimeRange;
 import io.recsys.app.history.TopicRangeReader;
+import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.TopicCreation;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -26,8 +26,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Copies the records of a topic whose timestamps fall in a {@link TimeRange} into another topic,
  * partition for partition, with key, value, headers and timestamp unchanged.
  *
- * <p>Why a copy: Kafka Streams reads a topic from committed offsets onwards and has no notion of
- * an end. A private topic holding exactly the range gives the replayed pipeline a start and an end;
+ * <p>Why a copy: Kafka Streams reads a topic from committed offsets onwards and has no notion of an
+ * end. A private topic holding exactly the range gives the replayed pipeline a start and an end;
  * {@link TopicRangeReader} decides what is in range by each record's own timestamp.
  */
 final class EventRangeCopier {
@@ -43,8 +43,11 @@ final class EventRangeCopier {
    */
   record Copied(long scanned, long copied) {}
 
-  /** @param clientConfig bootstrap and security settings */
-  static Copied copy(Map<String, Object> clientConfig, String source, String target, TimeRange range)
+  /**
+   * @param clientConfig bootstrap and security settings
+   */
+  static Copied copy(
+      Map<String, Object> clientConfig, String source, String target, TimeRange range)
       throws IOException {
     createLike(clientConfig, source, target);
     Map<String, Object> producerConfig =

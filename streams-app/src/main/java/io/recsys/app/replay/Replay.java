@@ -1,18 +1,18 @@
 package io.recsys.app.replay;
 
-import io.recsys.app.kafka.ClientConfigs;
 import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.kafka.ClientConfigs;
 import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
+import io.recsys.app.modelsync.VersionChain;
+import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.RegisteredModel;
 import io.recsys.app.replay.ReplayRequest.LiveModel;
 import io.recsys.app.replay.ReplayRequest.NoModel;
 import io.recsys.app.replay.ReplayRequest.RegistryModel;
-import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
-import io.recsys.app.modelsync.VersionChain;
-import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.model.NextItemModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,8 +60,8 @@ public final class Replay {
    *     client settings)
    * @param timeout how long the replayed pipeline may take once started
    * @param progress told a human-readable line now and then
-   * @throws IllegalArgumentException if the output topic is one of the live topics, or the
-   *     registry has no such version
+   * @throws IllegalArgumentException if the output topic is one of the live topics, or the registry
+   *     has no such version
    */
   public static ReplayResult run(
       Map<String, Object> liveConfig,
@@ -155,8 +155,7 @@ public final class Replay {
     config.put(RecsysConfig.TRAINER_ENABLED_CONFIG, "false");
     config.put(RecsysConfig.HTTP_PORT_CONFIG, "-1");
     config.put(
-        RecsysConfig.MODEL_ENABLED_CONFIG,
-        Boolean.toString(!(request.model() instanceof NoModel)));
+        RecsysConfig.MODEL_ENABLED_CONFIG, Boolean.toString(!(request.model() instanceof NoModel)));
     return config;
   }
 
@@ -188,7 +187,8 @@ public final class Replay {
       try {
         newest = LatestModelVersion.read(liveConfig, live.topics().modelUpdates());
       } catch (IOException e) {
-        throw new IOException("--model live: the newest version does not load: " + e.getMessage(), e);
+        throw new IOException(
+            "--model live: the newest version does not load: " + e.getMessage(), e);
       }
       if (newest.isEmpty()) {
         LOG.warn(
@@ -224,8 +224,7 @@ public final class Replay {
       if (System.nanoTime() > deadline) {
         throw new KafkaException(
             "replay did not finish within %s: %,.0f of %,d events answered"
-                .formatted(
-                    timeout, metrics.recommendations() + metrics.deadLetters(), expected));
+                .formatted(timeout, metrics.recommendations() + metrics.deadLetters(), expected));
       }
       if (System.nanoTime() >= nextProgress) {
         double answered = metrics.recommendations() + metrics.deadLetters();
@@ -260,12 +259,14 @@ public final class Replay {
         admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
       }
       admin.deleteConsumerGroups(List.of(replayId)).all().get(30, TimeUnit.SECONDS);
-      LOG.info("Replay {}: deleted {} private topics and its consumer group", replayId, topics.size());
+      LOG.info(
+          "Replay {}: deleted {} private topics and its consumer group", replayId, topics.size());
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      LOG.warn("Replay {}: could not delete its private topics or group: {}", replayId, e.toString());
+      LOG.warn(
+          "Replay {}: could not delete its private topics or group: {}", replayId, e.toString());
     }
     try (Stream<Path> paths = Files.walk(stateDir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(Replay::deleteQuietly);

@@ -5,8 +5,8 @@ import io.recsys.app.history.TimeRange;
 /**
  * What to replay and where to.
  *
- * @param range the record timestamps to replay; it must have a start (an open end means the end
- *     of the topic as it is when the replay starts)
+ * @param range the record timestamps to replay; it must have a start (an open end means the end of
+ *     the topic as it is when the replay starts)
  * @param outputTopic where the replay's recommendations go; never a live topic
  * @param model which model scores the replayed events
  */

@@ -76,5 +76,4 @@ public final class EvaluationFigures {
     m.put("NDCG@20", s.ndcg20());
     return m;
   }
-
 }

@@ -46,12 +46,18 @@ public final class MovieLensTopicLoader {
     ObjectWriter writer = Json.newMapper().writer();
     Map<String, Object> config =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.LINGER_MS_CONFIG, "20",
-            ProducerConfig.BATCH_SIZE_CONFIG, "262144",
-            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.LINGER_MS_CONFIG,
+            "20",
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            "262144",
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4",
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class.getName(),
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class.getName());
     java.util.concurrent.atomic.AtomicReference<Exception> failed =
         new java.util.concurrent.atomic.AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
@@ -66,11 +72,7 @@ public final class MovieLensTopicLoader {
         }
         producer.send(
             new ProducerRecord<>(
-                topic,
-                null,
-                i.timestampMs(),
-                i.userId().getBytes(StandardCharsets.UTF_8),
-                value),
+                topic, null, i.timestampMs(), i.userId().getBytes(StandardCharsets.UTF_8), value),
             (metadata, e) -> {
               if (e != null) {
                 failed.compareAndSet(null, e);

@@ -46,8 +46,7 @@ public final class RebuiltFeatures implements AutoCloseable {
   private final RocksDB db;
   private final int recentItems;
   private final Serializer<UserFeatures> featuresOut = FeatureSerdes.userFeatures().serializer();
-  private final Deserializer<UserFeatures> featuresIn =
-      FeatureSerdes.userFeatures().deserializer();
+  private final Deserializer<UserFeatures> featuresIn = FeatureSerdes.userFeatures().deserializer();
   private long sequence;
   private long users;
 

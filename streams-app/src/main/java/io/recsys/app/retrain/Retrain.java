@@ -1,8 +1,8 @@
 package io.recsys.app.retrain;
 
-import io.recsys.app.history.TopicRangeReader;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.history.TopicRangeReader;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.Provenance;
 import io.recsys.app.registry.RegisteredModel;
@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code recsys retrain}: reads a range of {@code events} or {@code training-examples}, rebuilds
- * each user's history in a state directory of its own, trains with early stopping and registers
- * the best model with its provenance and evaluation.
+ * each user's history in a state directory of its own, trains with early stopping and registers the
+ * best model with its provenance and evaluation.
  *
  * <p>It touches nothing of the live application: a group-less consumer (no commits, no group), no
  * producer, no Kafka Streams instance, and a work directory beside, never inside, the application's
@@ -87,7 +87,10 @@ public final class Retrain {
         new RebuiltFeatures(workDir.resolve("features"), settings.recentItems())) {
       read =
           TopicRangeReader.read(
-              appConfig, topic, request.range(), recordHandler(request, settings, features, invalid));
+              appConfig,
+              topic,
+              request.range(),
+              recordHandler(request, settings, features, invalid));
       interactions = features.interactions();
       LOG.info(
           "Read {} records of {} in {} s ({} records/s); {} invalid skipped, {} out of range;"

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The trainer's checkpoint: one file in the trainer's directory holding the model together with
- * the position ({@link TrainerPosition}) it has trained through. Written by an atomic rename, so a
+ * The trainer's checkpoint: one file in the trainer's directory holding the model together with the
+ * position ({@link TrainerPosition}) it has trained through. Written by an atomic rename, so a
  * crash leaves either the old or the new checkpoint, never half of one.
  */
 final class Checkpointer {

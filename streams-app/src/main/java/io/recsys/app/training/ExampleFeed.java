@@ -28,8 +28,8 @@ final class ExampleFeed implements AutoCloseable {
   /**
    * @param start the next offset to read per partition; partitions absent from it start at the
    *     beginning
-   * @param holdNanos how long a partition that is behind may hold back the others (the
-   *     micro-batch wait)
+   * @param holdNanos how long a partition that is behind may hold back the others (the micro-batch
+   *     wait)
    */
   ExampleFeed(
       Map<String, Object> clientConfig, String topic, Map<Integer, Long> start, long holdNanos) {

@@ -10,10 +10,10 @@ import java.util.List;
  * One optimiser step on a micro-batch, its step size scaled by the batch's share of a full batch.
  *
  * <p>Why: Adam normalises its update, so a step on 3 examples moves the weights as far as a step on
- * 256. A stream that trickles (a quiet hour, a trainer that has caught up and trains every
- * {@code recsys.trainer.batch.wait.ms}) would otherwise take many full-size steps on very noisy
- * gradients. Scaling the step linearly with the batch (the usual linear scaling rule) makes a
- * trickle of small batches move the model about as far as the same examples in full batches.
+ * 256. A stream that trickles (a quiet hour, a trainer that has caught up and trains every {@code
+ * recsys.trainer.batch.wait.ms}) would otherwise take many full-size steps on very noisy gradients.
+ * Scaling the step linearly with the batch (the usual linear scaling rule) makes a trickle of small
+ * batches move the model about as far as the same examples in full batches.
  */
 public final class MicroBatchStep {
   private MicroBatchStep() {}
@@ -25,14 +25,11 @@ public final class MicroBatchStep {
   }
 
   /**
-   * Trains {@code model} on {@code batch}, each example continuing its state in {@code starts}
-   * (see {@link NextItemModel#train(List, List)}; null: every sequence from a fresh start).
+   * Trains {@code model} on {@code batch}, each example continuing its state in {@code starts} (see
+   * {@link NextItemModel#train(List, List)}; null: every sequence from a fresh start).
    */
   public static TrainingStats train(
-      NextItemModel model,
-      List<TrainingExample> batch,
-      List<SequenceState> starts,
-      int fullBatch) {
+      NextItemModel model, List<TrainingExample> batch, List<SequenceState> starts, int fullBatch) {
     double share = Math.min(1.0, batch.size() / (double) fullBatch);
     if (share >= 1.0) {
       return model.train(batch, starts);

@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which promoted registry versions the trainer may continue: a registry name ({@code v<N>}), a
- * payload that loads, and the sequence length the pipeline's examples are cut to. A refused
- * version is logged and the trainer continues its own model.
+ * payload that loads, and the sequence length the pipeline's examples are cut to. A refused version
+ * is logged and the trainer continues its own model.
  */
 final class PromotedModels {
   private static final Logger LOG = LoggerFactory.getLogger(PromotedModels.class);

@@ -1,8 +1,8 @@
 package io.recsys.app.training;
 
 import io.recsys.app.kafka.Consumers;
-import io.recsys.app.modelsync.ModelUpdates.Assembled;
 import io.recsys.app.modelsync.ModelUpdates;
+import io.recsys.app.modelsync.ModelUpdates.Assembled;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The trainer's view of {@code model-updates}: finds registry versions rolled out by {@code models
- * promote} / {@code rollback} (header {@code recsys.model.origin=registry}) and skips the
- * trainer's own publications.
+ * promote} / {@code rollback} (header {@code recsys.model.origin=registry}) and skips the trainer's
+ * own publications.
  *
  * <p>Keeps a safe resume position per partition: past every record it has fully dealt with, but
  * never past the first chunk of a registry version still being assembled, so that a trainer
@@ -99,7 +99,10 @@ final class PromotionWatcher implements AutoCloseable {
         }
         complete = assembler.add(record);
       } catch (IllegalArgumentException e) {
-        LOG.error("Skipped a malformed registry record at offset {}: {}", record.offset(), e.getMessage());
+        LOG.error(
+            "Skipped a malformed registry record at offset {}: {}",
+            record.offset(),
+            e.getMessage());
         continue;
       }
       if (complete.isPresent()) {
@@ -113,7 +116,9 @@ final class PromotionWatcher implements AutoCloseable {
 
   private static String header(ConsumerRecord<?, ?> record, String name) {
     var header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    return header == null
+        ? null
+        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Where a restarted trainer should resume looking, per partition. */

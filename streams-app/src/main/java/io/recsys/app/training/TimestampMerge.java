@@ -10,8 +10,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Hands out records of several partitions in timestamp order, the order a single log would have
  * given them. A consumer returns partitions in fetch-sized runs, one partition at a time; training
- * on such runs feeds the optimiser one slice of the users after another, which an online model
- * with a high learning rate follows too eagerly.
+ * on such runs feeds the optimiser one slice of the users after another, which an online model with
+ * a high learning rate follows too eagerly.
  *
  * <p>A partition with nothing buffered holds the merge back while it may still have older records
  * to come (it is not caught up), but never longer than {@code maxHoldNanos}, like Kafka Streams'
@@ -35,8 +35,8 @@ final class TimestampMerge<K, V> {
   }
 
   /**
-   * The buffered record with the smallest timestamp, or null when there is none or a partition
-   * that may still deliver an older one is being waited for.
+   * The buffered record with the smallest timestamp, or null when there is none or a partition that
+   * may still deliver an older one is being waited for.
    *
    * @param caughtUp whether a partition has no more records to read right now
    * @param nowNanos the current {@link System#nanoTime()}

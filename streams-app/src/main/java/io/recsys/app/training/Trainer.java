@@ -29,13 +29,13 @@ import org.slf4j.LoggerFactory;
  * The online trainer's loop: takes micro-batches, bounded by size and time, from the {@link
  * ExampleFeed}, folds them into the model, hands a new version to the {@link VersionPublisher}
  * every publish interval, adopts promoted registry versions ({@link PromotionWatcher}, {@link
- * PromotedModels}) between micro-batches, and checkpoints ({@link Checkpointer}) the model
- * together with the offsets it has trained through.
+ * PromotedModels}) between micro-batches, and checkpoints ({@link Checkpointer}) the model together
+ * with the offsets it has trained through.
  *
- * <p>Exactly-once training across restarts: the checkpoint holds the model as it was after
- * training on everything before its offsets and nothing after, and a restarted trainer loads it
- * and seeks to those offsets. Examples trained after the last checkpoint are trained again, but on
- * the restored model, so each example is in the model's history exactly once.
+ * <p>Exactly-once training across restarts: the checkpoint holds the model as it was after training
+ * on everything before its offsets and nothing after, and a restarted trainer loads it and seeks to
+ * those offsets. Examples trained after the last checkpoint are trained again, but on the restored
+ * model, so each example is in the model's history exactly once.
  *
  * <p>Runs on its own thread. Closing order: stop the loop, write a final checkpoint, close the
  * feed, the publisher and the promotion watcher, then the model.
@@ -45,17 +45,22 @@ public final class Trainer implements AutoCloseable {
 
   private final RecsysSettings.Trainer settings;
   private final RecsysSettings.ModelSync sync;
+
   /** The streaming model's settings: its window cuts each example's sequence. */
   private final ModelConfig modelSettings;
+
   private final Checkpointer checkpoints;
   private final TrainerMetrics metrics;
   private final ExampleFeed feed;
   private final VersionPublisher publisher;
   private final PromotionWatcher promotions;
+
   /** Replaced when a registry version is adopted; read by other threads for figures only. */
   private volatile NextItemModel model;
+
   /** The registry version the model continues (null: its own lineage), and its updates then. */
   private String base;
+
   private long baseUpdates;
   private final Map<Integer, Long> next = new HashMap<>();
   private final Thread thread;
@@ -64,12 +69,14 @@ public final class Trainer implements AutoCloseable {
   private long trainedThroughTimestamp;
   private final List<Long> unpublishedTimestamps = new ArrayList<>();
   private final AtomicLong consumed = new AtomicLong();
+
   /**
-   * Each user's LSTM state before the newest items of their last example, so that the next
-   * example steps it once instead of re-reading the window; {@link #lineage} changes when the
-   * model is replaced.
+   * Each user's LSTM state before the newest items of their last example, so that the next example
+   * steps it once instead of re-reading the window; {@link #lineage} changes when the model is
+   * replaced.
    */
   private final CarriedStates carried;
+
   private long lineage;
 
   /**
@@ -108,10 +115,7 @@ public final class Trainer implements AutoCloseable {
     try {
       openedFeed =
           new ExampleFeed(
-              clientConfig,
-              topics.trainingExamples(),
-              next,
-              settings.batchWaitMs() * 1_000_000);
+              clientConfig, topics.trainingExamples(), next, settings.batchWaitMs() * 1_000_000);
       openedPublisher =
           new VersionPublisher(
               clientConfig,
@@ -122,9 +126,7 @@ public final class Trainer implements AutoCloseable {
                   sync.quantizedDeltas()),
               dir,
               metrics);
-      watcher =
-          new PromotionWatcher(
-              clientConfig, topics.modelUpdates(), position.promotions());
+      watcher = new PromotionWatcher(clientConfig, topics.modelUpdates(), position.promotions());
       this.feed = openedFeed;
       this.publisher = openedPublisher;
       this.promotions = watcher;

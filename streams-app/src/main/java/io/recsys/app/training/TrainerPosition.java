@@ -50,7 +50,8 @@ record TrainerPosition(
         case BASE -> {
           int at = value.lastIndexOf('@');
           if (at < 0) {
-            throw new IllegalArgumentException("data position: expected base=name@updates, got " + segment);
+            throw new IllegalArgumentException(
+                "data position: expected base=name@updates, got " + segment);
           }
           base = value.substring(0, at);
           baseUpdates = Long.parseLong(value.substring(at + 1));

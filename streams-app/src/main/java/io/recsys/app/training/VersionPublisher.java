@@ -22,18 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the trainer's model versions to {@code model-updates}: a delta on the version
- * published before it, or a full snapshot when none was published since the trainer started or
- * adopted a model ({@link #restartLineage()}), when the snapshot interval has passed, or when the
- * delta would be more than half a snapshot's size. Used by the trainer's thread alone.
+ * Publishes the trainer's model versions to {@code model-updates}: a delta on the version published
+ * before it, or a full snapshot when none was published since the trainer started or adopted a
+ * model ({@link #restartLineage()}), when the snapshot interval has passed, or when the delta would
+ * be more than half a snapshot's size. Used by the trainer's thread alone.
  */
 final class VersionPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VersionPublisher.class);
+
   /**
-   * A delta larger than this share of the last snapshot is published as a snapshot instead: for
-   * a few more bytes it resets every reader's chain. With a full softmax on a small catalogue
-   * every output row moves on every step, and this is what keeps deltas from costing more than
-   * they save.
+   * A delta larger than this share of the last snapshot is published as a snapshot instead: for a
+   * few more bytes it resets every reader's chain. With a full softmax on a small catalogue every
+   * output row moves on every step, and this is what keeps deltas from costing more than they save.
    */
   private static final double MAX_DELTA_SHARE = 0.5;
 
@@ -45,16 +45,20 @@ final class VersionPublisher implements AutoCloseable {
   private final Path workDir;
   private final TrainerMetrics metrics;
   private final KafkaProducer<String, byte[]> producer;
+
   /**
-   * What serving instances hold after the last publication, to make the next delta from; null
-   * until the first snapshot and after {@link #restartLineage()}, when the next is a snapshot.
+   * What serving instances hold after the last publication, to make the next delta from; null until
+   * the first snapshot and after {@link #restartLineage()}, when the next is a snapshot.
    */
   private PublishedWeights published;
+
   private String publishedVersion;
   private long nextSnapshot;
   private long lastSnapshotBytes;
 
-  /** @param workDir where a snapshot is written before it is sent */
+  /**
+   * @param workDir where a snapshot is written before it is sent
+   */
   VersionPublisher(
       Map<String, Object> clientConfig, Settings settings, Path workDir, TrainerMetrics metrics) {
     this.settings = settings;

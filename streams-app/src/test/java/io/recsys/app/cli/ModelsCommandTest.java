@@ -47,7 +47,8 @@ class ModelsCommandTest {
         config,
         String.join(
             "\n",
-            // Nothing listens here: a command that got as far as Kafka would fail with another message.
+            // Nothing listens here: a command that got as far as Kafka would fail with another
+            // message.
             "bootstrap.servers=127.0.0.1:9",
             RecsysConfig.REGISTRY_DIR_CONFIG + "=" + registry.root(),
             RecsysConfig.MODEL_SEQUENCE_LENGTH_CONFIG + "=20"));
@@ -83,7 +84,8 @@ class ModelsCommandTest {
   void shouldListVersionsWithTheirFiguresAndWhichIsLive() throws Exception {
     Path checkpoint = Files.write(dir.resolve("c.zip"), new byte[] {1});
     register(checkpoint, Map.of("ndcg@10", 0.3125, "hr@10", 0.5));
-    register(checkpoint, Map.of("model", Map.of("NDCG_10", 0.25), "popularity", Map.of("ndcg@10", 0.1)));
+    register(
+        checkpoint, Map.of("model", Map.of("NDCG_10", 0.25), "popularity", Map.of("ndcg@10", 0.1)));
     new PromotionHistory(registry.root())
         .append(new io.recsys.app.registry.Promotion("promote", 2, null, 1));
 

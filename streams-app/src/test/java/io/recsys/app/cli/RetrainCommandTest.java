@@ -30,7 +30,9 @@ class RetrainCommandTest {
 
   @Test
   void shouldNameTheOptionOfABadValue() throws Exception {
-    assertThat(errors("--from", "x")).contains("--from: expected an ISO-8601 instant").contains("'x'");
+    assertThat(errors("--from", "x"))
+        .contains("--from: expected an ISO-8601 instant")
+        .contains("'x'");
     assertThat(errors("--to", "1000", "--from", "2000")).contains("range is empty");
     assertThat(errors("--source", "clicks"))
         .contains("--source must be 'events' or 'training-examples', got 'clicks'");

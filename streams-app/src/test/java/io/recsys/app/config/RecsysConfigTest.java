@@ -32,9 +32,12 @@ class RecsysConfigTest {
     RecsysSettings settings =
         RecsysConfig.parse(
             Map.of(
-                "bootstrap.servers", "b:9092",
-                RecsysConfig.EVENT_WEIGHTS_CONFIG, "Like:1.5, buy:10",
-                RecsysConfig.TOP_K_CONFIG, "20"));
+                "bootstrap.servers",
+                "b:9092",
+                RecsysConfig.EVENT_WEIGHTS_CONFIG,
+                "Like:1.5, buy:10",
+                RecsysConfig.TOP_K_CONFIG,
+                "20"));
 
     assertThat(settings.ingest().eventWeights()).isEqualTo(Map.of("like", 1.5, "buy", 10.0));
     assertThat(settings.serving().topK()).isEqualTo(20);
@@ -63,8 +66,15 @@ class RecsysConfigTest {
     assertThat(model.dropout()).isEqualTo(0.1);
     assertThat(model.outputLearningRateScale()).isEqualTo(2.5);
     assertThat(
-            model
-                .toBuilder().embeddingSize(64).hiddenSize(128).sequenceLength(200).learningRate(0.002).backpropSteps(5).dropout(0.25).outputLearningRateScale(1.0).build())
+            model.toBuilder()
+                .embeddingSize(64)
+                .hiddenSize(128)
+                .sequenceLength(200)
+                .learningRate(0.002)
+                .backpropSteps(5)
+                .dropout(0.25)
+                .outputLearningRateScale(1.0)
+                .build())
         .isEqualTo(ModelConfig.defaults());
   }
 
@@ -76,9 +86,12 @@ class RecsysConfigTest {
     RecsysSettings settings =
         RecsysConfig.parse(
             Map.of(
-                RecsysConfig.MODEL_LOSS_CONFIG, "sampled",
-                RecsysConfig.modelKey(Hyperparameter.SEED), "9",
-                RecsysConfig.modelKey(Hyperparameter.NEGATIVES), "64"));
+                RecsysConfig.MODEL_LOSS_CONFIG,
+                "sampled",
+                RecsysConfig.modelKey(Hyperparameter.SEED),
+                "9",
+                RecsysConfig.modelKey(Hyperparameter.NEGATIVES),
+                "64"));
     assertThat(settings.model().loss()).isEqualTo(LossType.SAMPLED_SOFTMAX);
     assertThat(settings.model().seed()).isEqualTo(9);
     assertThat(settings.model().negatives()).isEqualTo(64);
@@ -134,8 +147,9 @@ class RecsysConfigTest {
     String text = Files.readString(reference, StandardCharsets.UTF_8);
 
     assertThat(text)
-        .as("docs/CONFIG.md must contain the tables printed by `bin/recsys config`;"
-            + " run bin/update-config-docs")
+        .as(
+            "docs/CONFIG.md must contain the tables printed by `bin/recsys config`;"
+                + " run bin/update-config-docs")
         .contains(RecsysConfig.markdownTable());
   }
 }

@@ -29,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -325,7 +324,8 @@ class RecsysHttpServerTest {
   void shouldRecommendFromTheModelOnceOneIsLoaded() throws Exception {
     NextItemModel model =
         NextItemModel.create(
-            new ModelConfig(8, 8, 10, 5, 0.0, 0.01, 1.0, 0.0, LossType.FULL_SOFTMAX, 16, 0.75, 64, 42L),
+            new ModelConfig(
+                8, 8, 10, 5, 0.0, 0.01, 1.0, 0.0, LossType.FULL_SOFTMAX, 16, 0.75, 64, 42L),
             new VocabularyConfig(64, 64, 1, 0));
     for (int item = 0; item < 31; item++) {
       model.admit("item-" + item, T0);

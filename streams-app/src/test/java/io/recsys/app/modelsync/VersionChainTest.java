@@ -22,7 +22,12 @@ class VersionChainTest {
 
   private final NextItemModel trainer =
       NextItemModel.create(
-          ModelConfig.builder().embeddingSize(8).hiddenSize(16).sequenceLength(5).learningRate(0.05).build(),
+          ModelConfig.builder()
+              .embeddingSize(8)
+              .hiddenSize(16)
+              .sequenceLength(5)
+              .learningRate(0.05)
+              .build(),
           new VocabularyConfig(8, 8, 1, 0));
   private final PublishedWeights published = PublishedWeights.of(trainer, 0.0);
   private int step;
@@ -32,7 +37,8 @@ class VersionChainTest {
     List<TrainingExample> batch = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       int item = step * 3 + i;
-      batch.add(new TrainingExample(List.of("i" + item, "i" + (item + 1)), "i" + (item + 2), 1.0, step));
+      batch.add(
+          new TrainingExample(List.of("i" + item, "i" + (item + 1)), "i" + (item + 2), 1.0, step));
     }
     step++;
     trainer.train(batch);

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
-import io.recsys.app.kafka.StreamsConfigFactory;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.kafka.StreamsConfigFactory;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.features.RocksDBMemoryBudget;
 import io.recsys.features.UserFeatures;
 import io.recsys.schemas.DeadLetterHeaders;
 import io.recsys.schemas.Recommendation;
-import io.recsys.schemas.ScoredItem;
 import io.recsys.schemas.SchemaSerdes;
+import io.recsys.schemas.ScoredItem;
 import io.recsys.schemas.Strategy;
 import io.recsys.schemas.TrainingExampleRecord;
 import java.nio.charset.StandardCharsets;
@@ -65,8 +65,10 @@ class RecsysTopologyTest {
     props.putAll(
         StreamsConfigFactory.build(
             Map.of(
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-                StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()),
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "unused:9092",
+                StreamsConfig.STATE_DIR_CONFIG,
+                stateDir.toString()),
             budget));
     driver = new TopologyTestDriver(RecsysTopology.build(settings, metrics), props);
     var names = settings.topics();
@@ -276,12 +278,14 @@ class RecsysTopologyTest {
     assertThat(recommendations.isEmpty()).isTrue();
 
     send("u3", "i3", "view", T0);
-    assertThat(recommendations.readKeyValuesToList()).extracting(kv -> kv.key)
+    assertThat(recommendations.readKeyValuesToList())
+        .extracting(kv -> kv.key)
         .containsExactly("u1", "u2", "u3");
 
     send("u4", "i4", "view", T0);
     driver.advanceWallClockTime(Duration.ofMillis(settings.serving().batchWaitMs()));
-    assertThat(recommendations.readKeyValuesToList()).extracting(kv -> kv.key)
+    assertThat(recommendations.readKeyValuesToList())
+        .extracting(kv -> kv.key)
         .containsExactly("u4");
     KeyValueStore<Long, ?> pending = driver.getKeyValueStore(RecsysTopology.PENDING_STORE);
     assertThat(pending.approximateNumEntries()).isZero();
@@ -327,8 +331,7 @@ class RecsysTopologyTest {
         .containsExactly("$", "itemId", "eventTime", "eventType", "key", "$", "$", "$");
     assertThat(DeadLetterHeaders.read(rejected.get(2).headers(), DeadLetterHeaders.ERROR))
         .contains("eventTime", "string 'x'");
-    assertThat(new String(rejected.get(0).value(), StandardCharsets.UTF_8))
-        .isEqualTo("{not json");
+    assertThat(new String(rejected.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
     for (int offset = 0; offset < rejected.size(); offset++) {
       var headers = rejected.get(offset).headers();
       assertThat(DeadLetterHeaders.read(headers, DeadLetterHeaders.SOURCE_TOPIC))

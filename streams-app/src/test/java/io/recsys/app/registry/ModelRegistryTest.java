@@ -77,8 +77,9 @@ class ModelRegistryTest {
       for (var future : futures) {
         numbers.add(future.get().version());
       }
-      assertThat(numbers).containsExactlyInAnyOrderElementsOf(
-          java.util.stream.IntStream.rangeClosed(1, 24).boxed().toList());
+      assertThat(numbers)
+          .containsExactlyInAnyOrderElementsOf(
+              java.util.stream.IntStream.rangeClosed(1, 24).boxed().toList());
     } finally {
       pool.shutdown();
     }

@@ -76,7 +76,8 @@ class PromotionHistoryTest {
   void shouldNameTheFileAndLineOfAnUnreadableEntry() throws Exception {
     PromotionHistory history = new PromotionHistory(dir);
     history.append(new Promotion(Promotion.PROMOTE, 1, null, 100));
-    Files.writeString(history.file(), "not json\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    Files.writeString(
+        history.file(), "not json\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
     assertThatThrownBy(history::live)
         .isInstanceOf(IOException.class)

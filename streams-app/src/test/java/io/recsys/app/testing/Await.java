@@ -16,7 +16,8 @@ public final class Await {
   }
 
   /** Returns once {@code condition} holds; fails after {@code timeout}. */
-  public static void until(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  public static void until(Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

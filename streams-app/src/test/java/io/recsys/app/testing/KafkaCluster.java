@@ -1,24 +1,24 @@
 package io.recsys.app.testing;
 
-import io.recsys.app.config.RecsysConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.streams.StreamsConfig;
 import io.recsys.app.broker.EmbeddedKafkaBroker;
+import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.kafka.TopicCreation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -155,9 +155,9 @@ public final class KafkaCluster
   }
 
   /**
-   * The configuration of a pipeline of its own on this cluster: {@code bootstrap.servers}, a
-   * unique {@code application.id} and unique names for every {@code recsys.topic.*} topic, so
-   * that tests sharing the cluster never see each other's records. Tests add what they need.
+   * The configuration of a pipeline of its own on this cluster: {@code bootstrap.servers}, a unique
+   * {@code application.id} and unique names for every {@code recsys.topic.*} topic, so that tests
+   * sharing the cluster never see each other's records. Tests add what they need.
    */
   public Map<String, Object> appConfig(String name) {
     Map<String, Object> config = new HashMap<>();

@@ -22,15 +22,22 @@ public final class TestModels {
   public static Path trainCycle(Path file, int sequenceLength, int items, int stride, int batches)
       throws IOException {
     ModelConfig config =
-        ModelConfig.defaults()
-            .toBuilder().embeddingSize(16).hiddenSize(32).learningRate(0.03).sequenceLength(sequenceLength).build();
+        ModelConfig.defaults().toBuilder()
+            .embeddingSize(16)
+            .hiddenSize(32)
+            .learningRate(0.03)
+            .sequenceLength(sequenceLength)
+            .build();
     try (NextItemModel model = NextItemModel.create(config, VocabularyConfig.defaults())) {
       for (int batch = 0; batch < batches; batch++) {
         List<TrainingExample> examples = new ArrayList<>();
         for (int item = 0; item < items; item++) {
           examples.add(
               new TrainingExample(
-                  List.of("item-" + item), "item-" + ((item + stride) % items), 1.0, 1000L + batch));
+                  List.of("item-" + item),
+                  "item-" + ((item + stride) % items),
+                  1.0,
+                  1000L + batch));
         }
         model.train(examples);
       }

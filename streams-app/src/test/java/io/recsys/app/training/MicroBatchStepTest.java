@@ -16,7 +16,8 @@ class MicroBatchStepTest {
   private static NextItemModel model() {
     NextItemModel model =
         NextItemModel.create(
-            ModelConfig.builder().embeddingSize(8).hiddenSize(8).seed(3).build(), VocabularyConfig.defaults());
+            ModelConfig.builder().embeddingSize(8).hiddenSize(8).seed(3).build(),
+            VocabularyConfig.defaults());
     for (String item : List.of("a", "b", "c", "d")) {
       model.admit(item, 0);
     }

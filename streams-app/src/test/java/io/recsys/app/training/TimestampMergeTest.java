@@ -16,8 +16,16 @@ class TimestampMergeTest {
 
   private static ConsumerRecord<String, String> record(TopicPartition p, long offset, long time) {
     return new ConsumerRecord<>(
-        p.topic(), p.partition(), offset, time, org.apache.kafka.common.record.TimestampType.CREATE_TIME,
-        0, 0, "k", p.partition() + "@" + time, new org.apache.kafka.common.header.internals.RecordHeaders(),
+        p.topic(),
+        p.partition(),
+        offset,
+        time,
+        org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+        0,
+        0,
+        "k",
+        p.partition() + "@" + time,
+        new org.apache.kafka.common.header.internals.RecordHeaders(),
         java.util.Optional.empty());
   }
 

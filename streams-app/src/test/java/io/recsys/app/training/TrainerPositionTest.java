@@ -10,7 +10,8 @@ class TrainerPositionTest {
   @Test
   void shouldReadACheckpointWrittenBeforePromotionsExisted() {
     TrainerPosition position = TrainerPosition.parse("0=120,1=98");
-    assertThat(position.offsets().next()).containsExactlyInAnyOrderEntriesOf(Map.of(0, 120L, 1, 98L));
+    assertThat(position.offsets().next())
+        .containsExactlyInAnyOrderEntriesOf(Map.of(0, 120L, 1, 98L));
     assertThat(position.base()).isNull();
     assertThat(position.promotions()).isEmpty();
     assertThat(position.format()).isEqualTo("0=120,1=98");

@@ -57,7 +57,10 @@ public final class EventValidationProcessor implements Processor<byte[], byte[],
     RecordMetadata source = context.recordMetadata().orElseThrow();
     LOG.debug(
         "Rejected record {}-{}@{}: {}",
-        source.topic(), source.partition(), source.offset(), error.getMessage());
+        source.topic(),
+        source.partition(),
+        source.offset(),
+        error.getMessage());
     Record<byte[], byte[]> copy = record.withHeaders(record.headers());
     DeadLetterHeaders.write(
         copy.headers(), error, source.topic(), source.partition(), source.offset());

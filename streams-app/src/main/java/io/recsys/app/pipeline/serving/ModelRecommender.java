@@ -1,7 +1,7 @@
 package io.recsys.app.pipeline.serving;
 
-import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.model.ModelConfig;
 import io.recsys.model.RecommendedItem;
 import io.recsys.schemas.Recommendation;
@@ -40,9 +40,7 @@ public final class ModelRecommender {
    */
   public Optional<List<String>> history(CurrentModel.Loaded model, List<String> recentItems) {
     List<String> history = this.model.recent(recentItems);
-    return model.knownItems(history) >= minHistory
-        ? Optional.of(history)
-        : Optional.empty();
+    return model.knownItems(history) >= minHistory ? Optional.of(history) : Optional.empty();
   }
 
   /** How many candidates to ask the model for a list of {@code k}. */
@@ -87,9 +85,9 @@ public final class ModelRecommender {
 
   /**
    * The model's lists with their reasons, "because you interacted with X": X is the item of the
-   * user's history (the items the model read) that most supports the list's top item, as the
-   * model that made the lists sees it ({@link CurrentModel.Loaded#strongestSupport}), asked once
-   * for all the lists. A list keeps no reason where the model names no item.
+   * user's history (the items the model read) that most supports the list's top item, as the model
+   * that made the lists sees it ({@link CurrentModel.Loaded#strongestSupport}), asked once for all
+   * the lists. A list keeps no reason where the model names no item.
    */
   public List<Recommendation> explained(
       CurrentModel.Loaded model, List<List<String>> histories, List<Recommendation> lists) {

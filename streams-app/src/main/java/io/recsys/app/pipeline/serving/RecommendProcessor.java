@@ -1,14 +1,14 @@
 package io.recsys.app.pipeline.serving;
 
-import io.recsys.app.modelsync.CurrentModel;
-import io.recsys.model.CarriedStates;
-import io.recsys.model.ModelConfig;
 import io.recsys.app.config.RecsysSettings;
-import io.recsys.app.prequential.HeldLists;
-import io.recsys.app.pipeline.state.UserActivity;
 import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.app.pipeline.state.UserActivity;
+import io.recsys.app.prequential.HeldLists;
 import io.recsys.features.PopularityRanking;
 import io.recsys.features.PopularitySnapshot;
+import io.recsys.model.CarriedStates;
+import io.recsys.model.ModelConfig;
 import io.recsys.model.RecommendedItem;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.ScoredItem;
@@ -36,8 +36,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Publishes each user's top-K list after every accepted event: from the current model when one is
- * loaded and knows enough of the user's recent items, otherwise from {@link
- * PopularityRecommender}. Items the user interacted with are never recommended.
+ * loaded and knows enough of the user's recent items, otherwise from {@link PopularityRecommender}.
+ * Items the user interacted with are never recommended.
  *
  * <p>Scoring one user at a time costs the model a fixed overhead per call, so events are collected
  * for up to {@code recsys.serving.batch.wait.ms} (or {@code recsys.serving.batch.size} events) and
@@ -56,8 +56,10 @@ public final class RecommendProcessor
 
   private final Stores stores;
   private final RecsysSettings.Serving settings;
+
   /** How long a merged popularity ranking is reused (the leaderboards' publish interval). */
   private final long popularityRefreshMs;
+
   private final PopularityRecommender recommender;
   private final ModelRecommender modelRecommender;
   private final CurrentModel model;
@@ -87,9 +89,7 @@ public final class RecommendProcessor
     this.recommender = recommender;
     this.modelRecommender = new ModelRecommender(modelSettings, settings);
     this.model = model;
-    this.states =
-        new CarriedStates(
-            settings.stateSteps(), settings.stateUsers());
+    this.states = new CarriedStates(settings.stateSteps(), settings.stateUsers());
     this.metrics = metrics;
   }
 
@@ -110,9 +110,7 @@ public final class RecommendProcessor
       }
     }
     context.schedule(
-        Duration.ofMillis(settings.batchWaitMs()),
-        PunctuationType.WALL_CLOCK_TIME,
-        now -> flush());
+        Duration.ofMillis(settings.batchWaitMs()), PunctuationType.WALL_CLOCK_TIME, now -> flush());
   }
 
   @Override

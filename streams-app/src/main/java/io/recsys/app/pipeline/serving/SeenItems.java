@@ -18,13 +18,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * popularity's), and a heavy user has seen most of the popular items, so one event asked RocksDB
  * tens of point lookups that nearly all miss the memtable (a third of the stream thread's CPU in a
  * profile of the demo). Here a user's items are read once, with one prefix scan, and kept up to
- * date from the events the task forwards to serving, which are the only writes to that store
- * (made by the features step of the same task, before serving sees the event).
+ * date from the events the task forwards to serving, which are the only writes to that store (made
+ * by the features step of the same task, before serving sees the event).
  *
- * <p>Bounded by the number of items held, least recently used users evicted first; an evicted
- * user is simply read again. A new processor instance (rebalance, a task revived after a rolled
- * back transaction) starts empty, so it never outlives the store it copies. Not thread-safe: one
- * per task.
+ * <p>Bounded by the number of items held, least recently used users evicted first; an evicted user
+ * is simply read again. A new processor instance (rebalance, a task revived after a rolled back
+ * transaction) starts empty, so it never outlives the store it copies. Not thread-safe: one per
+ * task.
  */
 final class SeenItems {
   private static final StringSerializer KEYS = new StringSerializer();
@@ -37,8 +37,8 @@ final class SeenItems {
 
   /**
    * @param store the task's {@code user-seen-items} store (key {@link SeenItemKey})
-   * @param maxItems most items held across users; a user with more than this is read again on
-   *     each use rather than held
+   * @param maxItems most items held across users; a user with more than this is read again on each
+   *     use rather than held
    */
   SeenItems(ReadOnlyKeyValueStore<String, Long> store, long maxItems) {
     if (maxItems < 1) {

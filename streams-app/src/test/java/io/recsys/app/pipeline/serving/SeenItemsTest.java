@@ -27,7 +27,8 @@ class SeenItemsTest {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "seen-items-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    MockProcessorContext<Object, Object> context = new MockProcessorContext<>(props, new TaskId(0, 0), stateDir.toFile());
+    MockProcessorContext<Object, Object> context =
+        new MockProcessorContext<>(props, new TaskId(0, 0), stateDir.toFile());
     store =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore("user-seen-items"), Serdes.String(), Serdes.Long())
