@@ -2,6 +2,7 @@ package io.recsys.model;
 
 import io.recsys.model.internal.LstmNetwork;
 import io.recsys.model.internal.SequenceBatch;
+import io.recsys.model.internal.TopK;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -321,7 +322,7 @@ public final class NextItemModel
     float[] h0 = null;
     float[] c0 = null;
     if (continuing) {
-      batch = leftAligned(lanes.seqs);
+      batch = SequenceBatch.leftAligned(lanes.seqs);
       int h = network.hiddenSize();
       h0 = new float[n * h];
       c0 = new float[n * h];
@@ -337,7 +338,7 @@ public final class NextItemModel
         batch.weights()[last] = lanes.weights.get(lane);
       }
     } else {
-      batch = rightAligned(lanes.seqs, config.backpropSteps());
+      batch = SequenceBatch.rightAligned(lanes.seqs, config.backpropSteps());
       int last = (batch.steps() - 1) * n;
       for (int lane = 0; lane < n; lane++) {
         batch.targets()[last + lane] = lanes.targets.get(lane);
@@ -349,52 +350,6 @@ public final class NextItemModel
             ? vocabulary.samplingWeights(config.samplingExponent())
             : null;
     return network.trainStep(batch, h0, c0, sampling, config.negatives());
-  }
-
-  /**
-   * Sequences left-aligned from step 0, where each lane's start state enters, with gradients
-   * through every step; the steps after a short lane's last item are padding without a target, so
-   * no gradient reaches them.
-   */
-  private static SequenceBatch leftAligned(List<int[]> seqs) {
-    int steps = 1;
-    for (int[] s : seqs) {
-      steps = Math.max(steps, s.length);
-    }
-    int lanes = seqs.size();
-    SequenceBatch batch = SequenceBatch.empty(steps, lanes, 0);
-    for (int lane = 0; lane < lanes; lane++) {
-      int[] s = seqs.get(lane);
-      for (int i = 0; i < s.length; i++) {
-        int p = i * lanes + lane;
-        batch.inputs()[p] = s[i];
-        batch.keep()[p] = i == 0 ? 0f : 1f;
-      }
-    }
-    return batch;
-  }
-
-  /**
-   * Sequences right-aligned so that every lane's newest item is at the last step; the first real
-   * step of each lane resets the state, which makes the padding before it irrelevant.
-   */
-  private static SequenceBatch rightAligned(List<int[]> seqs, int backpropSteps) {
-    int steps = 1;
-    for (int[] s : seqs) {
-      steps = Math.max(steps, s.length);
-    }
-    int lanes = seqs.size();
-    SequenceBatch batch = SequenceBatch.empty(steps, lanes, Math.max(0, steps - backpropSteps));
-    for (int lane = 0; lane < lanes; lane++) {
-      int[] s = seqs.get(lane);
-      int start = steps - s.length;
-      for (int i = 0; i < s.length; i++) {
-        int p = (start + i) * lanes + lane;
-        batch.inputs()[p] = s[i];
-        batch.keep()[p] = i == 0 ? 0f : 1f;
-      }
-    }
-    return batch;
   }
 
   /** The newest {@link ModelConfig#sequenceLength()} known items of a history, as rows. */
@@ -456,7 +411,10 @@ public final class NextItemModel
           seqs.add(seq);
         }
       }
-      float[][] hc = seqs.isEmpty() ? null : network.finalStates(rightAligned(seqs, 1), null, null);
+      float[][] hc =
+          seqs.isEmpty()
+              ? null
+              : network.finalStates(SequenceBatch.rightAligned(seqs, 1), null, null);
       for (int lane : laneOf) {
         out.add(lane < 0 ? null : stateOf(hc, lane));
       }
@@ -666,83 +624,20 @@ public final class NextItemModel
   /** The score of an item the history holds: below every real and every free row's score. */
   private static final float EXCLUDED = Float.NEGATIVE_INFINITY;
 
-  /**
-   * The best {@code k} rows of {@code scores[offset, offset + rows)}. A min-heap of positions in a
-   * plain array, the worst kept at the root: no boxing, and once it is full a row costs one float
-   * comparison with the root's score (rows are scanned in order, so a tie with the root is never
-   * better). Ties go to the lower row.
-   */
+  /** The best {@code k} rankable rows of {@code scores[offset, offset + rows)}, best first. */
   private List<RecommendedItem> topK(float[] scores, int offset, int rows, int k) {
-    int[] heap = new int[k];
-    int size = 0;
-    float worstKept = Float.NEGATIVE_INFINITY;
-    for (int row = 0; row < rows; row++) {
-      float score = scores[offset + row];
-      if (size == k && score <= worstKept) {
-        continue;
-      }
-      if (score == EXCLUDED || !network.isActive(row)) {
-        continue;
-      }
-      if (size < k) {
-        heap[size] = offset + row;
-        siftUp(heap, size++, scores);
-      } else {
-        heap[0] = offset + row;
-        siftDown(heap, size, scores);
-      }
-      if (size == k) {
-        worstKept = scores[heap[0]];
-      }
-    }
-    RecommendedItem[] items = new RecommendedItem[size];
-    for (int i = size - 1; i >= 0; i--) {
-      int position = heap[0];
-      heap[0] = heap[i];
-      siftDown(heap, i, scores);
-      items[i] = new RecommendedItem(vocabulary.itemAt(position - offset), scores[position]);
+    int[] best =
+        TopK.best(
+            scores,
+            offset,
+            rows,
+            k,
+            row -> scores[offset + row] != EXCLUDED && network.isActive(row));
+    RecommendedItem[] items = new RecommendedItem[best.length];
+    for (int i = 0; i < best.length; i++) {
+      items[i] = new RecommendedItem(vocabulary.itemAt(best[i] - offset), scores[best[i]]);
     }
     return List.of(items);
-  }
-
-  /** Whether position {@code a} ranks above {@code b}: higher score, then lower row. */
-  private static boolean better(int a, int b, float[] scores) {
-    return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
-  }
-
-  private static void siftUp(int[] heap, int at, float[] scores) {
-    while (at > 0) {
-      int parent = (at - 1) / 2;
-      if (!better(heap[parent], heap[at], scores)) {
-        return;
-      }
-      int t = heap[parent];
-      heap[parent] = heap[at];
-      heap[at] = t;
-      at = parent;
-    }
-  }
-
-  private static void siftDown(int[] heap, int size, float[] scores) {
-    int at = 0;
-    while (true) {
-      int worst = at;
-      int left = 2 * at + 1;
-      int right = left + 1;
-      if (left < size && better(heap[worst], heap[left], scores)) {
-        worst = left;
-      }
-      if (right < size && better(heap[worst], heap[right], scores)) {
-        worst = right;
-      }
-      if (worst == at) {
-        return;
-      }
-      int t = heap[worst];
-      heap[worst] = heap[at];
-      heap[at] = t;
-      at = worst;
-    }
   }
 
   /** Holds no native memory between calls (ND4J arrays are per call or cached and GC-owned). */

@@ -374,13 +374,15 @@ public final class LstmNetwork {
       outM = outMatrix();
       biasRow = biasRow();
     } else {
-      Candidates c = sampleCandidates(labels, samplingWeights, negatives, rng);
-      cand = c.rows;
-      candLabels = c.labels;
+      NegativeSampler.Candidates c =
+          NegativeSampler.sample(labels, samplingWeights, logitMask, negatives, rng);
+      cand = c.rows();
+      candLabels = c.labels();
       outM = matrix(gatherRows(out.values, h, cand), cand.length, h);
       float[] bias = new float[cand.length];
       for (int j = 0; j < cand.length; j++) {
-        bias[j] = outBias.values[cand[j]] + logitMask[cand[j]] - (float) Math.log(c.probability[j]);
+        bias[j] =
+            outBias.values[cand[j]] + logitMask[cand[j]] - (float) Math.log(c.probability()[j]);
       }
       biasRow = matrix(bias, 1, cand.length);
     }
@@ -843,52 +845,6 @@ public final class LstmNetwork {
     return cachedBias;
   }
 
-  private record Candidates(int[] rows, int[] labels, double[] probability) {}
-
-  private Candidates sampleCandidates(
-      int[] labels, float[] samplingWeights, int negatives, SplittableRandom rng) {
-    int cap = capacity();
-    double[] cumulative = new double[cap];
-    double total = 0;
-    for (int j = 0; j < cap; j++) {
-      total += logitMask[j] == 0f ? samplingWeights[j] : 0.0;
-      cumulative[j] = total;
-    }
-    int[] slot = new int[cap];
-    Arrays.fill(slot, -1);
-    int[] rowsList = new int[labels.length + negatives];
-    int c = 0;
-    int[] candLabels = new int[labels.length];
-    for (int r = 0; r < labels.length; r++) {
-      int row = labels[r];
-      if (slot[row] < 0) {
-        slot[row] = c;
-        rowsList[c++] = row;
-      }
-      candLabels[r] = slot[row];
-    }
-    if (total > 0) {
-      for (int s = 0; s < negatives; s++) {
-        double x = rng.nextDouble() * total;
-        int row = Arrays.binarySearch(cumulative, x);
-        row = row >= 0 ? row : -row - 1;
-        row = Math.min(row, cap - 1);
-        if (slot[row] < 0) {
-          slot[row] = c;
-          rowsList[c++] = row;
-        }
-      }
-    }
-    int[] cand = Arrays.copyOf(rowsList, c);
-    double[] prob = new double[c];
-    for (int j = 0; j < c; j++) {
-      double wj = total > 0 ? samplingWeights[cand[j]] / total : 0.0;
-      // Floor for targets the sampler would never draw (weight 0): keeps the correction finite.
-      prob[j] = Math.max(wj, 1e-9);
-    }
-    return new Candidates(cand, candLabels, prob);
-  }
-
   // ---- helpers ----
 
   /** In place, one native op (max-shifted, so no overflow) instead of five broadcast ops. */
@@ -934,7 +890,8 @@ public final class LstmNetwork {
   /**
    * Bulk copies through the buffer's NIO view: {@code Nd4j.create(float[])} and {@code
    * DataBuffer.asFloat()} copy element by element in M2.1 (JFR blamed them for a tenth of the
-   * stream threads' samples; end to end the change was within noise, see docs/BENCHMARKS.md).
+   * stream threads' samples; end to end the change was within noise, see
+   * docs/BENCHMARKS-ARCHIVE.md).
    */
   static INDArray matrix(float[] data, int rowsN, int cols) {
     INDArray a = Nd4j.createUninitialized(DataType.FLOAT, rowsN, cols);
