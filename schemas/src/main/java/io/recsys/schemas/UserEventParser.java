@@ -15,8 +15,9 @@ import java.util.TreeSet;
  *
  * <p>Accepted JSON: an object with {@code userId} (string), {@code itemId} (string), {@code
  * eventType} (string, one of the configured types, case-insensitive), {@code eventTime} (integer
- * epoch ms, positive) and optionally {@code value} (finite number or null). Ids must not contain
- * control characters. Unknown fields are ignored. The record key must be the user id. Thread-safe.
+ * epoch ms, within the {@link EventTimeBounds}) and optionally {@code value} (finite number or
+ * null). Ids must not contain control characters. Unknown fields are ignored. The record key must
+ * be the user id. Thread-safe.
  */
 public final class UserEventParser {
   /** Default upper bound on a record value's size; larger values are rejected, not parsed. */
@@ -31,8 +32,14 @@ public final class UserEventParser {
   private final Set<String> eventTypes;
   private final int maxValueBytes;
   private final int maxIdLength;
+  private final EventTimeBounds timeBounds;
 
-  public UserEventParser(Set<String> eventTypes, int maxValueBytes, int maxIdLength) {
+  /**
+   * @param timeBounds the plausible event times; others are rejected, naming a seconds or
+   *     microseconds mix-up where the value looks like one
+   */
+  public UserEventParser(
+      Set<String> eventTypes, int maxValueBytes, int maxIdLength, EventTimeBounds timeBounds) {
     if (eventTypes.isEmpty()) {
       throw new IllegalArgumentException("eventTypes: at least one event type is required");
     }
@@ -41,6 +48,11 @@ public final class UserEventParser {
     this.eventTypes = Set.copyOf(normalised);
     this.maxValueBytes = maxValueBytes;
     this.maxIdLength = maxIdLength;
+    this.timeBounds = timeBounds;
+  }
+
+  public UserEventParser(Set<String> eventTypes, int maxValueBytes, int maxIdLength) {
+    this(eventTypes, maxValueBytes, maxIdLength, EventTimeBounds.defaults());
   }
 
   public UserEventParser(Set<String> eventTypes) {
@@ -79,6 +91,10 @@ public final class UserEventParser {
           "eventType", "unknown type " + quote(eventType) + " (known: " + eventTypes + ")");
     }
     long eventTime = requiredEpochMillis(root, "eventTime");
+    String implausible = timeBounds.problem(eventTime);
+    if (implausible != null) {
+      throw new InvalidEventException("eventTime", implausible);
+    }
     Double eventValue = optionalNumber(root, "value");
     String keyText = new String(key, StandardCharsets.UTF_8);
     if (!keyText.equals(userId)) {

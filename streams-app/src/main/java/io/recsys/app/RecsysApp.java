@@ -5,6 +5,7 @@ import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.http.HttpEndpoint;
 import io.recsys.app.http.ServedInstance;
 import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.ClusterCheck;
 import io.recsys.app.kafka.StreamsConfigFactory;
 import io.recsys.app.kafka.TopicProvisioner;
 import io.recsys.app.metrics.MeasuredInstance;
@@ -120,12 +121,16 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
    * @param metrics where the pipeline records its counters (exported by the caller's registry)
    */
   public static RecsysApp create(Map<String, ?> config, PipelineMetrics metrics) {
-    RecsysSettings settings = RecsysConfig.parse(config);
+    RecsysSettings settings = RecsysConfig.validate(config);
     RocksDBMemoryBudget budget = new RocksDBMemoryBudget(settings.instance().rocksDbMemoryBytes());
     try {
       Map<String, Object> streamsConfig = StreamsConfigFactory.build(config, budget);
       HttpEndpoint.configure(streamsConfig, settings.instance().httpPort());
       try (Admin admin = Admin.create(adminConfig(streamsConfig))) {
+        ClusterCheck.awaitReachable(
+            admin,
+            streamsConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG),
+            Duration.ofMillis(settings.instance().startupTimeoutMs()));
         TopicProvisioner.ensureTopics(admin, TopicProvisioner.requiredTopics(settings));
       }
       Properties properties = new Properties();

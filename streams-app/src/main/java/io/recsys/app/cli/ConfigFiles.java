@@ -1,5 +1,6 @@
 package io.recsys.app.cli;
 
+import io.recsys.app.config.RecsysConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Reads a configuration file ({@code key=value} properties: {@code recsys.*} settings and any Kafka
@@ -23,10 +25,21 @@ public final class ConfigFiles {
 
   private ConfigFiles() {}
 
+  /**
+   * The settings of {@code file} (none when null) with the environment's overrides, checked before
+   * anything starts ({@link RecsysConfig#validate}).
+   *
+   * @throws UsageError when the file does not exist or a setting is unknown or invalid, naming the
+   *     file and the setting
+   */
   public static Map<String, Object> load(Path file, Map<String, String> environment)
       throws IOException {
     Map<String, Object> config = new LinkedHashMap<>();
     if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new UsageError(
+            "--config " + file + ": no such file; give the path of a properties file.");
+      }
       Properties properties = new Properties();
       try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         properties.load(reader);
@@ -34,6 +47,17 @@ public final class ConfigFiles {
       properties.stringPropertyNames().forEach(key -> config.put(key, properties.getProperty(key)));
     }
     config.putAll(environmentOverrides(environment));
+    try {
+      RecsysConfig.validate(config);
+    } catch (ConfigException e) {
+      throw new UsageError(
+          (file != null ? file + ": " : "")
+              + e.getMessage()
+              + " (settings from "
+              + (file != null ? "--config and " : "")
+              + ENV_PREFIX
+              + "* variables; docs/CONFIG.md lists them)");
+    }
     return config;
   }
 

@@ -13,7 +13,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Runs everything on this machine: embedded broker, pipeline, and an event feed. */
 @Command(
@@ -25,6 +28,8 @@ import picocli.CommandLine.Option;
       "Prints a progress line every few seconds; stops on Ctrl-C or after --max-events."
     })
 final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--data",
       defaultValue = "synthetic",
@@ -133,6 +138,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    checkFlags();
     double invalid = invalidRate != null ? invalidRate : data.equals("synthetic") ? 0.001 : 0;
     DemoOptions options =
         new DemoOptions(
@@ -245,6 +251,35 @@ final class DemoCommand implements Callable<Integer> {
     }
     json.print(System.out, result.figures());
     return result.missing() == 0 ? 0 : 1;
+  }
+
+  /** Every flag checked before the broker starts, each error naming its flag. */
+  private void checkFlags() {
+    DataSourceArgument.syntheticOrMovieLens("--data", data);
+    require(maxEvents >= 0, "--max-events must be >= 0 (0 = no limit), got " + maxEvents);
+    require(rate >= 0, "--rate must be >= 0 (0 = as fast as possible), got " + rate);
+    require(
+        invalidRate == null || (invalidRate >= 0 && invalidRate <= 1),
+        "--invalid-rate must be a share in [0, 1], got " + invalidRate);
+    require(progressSeconds > 0, "--progress-interval must be > 0 seconds, got " + progressSeconds);
+    require(
+        pace.equals("none") || pace.equals("trainer"),
+        "--pace must be none or trainer, got '" + pace + "'");
+    require(maxLag >= 1, "--max-lag must be >= 1, got " + maxLag);
+    require(windowEvents >= 1, "--window must be >= 1 event, got " + windowEvents);
+    require(
+        compare == null || compare.equals("batch"),
+        "--compare must be batch, got '" + compare + "'");
+    require(
+        !batchInterval.isNegative() && !batchInterval.isZero(),
+        "--batch-interval must be positive, got " + batchInterval);
+    require(batchEpochs >= 1, "--batch-epochs must be >= 1, got " + batchEpochs);
+  }
+
+  private void require(boolean condition, String message) {
+    if (!condition) {
+      throw new ParameterException(spec.commandLine(), message);
+    }
   }
 
   private DemoOptions.BatchComparison batchComparison() {

@@ -35,7 +35,6 @@ import picocli.CommandLine.Spec;
         "Offline leave-one-out evaluation of the model against popularity and co-occurrence.")
 public final class EvaluateCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
-  private static final String MOVIELENS_PREFIX = "movielens:";
 
   @Spec CommandSpec spec;
 
@@ -65,11 +64,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--protocol must be 'loo', got '" + protocol + "'");
     }
-    if (!data.startsWith(MOVIELENS_PREFIX)) {
-      throw new ParameterException(
-          spec.commandLine(), "--data must look like movielens:DIR, got '" + data + "'");
-    }
-    Path dir = Path.of(data.substring(MOVIELENS_PREFIX.length()));
+    Path dir = DataSourceArgument.movieLens("--data", data, "");
     LOG.info("ND4J backend: {}", BackendInfo.describe());
     List<Interaction> interactions = MovieLensReader.read(dir);
     EvaluationSettings settings = resolveSettings(spec, training);

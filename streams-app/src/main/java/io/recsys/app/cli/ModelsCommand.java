@@ -20,8 +20,10 @@ import picocli.CommandLine.Command;
 final class ModelsCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** Without a subcommand there is nothing to do: a usage error, as in every other command. */
   @Override
   public void run() {
-    spec.commandLine().usage(System.err);
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "missing subcommand: list, show, promote or rollback");
   }
 }

@@ -44,7 +44,6 @@ import picocli.CommandLine.Spec;
     })
 public final class RetrainCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RetrainCommand.class);
-  private static final String MOVIELENS_PREFIX = "movielens:";
 
   @Spec CommandSpec spec;
 
@@ -128,10 +127,7 @@ public final class RetrainCommand implements Callable<Integer> {
     if (load == null) {
       return retrain(config, settings, request);
     }
-    if (!load.startsWith(MOVIELENS_PREFIX)) {
-      throw new ParameterException(
-          spec.commandLine(), "--load must look like movielens:DIR, got '" + load + "'");
-    }
+    Path ratingsDir = DataSourceArgument.movieLens("--load", load, "");
     Path brokerDir = Files.createTempDirectory("recsys-retrain-broker-");
     try (EmbeddedKafkaBroker broker =
         EmbeddedKafkaBroker.builder(brokerDir).deleteDataDirOnClose(true).start()) {
@@ -139,7 +135,7 @@ public final class RetrainCommand implements Callable<Integer> {
       long started = System.nanoTime();
       long loaded =
           MovieLensTopicLoader.load(
-              Path.of(load.substring(MOVIELENS_PREFIX.length())),
+              ratingsDir,
               broker.bootstrapServers(),
               settings.topics().events(),
               settings.topics().partitions());

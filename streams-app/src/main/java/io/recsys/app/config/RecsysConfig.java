@@ -54,6 +54,8 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String EVENT_WEIGHTS_CONFIG = "recsys.event.weights";
   public static final String EVENT_MAX_BYTES_CONFIG = "recsys.event.max.bytes";
   public static final String EVENT_MAX_ID_LENGTH_CONFIG = "recsys.event.max.id.length";
+  public static final String EVENT_MIN_TIME_CONFIG = "recsys.event.min.time";
+  public static final String EVENT_MAX_FUTURE_CONFIG = "recsys.event.max.future.ms";
   // Features
   public static final String RECENT_ITEMS_CONFIG = "recsys.features.recent.items";
   // Popularity
@@ -93,6 +95,7 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String ROCKSDB_MEMORY_CONFIG = "recsys.rocksdb.memory.bytes";
   public static final String METRICS_INTERVAL_CONFIG = "recsys.metrics.interval.ms";
   public static final String HTTP_PORT_CONFIG = "recsys.http.port";
+  public static final String STARTUP_TIMEOUT_CONFIG = "recsys.startup.timeout.ms";
 
   /**
    * Where the streaming model departs from the offline defaults ({@link ModelConfig#defaults()}): a
@@ -212,6 +215,24 @@ public final class RecsysConfig extends AbstractConfig {
         Range.between(1, 4096),
         Importance.LOW,
         "Longest accepted user or item id, in characters.");
+    ingest.define(
+        EVENT_MIN_TIME_CONFIG,
+        Type.STRING,
+        "1990-01-01T00:00:00Z",
+        instantValidator(),
+        Importance.LOW,
+        "Earliest accepted eventTime (ISO-8601 instant or date, or epoch ms); earlier events go to"
+            + " the DLQ, an epoch-seconds value with a reason saying so. Lower it only for"
+            + " history older than this.");
+    ingest.define(
+        EVENT_MAX_FUTURE_CONFIG,
+        Type.LONG,
+        86_400_000L,
+        Range.atLeast(0),
+        Importance.LOW,
+        "How far ahead of this instance's clock an eventTime may be; later events go to the DLQ"
+            + " (a microseconds value with a reason saying so). Larger tolerates skewed producer"
+            + " clocks.");
 
     Definer features = new Definer(def, FEATURES);
     features.define(
@@ -439,6 +460,14 @@ public final class RecsysConfig extends AbstractConfig {
         Importance.MEDIUM,
         "Port of the HTTP query API, metrics endpoint and dashboard; 0 picks a free port, -1"
             + " disables HTTP.");
+    instance.define(
+        STARTUP_TIMEOUT_CONFIG,
+        Type.LONG,
+        30_000L,
+        Range.atLeast(100),
+        Importance.MEDIUM,
+        "How long start-up waits for the Kafka cluster to answer before it fails with one line"
+            + " naming the address. Longer tolerates a broker that is still starting.");
     return def;
   }
 
@@ -524,7 +553,11 @@ public final class RecsysConfig extends AbstractConfig {
           String name = String.valueOf(key);
           if (name.startsWith(PREFIX) && !name.startsWith(PREFIX + "internal.")) {
             if (!CONFIG_DEF.names().contains(name)) {
-              throw new ConfigException(name, value, "unknown recsys setting");
+              throw new ConfigException(
+                  "unknown recsys setting '"
+                      + name
+                      + "'"
+                      + Suggestions.didYouMean(name, CONFIG_DEF.names()));
             }
             ours.put(name, value);
           }
@@ -545,7 +578,9 @@ public final class RecsysConfig extends AbstractConfig {
         new RecsysSettings.Ingest(
             parseWeights(c.getList(EVENT_WEIGHTS_CONFIG)),
             c.getInt(EVENT_MAX_BYTES_CONFIG),
-            c.getInt(EVENT_MAX_ID_LENGTH_CONFIG)),
+            c.getInt(EVENT_MAX_ID_LENGTH_CONFIG),
+            parseInstant(EVENT_MIN_TIME_CONFIG, c.getString(EVENT_MIN_TIME_CONFIG)),
+            c.getLong(EVENT_MAX_FUTURE_CONFIG)),
         c.getInt(RECENT_ITEMS_CONFIG),
         new RecsysSettings.Popularity(
             c.getLong(HALF_LIFE_CONFIG),
@@ -578,7 +613,8 @@ public final class RecsysConfig extends AbstractConfig {
             c.getString(REGISTRY_DIR_CONFIG),
             c.getLong(ROCKSDB_MEMORY_CONFIG),
             c.getLong(METRICS_INTERVAL_CONFIG),
-            c.getInt(HTTP_PORT_CONFIG)));
+            c.getInt(HTTP_PORT_CONFIG),
+            c.getLong(STARTUP_TIMEOUT_CONFIG)));
   }
 
   private ModelConfig modelConfig() {
@@ -596,6 +632,18 @@ public final class RecsysConfig extends AbstractConfig {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(MODEL_PREFIX + "*", "", e.getMessage());
     }
+  }
+
+  /**
+   * Checks a whole configuration before anything starts: the {@code recsys.*} settings, and that
+   * every other key is a Kafka client or Kafka Streams setting.
+   *
+   * @throws ConfigException naming the key, the value received and, for a mistyped name, the
+   *     closest known one
+   */
+  public static RecsysSettings validate(Map<?, ?> config) {
+    KafkaKeys.check(config);
+    return parse(config);
   }
 
   /** The settings with every default. */
@@ -650,6 +698,40 @@ public final class RecsysConfig extends AbstractConfig {
       throw new ConfigException(EVENT_WEIGHTS_CONFIG, entries, "at least one event type");
     }
     return weights;
+  }
+
+  /** An ISO-8601 instant ({@code 2001-01-01T00:00:00Z}), a date (UTC midnight) or epoch ms. */
+  static long parseInstant(String key, String text) {
+    String value = text.trim();
+    try {
+      if (value.matches("-?[0-9]+")) {
+        return Long.parseLong(value);
+      }
+      if (value.length() == 10) {
+        return java.time.LocalDate.parse(value)
+            .atStartOfDay(java.time.ZoneOffset.UTC)
+            .toInstant()
+            .toEpochMilli();
+      }
+      return java.time.Instant.parse(value).toEpochMilli();
+    } catch (RuntimeException e) {
+      throw new ConfigException(
+          key, text, "expected an ISO-8601 instant (1990-01-01T00:00:00Z), a date or epoch ms");
+    }
+  }
+
+  private static ConfigDef.Validator instantValidator() {
+    return new ConfigDef.Validator() {
+      @Override
+      public void ensureValid(String name, Object value) {
+        parseInstant(name, String.valueOf(value));
+      }
+
+      @Override
+      public String toString() {
+        return "ISO-8601 instant or date, or epoch ms";
+      }
+    };
   }
 
   private static ConfigDef.Validator nonEmpty() {

@@ -1,6 +1,8 @@
 package io.recsys.app.config;
 
 import io.recsys.model.ModelConfig;
+import io.recsys.schemas.EventTimeBounds;
+import io.recsys.schemas.UserEventParser;
 import java.util.Map;
 
 /**
@@ -34,10 +36,29 @@ public record RecsysSettings(
       int partitions,
       short replicationFactor) {}
 
-  /** What validation accepts. */
-  public record Ingest(Map<String, Double> eventWeights, int maxBytes, int maxIdLength) {
+  /**
+   * What validation accepts.
+   *
+   * @param minEventTimeMs the earliest accepted event time (epoch ms)
+   * @param maxFutureMs how far ahead of the clock an event time may be
+   */
+  public record Ingest(
+      Map<String, Double> eventWeights,
+      int maxBytes,
+      int maxIdLength,
+      long minEventTimeMs,
+      long maxFutureMs) {
     public Ingest {
       eventWeights = Map.copyOf(eventWeights);
+    }
+
+    /** A parser that accepts what these settings accept, with the wall clock for time bounds. */
+    public UserEventParser newParser() {
+      return new UserEventParser(
+          eventWeights.keySet(),
+          maxBytes,
+          maxIdLength,
+          new EventTimeBounds(minEventTimeMs, maxFutureMs, System::currentTimeMillis));
     }
 
     /** Weight of an accepted event type (the parser has already rejected unknown types). */
@@ -83,5 +104,9 @@ public record RecsysSettings(
 
   /** Settings of the instance as a whole. */
   public record Instance(
-      String registryDir, long rocksDbMemoryBytes, long metricsIntervalMs, int httpPort) {}
+      String registryDir,
+      long rocksDbMemoryBytes,
+      long metricsIntervalMs,
+      int httpPort,
+      long startupTimeoutMs) {}
 }

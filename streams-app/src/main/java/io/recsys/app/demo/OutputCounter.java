@@ -1,13 +1,14 @@
 package io.recsys.app.demo;
 
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.metrics.RunDistribution;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,7 +38,7 @@ final class OutputCounter implements AutoCloseable {
   private final AtomicLong recommendations = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong firstRecommendationNanos = new AtomicLong();
-  private final DistributionSummary delivered;
+  private final Timer delivered;
   private final RunDistribution deliveredOverRun = new RunDistribution();
   private volatile Exception failure;
 
@@ -52,9 +53,9 @@ final class OutputCounter implements AutoCloseable {
       MeterRegistry registry) {
     this.recommendationsTopic = recommendationsTopic;
     this.delivered =
-        PipelineMetrics.latencySummary(
+        PipelineMetrics.latencyTimer(
             DELIVERY_LATENCY,
-            "Milliseconds from an event's record timestamp to its recommendation reaching a"
+            "Time from an event's record timestamp to its recommendation reaching a"
                 + " read_committed consumer of the recommendations topic (demo only)",
             registry);
     this.consumer =
@@ -89,7 +90,7 @@ final class OutputCounter implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.topic().equals(recommendationsTopic)) {
             long millis = System.currentTimeMillis() - record.timestamp();
-            delivered.record(Math.max(0, millis));
+            delivered.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
             deliveredOverRun.record(millis);
             if (recommendations.getAndIncrement() == 0) {
               firstRecommendationNanos.set(System.nanoTime());
@@ -123,7 +124,7 @@ final class OutputCounter implements AutoCloseable {
 
   /** Delivery latency percentile (0.5 or 0.99) over the last ~30 s, in ms; NaN when empty. */
   double deliveredPercentileMillis(double percentile) {
-    return PipelineMetrics.publishedPercentile(delivered, percentile);
+    return PipelineMetrics.publishedPercentileMillis(delivered, percentile);
   }
 
   /** Delivery latency of every recommendation received, in ms. */

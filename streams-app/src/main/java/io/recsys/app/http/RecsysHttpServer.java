@@ -7,6 +7,7 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.metrics.JvmMeters;
 import io.recsys.app.metrics.ModelMetrics;
 import io.recsys.app.pipeline.serving.ModelRecommender;
 import io.recsys.app.pipeline.serving.PopularityRecommender;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /users/{id}}: what the pipeline keeps about the user (recent items);
  *   <li>{@code GET /health}, {@code GET /ready}: liveness, and readiness (stream RUNNING and a
  *       model loaded);
- *   <li>{@code GET /metrics}: Prometheus text (pipeline, trainer, Kafka Streams and client
- *       metrics);
+ *   <li>{@code GET /metrics}: Prometheus text (pipeline, trainer, Kafka Streams and client, JVM and
+ *       process metrics);
  *   <li>{@code GET /}: the dashboard, fed live by {@code GET /events/metrics} (server-sent events
  *       from the {@code metrics} topic).
  * </ul>
@@ -47,11 +48,14 @@ public final class RecsysHttpServer implements AutoCloseable {
   private final Javalin javalin;
   private final MetricsFeed feed;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final JvmMeters jvm;
 
-  private RecsysHttpServer(Javalin javalin, MetricsFeed feed, KafkaStreamsMetrics streamsMetrics) {
+  private RecsysHttpServer(
+      Javalin javalin, MetricsFeed feed, KafkaStreamsMetrics streamsMetrics, JvmMeters jvm) {
     this.javalin = javalin;
     this.feed = feed;
     this.streamsMetrics = streamsMetrics;
+    this.jvm = jvm;
   }
 
   /**
@@ -106,6 +110,7 @@ public final class RecsysHttpServer implements AutoCloseable {
     ModelMetrics.bind(registry, app.model(), System::currentTimeMillis);
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
+    JvmMeters jvm = JvmMeters.bindTo(registry);
     MetricsFeed feed = null;
     try {
       feed = new MetricsFeed(app.streamsConfig(), settings.topics().metrics(), FEED_HISTORY);
@@ -150,12 +155,13 @@ public final class RecsysHttpServer implements AutoCloseable {
                     });
               });
       javalin.start(port);
-      RecsysHttpServer server = new RecsysHttpServer(javalin, feed, streamsMetrics);
+      RecsysHttpServer server = new RecsysHttpServer(javalin, feed, streamsMetrics, jvm);
       LOG.info("HTTP server listening on port {} (dashboard at {})", javalin.port(), server.url());
       return server;
     } catch (RuntimeException e) {
       closeQuietly(feed);
       streamsMetrics.close();
+      jvm.close();
       throw e;
     }
   }
@@ -173,7 +179,7 @@ public final class RecsysHttpServer implements AutoCloseable {
   /**
    * Closing order: the metrics feed (its consumer, then the dashboards' event streams, which would
    * otherwise hold Jetty's graceful stop open), Jetty (stops accepting, finishes requests in
-   * flight), then the Kafka Streams metrics binding.
+   * flight), then the Kafka Streams and JVM metrics bindings.
    */
   @Override
   public void close() {
@@ -182,6 +188,7 @@ public final class RecsysHttpServer implements AutoCloseable {
       javalin.stop();
     } finally {
       streamsMetrics.close();
+      jvm.close();
     }
   }
 

@@ -4,9 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.recsys.app.prequential.PrequentialEvaluator;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline's own counters and latency distribution, recorded by the processors of every stream
@@ -28,7 +30,7 @@ public final class PipelineMetrics {
   private final Counter statesReread;
   private final Counter statesKept;
   private final Counter listsReused;
-  private final DistributionSummary latencyMillis;
+  private final Timer latency;
   private final RunDistribution latencyOverRun = new RunDistribution();
   private final DistributionSummary modelBatchUsers;
   private final PrequentialEvaluator prequential = new PrequentialEvaluator();
@@ -51,10 +53,10 @@ public final class PipelineMetrics {
         Counter.builder("recsys.training.examples.emitted")
             .description("Training examples written to the training-examples topic")
             .register(registry);
-    this.latencyMillis =
-        latencySummary(
+    this.latency =
+        latencyTimer(
             LATENCY,
-            "Milliseconds from an event's record timestamp to its recommendation being computed",
+            "Time from an event's record timestamp to its recommendation being computed",
             registry);
     statesStepped =
         Counter.builder("recsys.serving.model.states")
@@ -105,14 +107,12 @@ public final class PipelineMetrics {
   }
 
   /**
-   * A latency distribution in ms whose p50 and p99 describe the last ~30 s (what a dashboard
-   * shows), with a histogram for scrapers that aggregate across instances.
+   * A latency timer (exported in seconds) whose p50 and p99 describe the last ~30 s (what a
+   * dashboard shows), with a histogram for scrapers that aggregate across instances.
    */
-  public static DistributionSummary latencySummary(
-      String name, String description, MeterRegistry registry) {
-    return DistributionSummary.builder(name)
+  public static Timer latencyTimer(String name, String description, MeterRegistry registry) {
+    return Timer.builder(name)
         .description(description)
-        .baseUnit("milliseconds")
         .publishPercentiles(0.5, 0.99)
         .publishPercentileHistogram()
         .distributionStatisticExpiry(Duration.ofSeconds(30))
@@ -164,7 +164,7 @@ public final class PipelineMetrics {
 
   public void recommendationSent(long latencyMillis) {
     recommendations.increment();
-    this.latencyMillis.record(Math.max(0, latencyMillis));
+    latency.record(Math.max(0, latencyMillis), TimeUnit.MILLISECONDS);
     latencyOverRun.record(latencyMillis);
   }
 
@@ -187,17 +187,17 @@ public final class PipelineMetrics {
 
   /** Latency percentile (0.5 or 0.99) over the last ~30 s, in ms; NaN when nothing was recorded. */
   public double latencyPercentileMillis(double percentile) {
-    return publishedPercentile(latencyMillis, percentile);
+    return publishedPercentileMillis(latency, percentile);
   }
 
   /**
-   * One of the percentiles {@code summary} was built to publish, from its current window; NaN when
-   * it publishes no such percentile or nothing was recorded.
+   * One of the percentiles {@code timer} was built to publish, in ms, from its current window; NaN
+   * when it publishes no such percentile or nothing was recorded.
    */
-  public static double publishedPercentile(DistributionSummary summary, double percentile) {
-    for (var value : summary.takeSnapshot().percentileValues()) {
+  public static double publishedPercentileMillis(Timer timer, double percentile) {
+    for (var value : timer.takeSnapshot().percentileValues()) {
       if (value.percentile() == percentile) {
-        return value.value();
+        return value.value(TimeUnit.MILLISECONDS);
       }
     }
     return Double.NaN;

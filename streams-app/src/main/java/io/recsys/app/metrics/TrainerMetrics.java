@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 
@@ -16,7 +18,7 @@ public final class TrainerMetrics {
   private final Counter examples;
   private final AtomicLong lag = new AtomicLong();
   private final AtomicLong trained = new AtomicLong();
-  private final DistributionSummary freshnessMillis;
+  private final Timer freshness;
   private final RunDistribution freshnessOverRun = new RunDistribution();
   private final DoubleAdder windowLoss = new DoubleAdder();
   private final AtomicLong windowBatches = new AtomicLong();
@@ -33,12 +35,11 @@ public final class TrainerMetrics {
     Gauge.builder("recsys.trainer.lag", lag, AtomicLong::get)
         .description("Training examples on the topic not yet trained on")
         .register(registry);
-    this.freshnessMillis =
-        DistributionSummary.builder("recsys.model.freshness")
+    this.freshness =
+        Timer.builder("recsys.model.freshness")
             .description(
-                "Milliseconds from an event's record timestamp to the publication of the first"
-                    + " model version trained on it")
-            .baseUnit("milliseconds")
+                "Time from an event's record timestamp to the publication of the first model"
+                    + " version trained on it")
             .publishPercentiles(0.5, 0.99)
             .distributionStatisticExpiry(Duration.ofSeconds(60))
             .distributionStatisticBufferLength(3)
@@ -101,7 +102,7 @@ public final class TrainerMetrics {
   }
 
   public void freshness(long millis) {
-    freshnessMillis.record(Math.max(0, millis));
+    freshness.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     freshnessOverRun.record(millis);
   }
 
@@ -128,6 +129,6 @@ public final class TrainerMetrics {
 
   /** Freshness percentile (0.5 or 0.99) in ms, NaN when none was recorded. */
   public double freshnessPercentileMillis(double percentile) {
-    return PipelineMetrics.publishedPercentile(freshnessMillis, percentile);
+    return PipelineMetrics.publishedPercentileMillis(freshness, percentile);
   }
 }

@@ -101,11 +101,7 @@ public final class RecsysTopology {
   public static Topology build(
       RecsysSettings settings, PipelineMetrics metrics, CurrentModel model) {
     Topics topics = Topics.of(settings);
-    UserEventParser parser =
-        new UserEventParser(
-            settings.ingest().eventWeights().keySet(),
-            settings.ingest().maxBytes(),
-            settings.ingest().maxIdLength());
+    UserEventParser parser = settings.ingest().newParser();
     Duration publishInterval = Duration.ofMillis(settings.popularity().publishIntervalMs());
     PopularityRecommender popularityRecommender =
         new PopularityRecommender(settings.popularity().halfLifeMs());

@@ -170,11 +170,7 @@ public final class Retrain {
   private static TopicRangeReader.RecordHandler recordHandler(
       RetrainRequest request, RecsysSettings settings, RebuiltFeatures features, long[] invalid) {
     if (request.source() == RetrainSource.EVENTS) {
-      UserEventParser parser =
-          new UserEventParser(
-              settings.ingest().eventWeights().keySet(),
-              settings.ingest().maxBytes(),
-              settings.ingest().maxIdLength());
+      UserEventParser parser = settings.ingest().newParser();
       return record -> {
         UserEvent event;
         try {

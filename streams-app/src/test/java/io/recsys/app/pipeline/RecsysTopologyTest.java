@@ -313,6 +313,21 @@ class RecsysTopologyTest {
   }
 
   @Test
+  void shouldDeadLetterAnEventTimeInSecondsSayingSo() {
+    long seconds = T0 / 1000;
+    send("u", "i1", "view", seconds);
+    send("u", "i1", "view", T0);
+
+    List<TestRecord<byte[], byte[]>> rejected = deadLetters.readRecordsToList();
+    assertThat(rejected).hasSize(1);
+    assertThat(DeadLetterHeaders.read(rejected.get(0).headers(), DeadLetterHeaders.FIELD))
+        .isEqualTo("eventTime");
+    assertThat(DeadLetterHeaders.read(rejected.get(0).headers(), DeadLetterHeaders.ERROR))
+        .contains("looks like seconds since the epoch, expected milliseconds");
+    assertThat(recommendations.readRecordsToList()).hasSize(1);
+  }
+
+  @Test
   void shouldSendEachKindOfBadRecordToDeadLettersWithReason() {
     String valid = "{\"userId\":\"u\",\"itemId\":\"i\",\"eventType\":\"view\",\"eventTime\":%d}";
     sendRaw("u", "{not json");
