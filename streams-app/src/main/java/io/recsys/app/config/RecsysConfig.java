@@ -80,6 +80,7 @@ public final class RecsysConfig extends AbstractConfig {
       "recsys.trainer.checkpoint.interval.ms";
   public static final String TRAINER_STATE_STEPS_CONFIG = "recsys.trainer.state.steps";
   public static final String TRAINER_STATE_USERS_CONFIG = "recsys.trainer.state.users";
+  public static final String TRAINER_MAX_LAG_CONFIG = "recsys.trainer.max.lag.ms";
   // Model sync
   public static final String MODEL_PUBLISH_INTERVAL_CONFIG = "recsys.model.publish.interval.ms";
   public static final String MODEL_SNAPSHOT_INTERVAL_CONFIG = "recsys.model.snapshot.interval.ms";
@@ -387,6 +388,18 @@ public final class RecsysConfig extends AbstractConfig {
         "Users whose training state the trainer keeps (about 1 KB each), least recently trained"
             + " dropped first.");
 
+    trainer.define(
+        TRAINER_MAX_LAG_CONFIG,
+        Type.LONG,
+        60_000L,
+        Range.atLeast(0),
+        Importance.MEDIUM,
+        "Freshness bound: an example whose record timestamp is older than this when the trainer"
+            + " reaches it is skipped (counted in recsys_trainer_skipped_total), so a trainer"
+            + " that falls behind trains on recent examples instead of an ever older backlog."
+            + " Smaller keeps the model fresher under overload and trains on fewer examples; 0"
+            + " trains on every example however late.");
+
     Definer sync = new Definer(def, MODEL_SYNC);
     sync.define(
         MODEL_PUBLISH_INTERVAL_CONFIG,
@@ -602,7 +615,8 @@ public final class RecsysConfig extends AbstractConfig {
             c.getLong(TRAINER_BATCH_WAIT_CONFIG),
             c.getLong(TRAINER_CHECKPOINT_INTERVAL_CONFIG),
             c.getInt(TRAINER_STATE_STEPS_CONFIG),
-            c.getInt(TRAINER_STATE_USERS_CONFIG)),
+            c.getInt(TRAINER_STATE_USERS_CONFIG),
+            c.getLong(TRAINER_MAX_LAG_CONFIG)),
         new RecsysSettings.ModelSync(
             c.getLong(MODEL_PUBLISH_INTERVAL_CONFIG),
             c.getLong(MODEL_SNAPSHOT_INTERVAL_CONFIG),

@@ -93,7 +93,8 @@ public record RecsysSettings(
       long batchWaitMs,
       long checkpointIntervalMs,
       int stateSteps,
-      int stateUsers) {}
+      int stateUsers,
+      long maxLagMs) {}
 
   /** How model versions travel from the trainer to serving. */
   public record ModelSync(

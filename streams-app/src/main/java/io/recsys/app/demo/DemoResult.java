@@ -25,6 +25,7 @@ import java.util.function.DoubleUnaryOperator;
  * @param examplesEmitted training examples the pipeline wrote to training-examples
  * @param examplesTrained training examples the trainer folded in by the end of the run (fewer than
  *     emitted when the trainer was behind: the run ends when the output is complete)
+ * @param examplesSkipped training examples the trainer skipped as older than its freshness bound
  * @param modelVersion the model version serving at the end
  * @param recent latencies over the last ~30 s and freshness over the last ~60 s of the run (the
  *     windows the dashboard and the metrics topic show)
@@ -46,6 +47,7 @@ public record DemoResult(
     Quality prequentialPopularity,
     long examplesEmitted,
     long examplesTrained,
+    long examplesSkipped,
     String modelVersion,
     Delays recent,
     Delays run,
@@ -106,6 +108,7 @@ public record DemoResult(
         prequentialPopularity,
         examplesEmitted,
         examplesTrained,
+        examplesSkipped,
         modelVersion,
         recent,
         run,
@@ -157,12 +160,13 @@ public record DemoResult(
 
   /** One line on how the model reached serving: snapshots and deltas with their mean size. */
   public String modelSyncLine() {
-    return ("Model sync: %,d of %,d training examples trained by the end; %,d snapshots (mean %,.0f"
-            + " KB), %,d deltas (mean %,.0f KB); freshness p50 %.0f ms, p99 %.0f ms over the run"
-            + " (last minute: %.0f / %.0f ms)")
+    return ("Model sync: %,d of %,d training examples trained by the end (%,d skipped as older than"
+            + " the freshness bound); %,d snapshots (mean %,.0f KB), %,d deltas (mean %,.0f KB);"
+            + " freshness p50 %.0f ms, p99 %.0f ms over the run (last minute: %.0f / %.0f ms)")
         .formatted(
             examplesTrained,
             examplesEmitted,
+            examplesSkipped,
             publications.snapshots(),
             mean(publications.snapshotBytes(), publications.snapshots()) / 1024,
             publications.deltas(),
@@ -197,6 +201,7 @@ public record DemoResult(
     figures.put("model_version", modelVersion);
     figures.put("examples_emitted", examplesEmitted);
     figures.put("examples_trained", examplesTrained);
+    figures.put("examples_skipped", examplesSkipped);
     figures.put("prequential_model_hr10", round(prequentialModel.hitRate10()));
     figures.put("prequential_model_ndcg10", round(prequentialModel.ndcg10()));
     figures.put("prequential_model_events", prequentialModel.events());

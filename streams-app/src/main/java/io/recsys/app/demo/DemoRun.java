@@ -138,6 +138,7 @@ public final class DemoRun {
                 totals.popularity(),
                 (long) app.metrics().trainingExamplesEmitted(),
                 app.trainerMetrics().examplesTrained(),
+                app.trainerMetrics().examplesSkipped(),
                 app.model().get().map(m -> m.version().version()).orElse("none"),
                 DemoResult.Delays.of(
                     app.metrics()::latencyPercentileMillis,

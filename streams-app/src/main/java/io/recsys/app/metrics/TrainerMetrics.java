@@ -26,6 +26,7 @@ public final class TrainerMetrics {
   private final DistributionSummary deltaBytes;
   private final Counter statesStepped;
   private final Counter statesReread;
+  private final Counter skipped;
 
   public TrainerMetrics(MeterRegistry registry) {
     this.examples =
@@ -44,6 +45,12 @@ public final class TrainerMetrics {
             .distributionStatisticExpiry(Duration.ofSeconds(60))
             .distributionStatisticBufferLength(3)
             .register(registry);
+    this.skipped =
+        Counter.builder("recsys.trainer.skipped")
+            .description(
+                "Training examples skipped because they were older than the freshness bound"
+                    + " (recsys.trainer.max.lag.ms) when the trainer reached them")
+            .register(registry);
     this.snapshotBytes = publicationSize(registry, "snapshot");
     this.deltaBytes = publicationSize(registry, "delta");
     this.statesStepped =
@@ -58,6 +65,16 @@ public final class TrainerMetrics {
             .tag("path", "reread")
             .description("Examples whose state before the newest items was re-read from the items")
             .register(registry);
+  }
+
+  /** Examples skipped to stay within the freshness bound. */
+  public void skipped(long count) {
+    skipped.increment(count);
+  }
+
+  /** Examples skipped to stay within the freshness bound since this process started. */
+  public long examplesSkipped() {
+    return (long) skipped.count();
   }
 
   /** How a micro-batch got its examples' states (see {@code recsys.trainer.state.steps}). */

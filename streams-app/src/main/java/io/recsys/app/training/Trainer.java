@@ -169,6 +169,9 @@ public final class Trainer implements AutoCloseable {
         feed.poll(Duration.ofMillis(Math.min(50, settings.batchWaitMs())));
         ConsumerRecord<String, TrainingExampleRecord> record;
         while ((record = feed.next()) != null) {
+          if (tooLate(record)) {
+            continue;
+          }
           if (batch.isEmpty()) {
             batchStarted = System.nanoTime();
           }
@@ -205,6 +208,21 @@ public final class Trainer implements AutoCloseable {
       failure = e;
       LOG.error("Trainer stopped; serving keeps the last published model", e);
     }
+  }
+
+  /**
+   * Whether {@code record} is older than the freshness bound; a late one is skipped, its offset
+   * counted as done, so a trainer that fell behind catches up to recent examples.
+   */
+  private boolean tooLate(ConsumerRecord<String, TrainingExampleRecord> record) {
+    if (settings.maxLagMs() <= 0
+        || System.currentTimeMillis() - record.timestamp() <= settings.maxLagMs()) {
+      return false;
+    }
+    next.put(record.partition(), record.offset() + 1);
+    consumed.incrementAndGet();
+    metrics.skipped(1);
+    return true;
   }
 
   private void train(List<ConsumerRecord<String, TrainingExampleRecord>> batch) {
