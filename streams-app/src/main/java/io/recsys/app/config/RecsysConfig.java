@@ -394,12 +394,11 @@ public final class RecsysConfig extends AbstractConfig {
         60_000L,
         Range.atLeast(0),
         Importance.MEDIUM,
-        "Freshness bound: an example that could no longer reach serving within this of its"
-            + " record timestamp (its age plus the batch wait, the last training step and the"
-            + " publish interval) is skipped and counted (recsys_trainer_skipped_total), so a"
-            + " trainer that falls behind trains on recent examples instead of an ever older"
-            + " backlog. Smaller keeps the model fresher under overload and trains on fewer"
-            + " examples; 0 trains on every example however late.");
+        "Freshness bound: an example whose record timestamp is older than this when the trainer"
+            + " reaches it is skipped (counted in recsys_trainer_skipped_total), so a trainer"
+            + " that falls behind trains on recent examples instead of an ever older backlog."
+            + " Smaller keeps the model fresher under overload and trains on fewer examples; 0"
+            + " trains on every example however late.");
 
     Definer sync = new Definer(def, MODEL_SYNC);
     sync.define(

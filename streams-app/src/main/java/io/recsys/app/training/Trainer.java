@@ -70,9 +70,6 @@ public final class Trainer implements AutoCloseable {
   private final List<Long> unpublishedTimestamps = new ArrayList<>();
   private final AtomicLong consumed = new AtomicLong();
 
-  /** How long the last micro-batch took to train: part of what a new example still faces. */
-  private long lastStepMillis;
-
   /**
    * Each user's LSTM state before the newest items of their last example, so that the next example
    * steps it once instead of re-reading the window; {@link #lineage} changes when the model is
@@ -214,17 +211,12 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Whether {@code record} could no longer reach serving within the freshness bound: its age now
-   * plus what is still ahead of it (the rest of its micro-batch's wait, the last training step's
-   * time, the publish interval) exceeds the bound. A late one is skipped, its offset counted as
-   * done, so a trainer that fell behind catches up to recent examples.
+   * Whether {@code record} is older than the freshness bound; a late one is skipped, its offset
+   * counted as done, so a trainer that fell behind catches up to recent examples.
    */
   private boolean tooLate(ConsumerRecord<String, TrainingExampleRecord> record) {
-    if (settings.maxLagMs() <= 0) {
-      return false;
-    }
-    long ahead = settings.batchWaitMs() + lastStepMillis + sync.publishIntervalMs();
-    if (System.currentTimeMillis() - record.timestamp() + ahead <= settings.maxLagMs()) {
+    if (settings.maxLagMs() <= 0
+        || System.currentTimeMillis() - record.timestamp() <= settings.maxLagMs()) {
       return false;
     }
     next.put(record.partition(), record.offset() + 1);
@@ -262,9 +254,7 @@ public final class Trainer implements AutoCloseable {
       starts = carried.states(model, lineage, users, prefixes);
       metrics.states(carried.stepped() - stepped, carried.reread() - reread);
     }
-    long stepStarted = System.nanoTime();
     TrainingStats stats = MicroBatchStep.train(model, examples, starts, settings.batchSize());
-    lastStepMillis = (System.nanoTime() - stepStarted) / 1_000_000;
     consumed.addAndGet(batch.size());
     model.setDataPosition(position());
     metrics.trained(examples.size(), stats.meanLoss());
