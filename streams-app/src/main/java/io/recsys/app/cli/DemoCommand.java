@@ -47,10 +47,14 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      defaultValue = "0",
-      paramLabel = "EVENTS_PER_S",
-      description = "Input rate; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
-  double rate;
+      defaultValue = "auto",
+      paramLabel = "auto|max|EVENTS_PER_S",
+      description =
+          "Input rate. auto: the rate this machine sustains, found by backing off while events"
+              + " pile up, so latency is measured at a load the system carries; max: as fast as"
+              + " the pipeline takes them (up to --max-lag queued), for throughput runs; or a"
+              + " fixed number of events per second. Default: ${DEFAULT-VALUE}.")
+  String rate;
 
   @Option(
       names = "--invalid-rate",
@@ -144,7 +148,8 @@ final class DemoCommand implements Callable<Integer> {
         new DemoOptions(
             data,
             maxEvents,
-            rate,
+            fixedRate(),
+            rate.equals("auto"),
             invalid,
             seed,
             Duration.ofMillis((long) (progressSeconds * 1000)),
@@ -201,6 +206,7 @@ final class DemoCommand implements Callable<Integer> {
         result.deadLetters(),
         result.missing(),
         result.firstRecommendationMillis());
+    System.out.println(feedLine(result));
     System.out.println(result.usageLine());
     printLatency(
         "Event to recommendation",
@@ -253,11 +259,24 @@ final class DemoCommand implements Callable<Integer> {
     return result.missing() == 0 ? 0 : 1;
   }
 
+  private static String feedLine(DemoResult result) {
+    return switch (result.feed()) {
+      case "auto" ->
+          "Feed: the rate this machine sustains (--rate auto), settled at %,.0f events/s: the"
+                  .formatted(result.adaptiveRate())
+              + " latencies below are at that load";
+      case "max" ->
+          "Feed: as fast as the pipeline takes events (--rate max), up to --max-lag queued: the"
+              + " latencies below include that queue";
+      default -> "Feed: a fixed " + result.feed() + " events/s";
+    };
+  }
+
   /** Every flag checked before the broker starts, each error naming its flag. */
   private void checkFlags() {
     DataSourceArgument.syntheticOrMovieLens("--data", data);
     require(maxEvents >= 0, "--max-events must be >= 0 (0 = no limit), got " + maxEvents);
-    require(rate >= 0, "--rate must be >= 0 (0 = as fast as possible), got " + rate);
+    fixedRate();
     require(
         invalidRate == null || (invalidRate >= 0 && invalidRate <= 1),
         "--invalid-rate must be a share in [0, 1], got " + invalidRate);
@@ -274,6 +293,23 @@ final class DemoCommand implements Callable<Integer> {
         !batchInterval.isNegative() && !batchInterval.isZero(),
         "--batch-interval must be positive, got " + batchInterval);
     require(batchEpochs >= 1, "--batch-epochs must be >= 1, got " + batchEpochs);
+  }
+
+  /** The fixed rate of {@code --rate N}; 0 for auto and max. */
+  private double fixedRate() {
+    if (rate.equals("auto") || rate.equals("max")) {
+      return 0;
+    }
+    double perSecond;
+    try {
+      perSecond = Double.parseDouble(rate);
+    } catch (NumberFormatException e) {
+      perSecond = Double.NaN;
+    }
+    require(
+        perSecond >= 0 && Double.isFinite(perSecond),
+        "--rate must be auto, max or a number of events per second >= 0, got '" + rate + "'");
+    return perSecond;
   }
 
   private void require(boolean condition, String message) {

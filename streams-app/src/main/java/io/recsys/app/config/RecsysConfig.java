@@ -396,9 +396,10 @@ public final class RecsysConfig extends AbstractConfig {
         Importance.MEDIUM,
         "Freshness bound: an example whose record timestamp is older than this when the trainer"
             + " reaches it is skipped (counted in recsys_trainer_skipped_total), so a trainer"
-            + " that falls behind trains on recent examples instead of an ever older backlog."
-            + " Smaller keeps the model fresher under overload and trains on fewer examples; 0"
-            + " trains on every example however late.");
+            + " that falls behind trains on recent examples instead of an ever older backlog;"
+            + " freshness then stays near this plus the batch wait, a training step and the"
+            + " publish interval. Smaller keeps the model fresher under overload and trains on"
+            + " fewer examples; 0 trains on every example however late.");
 
     Definer sync = new Definer(def, MODEL_SYNC);
     sync.define(

@@ -10,7 +10,9 @@ import java.util.Map;
  * @param data {@code synthetic} or {@code movielens:DIR}
  * @param maxEvents stop after this many input records; 0 for no limit (until the data ends or the
  *     run is stopped)
- * @param eventsPerSecond input rate; 0 for as fast as the pipeline takes them
+ * @param eventsPerSecond a fixed input rate; 0 for as fast as the pipeline takes them (or, with
+ *     {@code adaptiveRate}, for the rate it sustains)
+ * @param adaptiveRate feed at the rate the machine sustains ({@link AdaptiveRate})
  * @param invalidRate share of input records replaced by malformed ones, to exercise the DLQ
  * @param seed seed of the synthetic data and of the invalid-record injector
  * @param progressInterval how often a progress line is printed
@@ -29,6 +31,7 @@ public record DemoOptions(
     String data,
     long maxEvents,
     double eventsPerSecond,
+    boolean adaptiveRate,
     double invalidRate,
     long seed,
     Duration progressInterval,
@@ -54,6 +57,9 @@ public record DemoOptions(
     }
     if (maxEvents < 0) {
       throw new IllegalArgumentException("maxEvents: must be >= 0, got " + maxEvents);
+    }
+    if (adaptiveRate && eventsPerSecond > 0) {
+      throw new IllegalArgumentException("eventsPerSecond: a fixed rate excludes adaptiveRate");
     }
     if (eventsPerSecond < 0) {
       throw new IllegalArgumentException("eventsPerSecond: must be >= 0, got " + eventsPerSecond);

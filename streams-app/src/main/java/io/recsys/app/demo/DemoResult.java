@@ -16,6 +16,9 @@ import java.util.function.DoubleUnaryOperator;
  * @param recommendations recommendation records seen on the output topic
  * @param deadLetters records seen on the dead-letter topic
  * @param seconds from the first input record to the last output record
+ * @param feed how the input was paced: {@code auto} (the rate the machine sustains), {@code max}
+ *     (as fast as the pipeline takes it) or a fixed rate in events/s
+ * @param adaptiveRate under {@code auto}, the rate it had settled at by the end; NaN otherwise
  * @param usage CPU time and garbage collections of the whole process (broker, pipeline, trainer,
  *     compilers) over those seconds
  * @param brokerStartMillis time to start the embedded broker
@@ -40,6 +43,8 @@ public record DemoResult(
     long recommendations,
     long deadLetters,
     double seconds,
+    String feed,
+    double adaptiveRate,
     ProcessUsage usage,
     long brokerStartMillis,
     long firstRecommendationMillis,
@@ -101,6 +106,8 @@ public record DemoResult(
         recommendations,
         deadLetters,
         seconds,
+        feed,
+        adaptiveRate,
         usage,
         brokerStartMillis,
         firstRecommendationMillis,
@@ -191,6 +198,10 @@ public record DemoResult(
     figures.put("missing", missing());
     figures.put("seconds", Math.round(seconds * 1000) / 1000.0);
     figures.put("events_per_s", Math.round(eventsPerSecond()));
+    figures.put("feed", feed);
+    if (!Double.isNaN(adaptiveRate)) {
+      figures.put("feed_rate_final", Math.round(adaptiveRate));
+    }
     figures.put("cores", usage.cores());
     figures.put("cpu_s", round(usage.cpuSeconds()));
     figures.put("cpu_us_per_event", round(usage.cpuMicrosPer(eventsSent)));

@@ -45,6 +45,9 @@ public final class DemoRun {
   /** How long the drain waits for the pipeline to make progress before giving up. */
   private static final Duration STALL_TIMEOUT = Duration.ofSeconds(120);
 
+  /** The queueing the adaptive feed allows above the pipeline's own event-to-answer time. */
+  static final Duration ADAPTIVE_BACKLOG = Duration.ofMillis(250);
+
   private static final Duration PIPELINE_START_TIMEOUT = Duration.ofSeconds(120);
 
   private final DemoOptions options;
@@ -131,6 +134,12 @@ public final class DemoRun {
                 counter.recommendations(),
                 counter.deadLetters(),
                 (drained - feed.startNanos()) / 1e9,
+                options.adaptiveRate()
+                    ? "auto"
+                    : options.eventsPerSecond() > 0
+                        ? Long.toString(Math.round(options.eventsPerSecond()))
+                        : "max",
+                feed.finalRate(),
                 usage,
                 brokerStartMillis,
                 first == 0 ? -1 : (first - commandStart) / 1_000_000,
@@ -167,7 +176,10 @@ public final class DemoRun {
   }
 
   /** What the feed sent, when it started, and the process's usage at that start. */
-  private record Feed(long sent, long startNanos, ProcessUsage usageAtStart) {}
+  /**
+   * @param finalRate the adaptive rate at the end (events/s), or NaN for another feed
+   */
+  private record Feed(long sent, long startNanos, ProcessUsage usageAtStart, double finalRate) {}
 
   /** What the feed and drain loops look at: the app, the output counts, progress and curve. */
   private final class Watch {
@@ -218,6 +230,9 @@ public final class DemoRun {
     ProcessUsage usageAtStart = ProcessUsage.now();
     long start = System.nanoTime();
     long sent = 0;
+    AdaptiveRate adaptive =
+        options.adaptiveRate() ? new AdaptiveRate(ADAPTIVE_BACKLOG.toNanos() / 1e9) : null;
+    long due = start;
     while (events.hasNext()
         && !stopRequested.get()
         && (options.maxEvents() == 0 || sent < options.maxEvents())) {
@@ -240,6 +255,12 @@ public final class DemoRun {
       sent++;
       if (options.eventsPerSecond() > 0) {
         pace(start, sent);
+      } else if (adaptive != null) {
+        long now = System.nanoTime();
+        double perSecond = adaptive.update(watch.behind(sent), now);
+        // Never bank more than a second of lateness: a stall must not end in a burst.
+        due = Math.max(due, now - 1_000_000_000L) + (long) (1e9 / perSecond);
+        sleepUntil(due);
       }
       if ((sent & 255) == 0) {
         watch.tick(sent);
@@ -252,7 +273,11 @@ public final class DemoRun {
     if (failedSends.get() > 0) {
       LOG.error("{} events could not be sent", failedSends.get(), sendFailure.get());
     }
-    return new Feed(sent - failedSends.get(), start, usageAtStart);
+    return new Feed(
+        sent - failedSends.get(),
+        start,
+        usageAtStart,
+        adaptive != null ? adaptive.rate() : Double.NaN);
   }
 
   /** Waits while the pipeline or the trainer is more than the allowed lag behind the input. */
@@ -270,7 +295,10 @@ public final class DemoRun {
 
   /** Sleeps so that {@code sent} events take at least {@code sent / rate} seconds. */
   private void pace(long startNanos, long sent) {
-    long due = startNanos + (long) (sent * 1e9 / options.eventsPerSecond());
+    sleepUntil(startNanos + (long) (sent * 1e9 / options.eventsPerSecond()));
+  }
+
+  private void sleepUntil(long due) {
     long wait = due - System.nanoTime();
     if (wait > 1_000_000) {
       try {
