@@ -11,17 +11,21 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
 /**
- * Turns a Kafka client's stream of "Connection to node N could not be established" warnings, one
- * per reconnect attempt (up to one a second per client), into one warning when a node becomes
- * unreachable, a reminder with the count every {@link #REMINDER_MS} while it stays so, and nothing
- * else. A node unheard of for {@link #QUIET_MS} counts as reachable again, so its next failure
- * warns at once. Installed in {@code logback.xml}; other messages pass untouched.
+ * Turns a Kafka client's stream of "Connection to node N could not be established" and "Bootstrap
+ * broker B disconnected" warnings, one per reconnect attempt (up to one a second per client), into
+ * one warning when a node becomes unreachable, a reminder with the count every {@link #REMINDER_MS}
+ * while it stays so, and nothing else. A node unheard of for {@link #QUIET_MS} counts as reachable
+ * again, so its next failure warns at once. Installed in {@code logback.xml}; other messages pass
+ * untouched.
  */
 public final class ConnectionWarningFilter extends TurboFilter {
   static final long REMINDER_MS = 5 * 60_000L;
   static final long QUIET_MS = 60_000L;
   private static final String LOGGER = "org.apache.kafka.clients.NetworkClient";
-  private static final String MARK = "could not be established";
+
+  /** The two warnings a client repeats on every reconnect attempt while a broker is away. */
+  private static final String[] MARKS = {"could not be established", "disconnected"};
+
   private static final org.slf4j.Logger LOG =
       LoggerFactory.getLogger(ConnectionWarningFilter.class);
 
@@ -44,13 +48,22 @@ public final class ConnectionWarningFilter extends TurboFilter {
     this.clock = clock;
   }
 
+  private static boolean repeated(String format) {
+    for (String mark : MARKS) {
+      if (format.contains(mark)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public FilterReply decide(
       Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
     if (level != Level.WARN
         || format == null
-        || !format.contains(MARK)
-        || !LOGGER.equals(logger.getName())) {
+        || !LOGGER.equals(logger.getName())
+        || !repeated(format)) {
       return FilterReply.NEUTRAL;
     }
     // The client's log prefix is part of the format; the node id is the first parameter.
@@ -66,11 +79,11 @@ public final class ConnectionWarningFilter extends TurboFilter {
         return FilterReply.NEUTRAL;
       }
       if (now - outage.lastWarned >= REMINDER_MS) {
-        int cut = format.indexOf("Connection to node");
+        int cut = format.indexOf(']');
         LOG.warn(
-            "{}Connection to node {} still fails: {} more attempts in {} s",
-            cut > 0 ? format.substring(0, cut) : "",
-            params != null && params.length > 0 ? params[0] : "?",
+            "{} {} still unreachable: {} more failed attempts in {} s",
+            cut > 0 ? format.substring(0, cut + 1) : "Kafka client",
+            params != null && params.length > 0 ? params[0] : "a node",
             outage.suppressed,
             (now - outage.lastWarned) / 1000);
         outage.lastWarned = now;

@@ -51,6 +51,18 @@ class ConnectionWarningFilterTest {
   }
 
   @Test
+  void shouldAlsoHoldBackRepeatedDisconnectionsOfTheBootstrapBroker() {
+    String disconnected =
+        "[Producer clientId=p-1] Bootstrap broker {} (id: {} rack: {} isFenced: {}) disconnected";
+    Object[] params = {"localhost:9092", -1, null, false};
+    assertThat(filter.decide(null, networkClient, Level.WARN, disconnected, params, null))
+        .isEqualTo(FilterReply.NEUTRAL);
+    now.addAndGet(1000);
+    assertThat(filter.decide(null, networkClient, Level.WARN, disconnected, params, null))
+        .isEqualTo(FilterReply.DENY);
+  }
+
+  @Test
   void shouldLeaveOtherMessagesAlone() {
     Logger other = context.getLogger("io.recsys.app.RecsysApp");
     assertThat(filter.decide(null, other, Level.WARN, FORMAT, new Object[] {1}, null))
