@@ -42,6 +42,11 @@ public final class RocksDBMemoryBudget implements AutoCloseable {
     return totalBytes;
   }
 
+  /** What the stores hold in the budget now: block cache and memtables, which are charged to it. */
+  public long usedBytes() {
+    return cache.getUsage();
+  }
+
   Cache cache() {
     return cache;
   }

@@ -190,6 +190,11 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
     return trainer != null;
   }
 
+  /** Off-heap memory the RocksDB stores of this instance hold now (block cache and memtables). */
+  public long rocksDbUsedBytes() {
+    return budget.usedBytes();
+  }
+
   /** The running trainer, if this process runs one. */
   public Optional<Trainer> trainer() {
     return Optional.ofNullable(trainer);

@@ -110,6 +110,15 @@ final class DemoCommand implements Callable<Integer> {
   long windowEvents;
 
   @Option(
+      names = "--resource-interval",
+      defaultValue = "0",
+      paramLabel = "SECONDS",
+      description =
+          "Every SECONDS, print and record heap after GC, RocksDB memory, open files and latency"
+              + " p99, for soak runs (bin/bench-soak); 0 = never. Default: ${DEFAULT-VALUE}.")
+  double resourceSeconds;
+
+  @Option(
       names = "--report-dir",
       defaultValue = "recsys-demo-report",
       description =
@@ -158,6 +167,7 @@ final class DemoCommand implements Callable<Integer> {
             parsePace(pace),
             maxLag,
             windowEvents,
+            Duration.ofMillis((long) (resourceSeconds * 1000)),
             batchComparison());
     DemoRun run = new DemoRun(options, System.out);
     CountDownLatch finished = new CountDownLatch(1);
@@ -286,6 +296,7 @@ final class DemoCommand implements Callable<Integer> {
         "--pace must be none or trainer, got '" + pace + "'");
     require(maxLag >= 1, "--max-lag must be >= 1, got " + maxLag);
     require(windowEvents >= 1, "--window must be >= 1 event, got " + windowEvents);
+    require(resourceSeconds >= 0, "--resource-interval must be >= 0, got " + resourceSeconds);
     require(
         compare == null || compare.equals("batch"),
         "--compare must be batch, got '" + compare + "'");

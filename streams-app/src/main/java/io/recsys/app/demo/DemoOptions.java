@@ -24,6 +24,8 @@ import java.util.Map;
  * @param maxTrainerLag the input waits while the pipeline (and, when pacing by the trainer, the
  *     trainer) is more than this many events or examples behind
  * @param windowEvents events per window of the prequential curve
+ * @param resourceInterval how often to sample heap after GC, RocksDB memory, open files and latency
+ *     (a soak's figures); zero for never
  * @param batchComparison also score an interval-trained copy of the model on the same events (see
  *     {@link io.recsys.app.demo.IntervalTrainedBaseline}); null for none
  */
@@ -40,6 +42,7 @@ public record DemoOptions(
     boolean paceByTrainer,
     long maxTrainerLag,
     long windowEvents,
+    Duration resourceInterval,
     BatchComparison batchComparison) {
 
   /**

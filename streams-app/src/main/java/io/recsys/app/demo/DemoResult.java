@@ -1,8 +1,10 @@
 package io.recsys.app.demo;
 
 import io.recsys.app.metrics.ProcessUsage;
+import io.recsys.app.metrics.ResourceSample;
 import io.recsys.app.metrics.TrainerMetrics;
 import io.recsys.schemas.MetricsRecord.Quality;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,7 @@ import java.util.function.DoubleUnaryOperator;
  * @param run latencies and freshness over every event of the run, warm-up included
  * @param publications model versions the trainer published, snapshots and deltas, with sizes
  * @param curve the prequential curve, one point per window
+ * @param resources soak samples (heap after GC, RocksDB, open files, latency), when asked for
  * @param batch the interval-trained copy's figures on the same events, or null when not asked for
  */
 public record DemoResult(
@@ -58,6 +61,7 @@ public record DemoResult(
     Delays run,
     TrainerMetrics.Publications publications,
     List<PrequentialCurve.Point> curve,
+    List<ResourceSample> resources,
     IntervalTrainedBaseline.Result batch) {
 
   /**
@@ -96,6 +100,7 @@ public record DemoResult(
 
   public DemoResult {
     curve = List.copyOf(curve);
+    resources = List.copyOf(resources);
   }
 
   /** This result with the batch arm's figures. */
@@ -121,6 +126,7 @@ public record DemoResult(
         run,
         publications,
         curve,
+        resources,
         figures);
   }
 
@@ -251,6 +257,36 @@ public record DemoResult(
     figures.put(
         "model_delta_bytes_mean",
         Math.round(mean(publications.deltaBytes(), publications.deltas())));
+    if (!resources.isEmpty()) {
+      List<Map<String, Object>> samples = new ArrayList<>();
+      for (ResourceSample sample : resources) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("s", Math.round(sample.seconds()));
+        entry.put("heap_after_gc_mb", round(sample.heapAfterGcBytes() / 1e6));
+        entry.put("rocksdb_mb", round(sample.rocksDbBytes() / 1e6));
+        entry.put("open_files", sample.openFiles());
+        entry.put("latency_p99_ms", round(sample.latencyP99Ms()));
+        samples.add(entry);
+      }
+      figures.put("resources", samples);
+      if (resources.size() >= 3) {
+        // The first sample is warm-up; from the second on, memory should be flat.
+        ResourceSample from = resources.get(1);
+        ResourceSample to = resources.get(resources.size() - 1);
+        figures.put(
+            "heap_after_gc_change_pct",
+            round(
+                100.0
+                    * (to.heapAfterGcBytes() - from.heapAfterGcBytes())
+                    / from.heapAfterGcBytes()));
+        figures.put(
+            "rocksdb_change_pct",
+            round(
+                100.0
+                    * (to.rocksDbBytes() - from.rocksDbBytes())
+                    / Math.max(1, from.rocksDbBytes())));
+      }
+    }
     return figures;
   }
 }

@@ -6,6 +6,7 @@ import io.recsys.app.broker.EmbeddedKafkaBroker;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.metrics.ProcessUsage;
+import io.recsys.app.metrics.ResourceSample;
 import io.recsys.schemas.SchemaSerdes;
 import io.recsys.schemas.UserEvent;
 import java.io.IOException;
@@ -159,6 +160,7 @@ public final class DemoRun {
                     app.trainerMetrics().freshnessOverRun()::percentile),
                 app.trainerMetrics().publications(),
                 watch.curve.points(),
+                watch.resources,
                 null);
       }
     }
@@ -175,8 +177,9 @@ public final class DemoRun {
             .evaluate(sentEvents));
   }
 
-  /** What the feed sent, when it started, and the process's usage at that start. */
   /**
+   * What the feed sent, when it started, and the process's usage at that start.
+   *
    * @param finalRate the adaptive rate at the end (events/s), or NaN for another feed
    */
   private record Feed(long sent, long startNanos, ProcessUsage usageAtStart, double finalRate) {}
@@ -187,10 +190,15 @@ public final class DemoRun {
     final OutputCounter counter;
     final Progress progress;
     final PrequentialCurve curve;
+    final List<ResourceSample> resources = new ArrayList<>();
+    private final long commandStart;
+    private long nextSample;
 
     Watch(RecsysApp app, OutputCounter counter, long commandStart) {
       this.app = app;
       this.counter = counter;
+      this.commandStart = commandStart;
+      this.nextSample = System.nanoTime() + options.resourceInterval().toNanos();
       this.progress = new Progress(commandStart, options.progressInterval());
       this.curve = new PrequentialCurve(app.metrics().prequential(), options.windowEvents());
     }
@@ -213,6 +221,17 @@ public final class DemoRun {
     void tick(long sent) {
       curve.sample((long) app.metrics().eventsAccepted());
       progress.maybePrint(out, sent, this);
+      long now = System.nanoTime();
+      if (!options.resourceInterval().isZero() && now >= nextSample) {
+        nextSample = now + options.resourceInterval().toNanos();
+        ResourceSample sample =
+            ResourceSample.now(
+                (now - commandStart) / 1e9,
+                app.rocksDbUsedBytes(),
+                app.metrics().latencyPercentileMillis(0.99));
+        resources.add(sample);
+        out.printf("[%7.1fs] %s%n", sample.seconds(), sample.line());
+      }
     }
   }
 
