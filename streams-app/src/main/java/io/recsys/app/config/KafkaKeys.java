@@ -27,6 +27,9 @@ public final class KafkaKeys {
 
   private static final Set<String> KNOWN = known();
 
+  /** A config provider's own keys ({@code config.providers.file.class}) are named by the user. */
+  private static final String CONFIG_PROVIDERS_PREFIX = "config.providers.";
+
   private KafkaKeys() {}
 
   private static Set<String> known() {
@@ -45,6 +48,7 @@ public final class KafkaKeys {
       String key = String.valueOf(raw);
       if (key.startsWith(RecsysConfig.PREFIX)
           || key.startsWith(StreamsConfig.TOPIC_PREFIX)
+          || key.startsWith(CONFIG_PROVIDERS_PREFIX)
           || known(key)) {
         continue;
       }

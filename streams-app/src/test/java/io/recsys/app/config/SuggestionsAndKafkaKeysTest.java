@@ -33,6 +33,8 @@ class SuggestionsAndKafkaKeysTest {
                         "producer.linger.ms", "5",
                         "main.consumer.max.poll.records", "100",
                         "topic.segment.bytes", "1000",
+                        "config.providers", "file",
+                        "config.providers.file.class", "x",
                         "recsys.topic.events", "e")))
         .doesNotThrowAnyException();
   }
