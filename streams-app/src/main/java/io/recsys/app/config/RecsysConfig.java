@@ -222,7 +222,7 @@ public final class RecsysConfig extends AbstractConfig {
         "1990-01-01T00:00:00Z",
         instantValidator(),
         Importance.LOW,
-        "Earliest accepted eventTime (ISO-8601 instant or date, or epoch ms); earlier events go to"
+        "Earliest accepted eventTime (ISO-8601 instant or epoch ms); earlier events go to"
             + " the DLQ, an epoch-seconds value with a reason saying so. Lower it only for"
             + " history older than this.");
     ingest.define(
@@ -715,23 +715,12 @@ public final class RecsysConfig extends AbstractConfig {
     return weights;
   }
 
-  /** An ISO-8601 instant ({@code 2001-01-01T00:00:00Z}), a date (UTC midnight) or epoch ms. */
+  /** An ISO-8601 instant or epoch ms ({@link Instants}), as a setting's value. */
   static long parseInstant(String key, String text) {
-    String value = text.trim();
     try {
-      if (value.matches("-?[0-9]+")) {
-        return Long.parseLong(value);
-      }
-      if (value.length() == 10) {
-        return java.time.LocalDate.parse(value)
-            .atStartOfDay(java.time.ZoneOffset.UTC)
-            .toInstant()
-            .toEpochMilli();
-      }
-      return java.time.Instant.parse(value).toEpochMilli();
-    } catch (RuntimeException e) {
-      throw new ConfigException(
-          key, text, "expected an ISO-8601 instant (1990-01-01T00:00:00Z), a date or epoch ms");
+      return Instants.parseEpochMillis(key, text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, text, "expected an ISO-8601 instant or epoch ms");
     }
   }
 
@@ -744,7 +733,7 @@ public final class RecsysConfig extends AbstractConfig {
 
       @Override
       public String toString() {
-        return "ISO-8601 instant or date, or epoch ms";
+        return "ISO-8601 instant or epoch ms";
       }
     };
   }

@@ -1,7 +1,7 @@
 package io.recsys.app.history;
 
+import io.recsys.app.config.Instants;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /**
  * The record-timestamp range a retrain reads: {@code from} inclusive, {@code to} exclusive, either
@@ -39,32 +39,8 @@ public record TimeRange(Long fromMs, Long toMs) {
    */
   public static TimeRange parse(String from, String to) {
     return new TimeRange(
-        from == null ? null : parseInstant("--from", from),
-        to == null ? null : parseInstant("--to", to));
-  }
-
-  /** An ISO-8601 instant ({@code 2003-01-01T00:00:00Z}) or epoch milliseconds. */
-  static long parseInstant(String option, String text) {
-    String t = text.strip();
-    if (t.matches("-?[0-9]+")) {
-      try {
-        return Long.parseLong(t);
-      } catch (NumberFormatException e) {
-        // too many digits: falls through to the error below
-      }
-    } else {
-      try {
-        return Instant.parse(t).toEpochMilli();
-      } catch (DateTimeParseException | ArithmeticException e) {
-        // falls through to the error below
-      }
-    }
-    throw new IllegalArgumentException(
-        option
-            + ": expected an ISO-8601 instant (such as 2003-01-01T00:00:00Z) or epoch"
-            + " milliseconds, got '"
-            + text
-            + "'");
+        from == null ? null : Instants.parseEpochMillis("--from", from),
+        to == null ? null : Instants.parseEpochMillis("--to", to));
   }
 
   /** Whether a record with this timestamp is in the range. */

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,7 +64,6 @@ final class VersionPublisher implements AutoCloseable {
     this.workDir = workDir;
     this.metrics = metrics;
     Map<String, Object> config = ClientConfigs.subset(clientConfig, ProducerConfig.configNames());
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
