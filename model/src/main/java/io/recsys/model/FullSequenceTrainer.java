@@ -1,6 +1,7 @@
 package io.recsys.model;
 
 import io.recsys.model.internal.LstmNetwork;
+import io.recsys.model.internal.NegativeSampler;
 import io.recsys.model.internal.SequenceBatch;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,14 +65,15 @@ public final class FullSequenceTrainer {
       }
     }
     ModelConfig config = model.config();
-    float[] sampling = null;
-    if (config.loss() == LossType.SAMPLED_SOFTMAX) {
+    NegativeSampler sampler = null;
+    if (model.usesSampledLoss()) {
       // The proposal comes from these sequences' targets, not from the vocabulary's counts, so
       // that held-out events never shape training.
-      sampling = new float[counts.length];
+      float[] sampling = new float[counts.length];
       for (int j = 0; j < counts.length; j++) {
         sampling[j] = (float) Math.pow(counts[j], config.samplingExponent());
       }
+      sampler = NegativeSampler.of(sampling);
     }
     int[] order = new int[seqs.size()];
     for (int i = 0; i < order.length; i++) {
@@ -124,7 +126,7 @@ public final class FullSequenceTrainer {
       if (real == 0) {
         break;
       }
-      LstmNetwork.StepResult r = net.trainStep(batch, h, c, sampling, config.negatives());
+      LstmNetwork.StepResult r = net.trainStep(batch, h, c, sampler, config.negatives());
       h = r.finalH();
       c = r.finalC();
       lossSum += r.lossSum();

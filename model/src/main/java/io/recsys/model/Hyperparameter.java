@@ -88,7 +88,8 @@ public enum Hyperparameter {
       "loss",
       "Training loss: 'full' is the exact softmax over every item, its cost growing with the"
           + " catalogue; 'sampled' scores the batch's targets plus sampled negatives (logQ"
-          + " corrected), its cost independent of the catalogue, at some accuracy.",
+          + " corrected), its cost independent of the catalogue, at some accuracy; 'auto' is"
+          + " full up to 20,000 item rows and sampled above.",
       Kind.LOSS,
       0,
       0,

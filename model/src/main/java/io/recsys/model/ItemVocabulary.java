@@ -113,7 +113,10 @@ public final class ItemVocabulary {
       row = freeRows.pollFirst();
     } else {
       if (highWater == itemAt.length) {
-        int newCapacity = Math.addExact(itemAt.length, config.growthChunk());
+        // Geometric beyond 8 chunks: growing copies every table, so at 10^6 rows a fixed chunk
+        // would copy gigabytes per thousand new items.
+        int newCapacity =
+            Math.addExact(itemAt.length, Math.max(config.growthChunk(), itemAt.length / 8));
         itemAt = Arrays.copyOf(itemAt, newCapacity);
         counts = Arrays.copyOf(counts, newCapacity);
         lastSeenMs = Arrays.copyOf(lastSeenMs, newCapacity);
@@ -159,15 +162,44 @@ public final class ItemVocabulary {
     return expired;
   }
 
-  /** Popularity^exponent per row (0 for free rows): the negative sampler's proposal. */
-  float[] samplingWeights(double exponent) {
-    float[] weights = new float[itemAt.length];
-    for (int row = 0; row < highWater; row++) {
-      if (itemAt[row] != null) {
-        weights[row] = (float) Math.pow(counts[row], exponent);
-      }
+  /**
+   * Adds free rows up to {@code newCapacity} without telling the listener: for a serving copy that
+   * follows a trainer's growth (the network grows by itself).
+   */
+  void growTo(int newCapacity) {
+    if (newCapacity > itemAt.length) {
+      itemAt = Arrays.copyOf(itemAt, newCapacity);
+      counts = Arrays.copyOf(counts, newCapacity);
+      lastSeenMs = Arrays.copyOf(lastSeenMs, newCapacity);
     }
-    return weights;
+  }
+
+  /**
+   * Puts {@code itemId} in {@code row} (null frees it), replacing whatever held it, without telling
+   * the listener: for a serving copy that takes its rows from the trainer's.
+   */
+  void assign(int row, String itemId) {
+    String previous = itemAt[row];
+    if (previous != null) {
+      rowOf.remove(previous);
+    }
+    itemAt[row] = itemId;
+    if (itemId == null) {
+      if (row < highWater) {
+        freeRows.add(row);
+      }
+      return;
+    }
+    Integer old = rowOf.put(itemId, row);
+    if (old != null && old != row) {
+      itemAt[old] = null; // the item moved rows: the trainer freed the old one
+      freeRows.add(old);
+    }
+    freeRows.remove(row);
+    for (int r = highWater; r < row; r++) {
+      freeRows.add(r);
+    }
+    highWater = Math.max(highWater, row + 1);
   }
 
   // ---- persistence (used by Checkpoints) ----

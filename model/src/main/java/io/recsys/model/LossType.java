@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * How the next-item scores are turned into a training loss. Users name it by its {@link #id()}
- * ({@code full}, {@code sampled}) in settings, flags and hyperparameter files alike; checkpoints
- * store the constant's name.
+ * ({@code auto}, {@code full}, {@code sampled}) in settings, flags and hyperparameter files alike;
+ * checkpoints store the constant's name.
  */
 public enum LossType {
   /**
@@ -19,7 +19,20 @@ public enum LossType {
    * sampled from popularity^{@link ModelConfig#samplingExponent()}, with the logQ correction for
    * the sampling bias. Costs O(negatives) per batch, for large catalogues.
    */
-  SAMPLED_SOFTMAX("sampled");
+  SAMPLED_SOFTMAX("sampled"),
+  /**
+   * {@link #FULL_SOFTMAX} while the model has at most {@link #AUTO_SAMPLED_ABOVE_ROWS} item rows,
+   * {@link #SAMPLED_SOFTMAX} above: exact where it is affordable, a step cost that does not grow
+   * with the catalogue where it is not.
+   */
+  AUTO("auto");
+
+  /**
+   * Item rows above which {@link #AUTO} samples. At 20,000 rows the full softmax's output product
+   * (batch x hidden x rows) is already about as costly as the LSTM steps of a batch, and it grows
+   * linearly from there, while the sampled loss with the default 2,048 negatives stays flat.
+   */
+  public static final int AUTO_SAMPLED_ABOVE_ROWS = 20_000;
 
   private final String id;
 
@@ -27,7 +40,12 @@ public enum LossType {
     this.id = id;
   }
 
-  /** The name users write: {@code full} or {@code sampled}. */
+  /** Whether a model with {@code itemRows} rows trains with the sampled loss. */
+  public boolean samplesAt(int itemRows) {
+    return this == SAMPLED_SOFTMAX || (this == AUTO && itemRows > AUTO_SAMPLED_ABOVE_ROWS);
+  }
+
+  /** The name users write: {@code auto}, {@code full} or {@code sampled}. */
   public String id() {
     return id;
   }

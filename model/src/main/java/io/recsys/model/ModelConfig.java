@@ -55,7 +55,7 @@ public record ModelConfig(
   /** The offline defaults, tuned on ML-1M (users 1-2999) with the leave-one-out protocol. */
   public static ModelConfig defaults() {
     return new ModelConfig(
-        64, 128, 200, 5, 0.25, 0.002, 1.0, 0.0, LossType.FULL_SOFTMAX, 2048, 0.75, 1024, 42L);
+        64, 128, 200, 5, 0.25, 0.002, 1.0, 0.0, LossType.AUTO, 2048, 0.75, 1024, 42L);
   }
 
   /** A builder starting from {@link #defaults()}. */

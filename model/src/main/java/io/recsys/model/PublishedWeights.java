@@ -3,6 +3,7 @@ package io.recsys.model;
 import io.recsys.model.internal.ParamTable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,13 +22,32 @@ public final class PublishedWeights {
   private final float[][] values;
   private final int[] rowLengths;
 
+  /** Per table, the model's write stamp when it was last compared ({@link ParamTable#writes()}). */
+  private final long[] compared;
+
+  /**
+   * Per table, rows an int8 delta left further than the tolerance from the model's value (the
+   * rounding of a large move): compared again next time even if not written since.
+   */
+  private final BitSet[] residual;
+
   private PublishedWeights(
-      float tolerance, boolean quantized, String[] items, float[][] values, int[] rowLengths) {
+      float tolerance,
+      boolean quantized,
+      String[] items,
+      float[][] values,
+      int[] rowLengths,
+      long[] compared) {
     this.tolerance = tolerance;
     this.quantized = quantized;
     this.items = items;
     this.values = values;
     this.rowLengths = rowLengths;
+    this.compared = compared;
+    this.residual = new BitSet[values.length];
+    for (int t = 0; t < residual.length; t++) {
+      residual[t] = new BitSet();
+    }
   }
 
   /**
@@ -57,11 +77,14 @@ public final class PublishedWeights {
     ParamTable[] tables = model.network().tables();
     float[][] values = new float[tables.length][];
     int[] rowLengths = new int[tables.length];
+    long[] compared = new long[tables.length];
     for (int t = 0; t < tables.length; t++) {
       values[t] = tables[t].values().clone();
       rowLengths[t] = tables[t].rowLength();
+      compared[t] = tables[t].writes();
     }
-    return new PublishedWeights((float) tolerance, quantized, items(model), values, rowLengths);
+    return new PublishedWeights(
+        (float) tolerance, quantized, items(model), values, rowLengths, compared);
   }
 
   /**
@@ -106,19 +129,34 @@ public final class PublishedWeights {
         published = Arrays.copyOf(published, now.length);
         values[t] = published;
       }
-      int[] changed = new int[now.length / len];
+      // Only rows written since the last comparison (and int8 residuals) can have moved: the
+      // cost follows what training touched, not the catalogue.
+      BitSet candidates = residual[t];
+      for (int row : tables[t].rowsWrittenSince(compared[t])) {
+        candidates.set(row);
+      }
+      compared[t] = tables[t].writes();
+      int[] changed = new int[candidates.cardinality()];
       float[] moves = new float[changed.length];
       int count = 0;
-      for (int row = 0; row < changed.length; row++) {
+      for (int row = candidates.nextSetBit(0); row >= 0; row = candidates.nextSetBit(row + 1)) {
         float move = largestMove(now, published, row * len, len);
         if (!(move <= tolerance)) {
           moves[count] = move;
           changed[count++] = row;
         }
       }
+      candidates.clear();
       int[] rows = Arrays.copyOf(changed, count);
       changes[t] =
           quantized ? steps(now, published, rows, moves, len) : exact(now, published, rows, len);
+      if (quantized) {
+        for (int row : rows) {
+          if (!(largestMove(now, published, row * len, len) <= tolerance)) {
+            candidates.set(row);
+          }
+        }
+      }
     }
     String[] current = items(model);
     List<Integer> itemRows = new ArrayList<>();

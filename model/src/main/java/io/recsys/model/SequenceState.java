@@ -23,6 +23,11 @@ public final class SequenceState {
     return hidden.length;
   }
 
+  /** A copy of the hidden state: the query an item's logit is the inner product with. */
+  public float[] hidden() {
+    return hidden.clone();
+  }
+
   void copyHidden(float[] into, int offset) {
     System.arraycopy(hidden, 0, into, offset, hidden.length);
   }

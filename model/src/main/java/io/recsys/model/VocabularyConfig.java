@@ -4,8 +4,8 @@ package io.recsys.model;
  * How item ids get model rows.
  *
  * @param initialCapacity rows allocated up front (default 1024)
- * @param growthChunk rows added at once when the table is full; growing copies every table, so it
- *     is done in chunks rather than per item (default 1024)
+ * @param growthChunk rows added at once when the table is full, or an eighth of the rows if more;
+ *     growing copies every table, so it is done in chunks rather than per item (default 1024)
  * @param minCount times an item must be seen before it gets a row (Monolith's frequency filter;
  *     default 1 = admit on first sight)
  * @param expireAfterMs an item unseen this long loses its row on {@link

@@ -159,6 +159,48 @@ class ModelDeltaTest {
   }
 
   @Test
+  void shouldApplyInPlaceExactlyAsIntoACopyThroughGrowthAndInt8Steps() throws IOException {
+    NextItemModel trainer = trained(LossType.SAMPLED_SOFTMAX, 11);
+    NextItemModel inPlace = servingCopy(trainer);
+    NextItemModel copied = servingCopy(trainer);
+    PublishedWeights published = PublishedWeights.of(trainer, 1e-4, true);
+    SplittableRandom data = new SplittableRandom(12);
+    for (int publication = 0; publication < 4; publication++) {
+      trainer.train(SyntheticData.batch(data, 32, 12 + 10 * publication, 5));
+      byte[] bytes = published.advanceTo(trainer).toBytes();
+      inPlace.apply(ModelDelta.fromBytes(bytes));
+      copied = copied.applying(ModelDelta.fromBytes(bytes));
+    }
+    assertThat(inPlace.vocabulary().capacity()).isGreaterThan(16);
+    assertSameValues(inPlace, copied);
+    assertThat(inPlace.network().logitMask()).isEqualTo(copied.network().logitMask());
+    for (int row = 0; row < trainer.vocabulary().capacity(); row++) {
+      assertThat(inPlace.vocabulary().itemAt(row)).isEqualTo(trainer.vocabulary().itemAt(row));
+      String item = trainer.vocabulary().itemAt(row);
+      if (item != null) {
+        assertThat(inPlace.vocabulary().rowOf(item)).isEqualTo(row);
+      }
+    }
+    assertThat(inPlace.recommend(HISTORIES, 5)).isEqualTo(copied.recommend(HISTORIES, 5));
+  }
+
+  @Test
+  void shouldLeaveTheModelAsItWasWhenADeltaIsRefused() throws IOException {
+    NextItemModel served = servingCopy(trained(LossType.FULL_SOFTMAX, 13));
+    List<List<RecommendedItem>> before = served.recommend(HISTORIES, 5);
+    int capacity = served.vocabulary().capacity();
+    // Room for more items than the served model has, but LSTM rows of another width.
+    NextItemModel wider =
+        NextItemModel.create(
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX).toBuilder().hiddenSize(24).build(),
+            new VocabularyConfig(64, 64, 1, 0));
+    ModelDelta misfit = PublishedWeights.of(wider, 0.0).advanceTo(wider);
+    assertThatThrownBy(() -> served.apply(misfit)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(served.vocabulary().capacity()).isEqualTo(capacity);
+    assertThat(served.recommend(HISTORIES, 5)).isEqualTo(before);
+  }
+
+  @Test
   void shouldRefuseADeltaOfAnotherShape() throws IOException {
     NextItemModel small = trained(LossType.FULL_SOFTMAX, 6);
     NextItemModel other =

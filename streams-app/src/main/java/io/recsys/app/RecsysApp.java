@@ -12,6 +12,7 @@ import io.recsys.app.metrics.MeasuredInstance;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.metrics.TrainerMetrics;
 import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.app.modelsync.IndexMaintainer;
 import io.recsys.app.modelsync.ModelFollower;
 import io.recsys.app.pipeline.RecsysTopology;
 import io.recsys.app.training.Trainer;
@@ -135,7 +136,7 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
       }
       Properties properties = new Properties();
       properties.putAll(streamsConfig);
-      CurrentModel model = new CurrentModel();
+      CurrentModel model = new CurrentModel(new IndexMaintainer(settings.serving().index()));
       KafkaStreams streams =
           new KafkaStreams(RecsysTopology.build(settings, metrics, model), properties);
       streams.setUncaughtExceptionHandler(

@@ -22,6 +22,7 @@ public final class Adam {
   /** Updates every value of {@code table} from a dense gradient of the same length. */
   static void dense(ParamTable table, float[] grad, float alpha, float l2) {
     update(table, grad, 0, 0, grad.length, alpha, l2);
+    table.markAll();
   }
 
   /**
@@ -33,6 +34,7 @@ public final class Adam {
     int len = table.rowLength();
     for (int r = 0; r < rowCount; r++) {
       update(table, gradRows, r * len, rows[r] * len, len, alpha, l2);
+      table.markRow(rows[r]);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.recsys.model.internal;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -230,6 +232,7 @@ public final class LstmNetwork {
             "row " + rows[r] + " is outside table " + table + " (" + t.rows() + " rows)");
       }
       System.arraycopy(values, r * len, t.values, rows[r] * len, len);
+      t.markRow(rows[r]);
     }
     invalidate();
   }
@@ -265,6 +268,9 @@ public final class LstmNetwork {
       o[row * h + j] = (float) (rng.nextGaussian() * 0.05);
     }
     outBias.values[row] = 0f;
+    emb.markRow(row);
+    out.markRow(row);
+    outBias.markRow(row);
     emb.resetMoments(row);
     out.resetMoments(row);
     outBias.resetMoments(row);
@@ -292,6 +298,23 @@ public final class LstmNetwork {
     return logitMask[row] == 0f;
   }
 
+  /**
+   * Adds item rows up to {@code newCapacity} as zeros, masked: how a serving copy grows, so that
+   * its new rows equal what the trainer's published weights assume until a delta sets them.
+   */
+  public void growZeroed(int newCapacity) {
+    int old = capacity();
+    if (newCapacity <= old) {
+      return;
+    }
+    emb.grow(newCapacity);
+    out.grow(newCapacity);
+    outBias.grow(newCapacity);
+    logitMask = Arrays.copyOf(logitMask, newCapacity);
+    Arrays.fill(logitMask, old, newCapacity, MASKED_LOGIT);
+    invalidate();
+  }
+
   /** Adds rows up to {@code newCapacity}; existing rows and their Adam state are copied exactly. */
   public void grow(int newCapacity) {
     int old = capacity();
@@ -314,19 +337,19 @@ public final class LstmNetwork {
 
   /**
    * One Adam step on a batch. {@code h0}/{@code c0} (nullable: zeros) are the lanes' states before
-   * step 0. With {@code samplingWeights} null the loss is the full softmax; otherwise it is a
-   * sampled softmax over the batch's targets and {@code negatives} rows drawn proportionally to
-   * {@code samplingWeights}, with the logQ correction.
+   * step 0. With {@code sampler} null the loss is the full softmax; otherwise it is a sampled
+   * softmax over the batch's targets and {@code negatives} rows drawn by {@code sampler}, with the
+   * logQ correction: then nothing in the step grows with the catalogue.
    */
   public StepResult trainStep(
-      SequenceBatch batch, float[] h0, float[] c0, float[] samplingWeights, int negatives) {
+      SequenceBatch batch, float[] h0, float[] c0, NegativeSampler sampler, int negatives) {
     try (MemoryWorkspace ws = workspace()) {
-      return trainStepInWorkspace(batch, h0, c0, samplingWeights, negatives);
+      return trainStepInWorkspace(batch, h0, c0, sampler, negatives);
     }
   }
 
   private StepResult trainStepInWorkspace(
-      SequenceBatch batch, float[] h0, float[] c0, float[] samplingWeights, int negatives) {
+      SequenceBatch batch, float[] h0, float[] c0, NegativeSampler sampler, int negatives) {
     int lanes = batch.lanes();
     int n = batch.steps() * lanes;
     int g0 = batch.gradientFrom();
@@ -370,12 +393,11 @@ public final class LstmNetwork {
     INDArray outM;
     INDArray biasRow;
     int[] candLabels = labels;
-    if (samplingWeights == null) {
+    if (sampler == null) {
       outM = outMatrix();
       biasRow = biasRow();
     } else {
-      NegativeSampler.Candidates c =
-          NegativeSampler.sample(labels, samplingWeights, logitMask, negatives, rng);
+      NegativeSampler.Candidates c = sampler.sample(labels, negatives, rng);
       cand = c.rows();
       candLabels = c.labels();
       outM = matrix(gatherRows(out.values, h, cand), cand.length, h);
@@ -795,9 +817,9 @@ public final class LstmNetwork {
     int lanes = batch.lanes();
     int r0 = batch.gradientFrom() * lanes;
     int n = batch.inputs().length;
-    // Sum the gradient rows of repeated inputs first: lazy Adam needs distinct rows.
-    int[] slot = new int[emb.rows()];
-    Arrays.fill(slot, -1);
+    // Sum the gradient rows of repeated inputs first: lazy Adam needs distinct rows. A map, not
+    // an array over every row: the step's cost must not grow with the catalogue.
+    Map<Integer, Integer> slot = new HashMap<>(2 * (n - r0));
     int[] rowsTouched = new int[n - r0];
     float[] grad = new float[(n - r0) * d];
     int distinct = 0;
@@ -806,10 +828,9 @@ public final class LstmNetwork {
       if (row < 0) {
         continue;
       }
-      int s = slot[row];
-      if (s < 0) {
-        s = distinct++;
-        slot[row] = s;
+      Integer known = slot.putIfAbsent(row, distinct);
+      int s = known != null ? known : distinct++;
+      if (known == null) {
         rowsTouched[s] = row;
       }
       int src = (p - r0) * d;

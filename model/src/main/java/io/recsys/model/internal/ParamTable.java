@@ -18,6 +18,16 @@ public final class ParamTable {
   float[] m;
   float[] v;
 
+  /**
+   * Write tracking, so that a reader (the trainer's publisher) can find the rows written since it
+   * last looked without comparing every row: a counter of writes, the count at which each row was
+   * last written (allocated on the first single-row write), and the count at which every row was.
+   */
+  private long writes;
+
+  private long[] rowWritten;
+  private long allWritten;
+
   public ParamTable(int rows, int rowLength) {
     if (rows < 0) {
       throw new IllegalArgumentException("rows must be >= 0, got " + rows);
@@ -73,6 +83,50 @@ public final class ParamTable {
     return m != null;
   }
 
+  /** Records that {@code row} was written. */
+  void markRow(int row) {
+    if (rowWritten == null) {
+      rowWritten = new long[rows];
+    }
+    rowWritten[row] = ++writes;
+  }
+
+  /** Records that every row was written. */
+  void markAll() {
+    allWritten = ++writes;
+  }
+
+  /** A stamp for {@link #rowsWrittenSince}: the writes so far. */
+  public long writes() {
+    return writes;
+  }
+
+  /** The rows written after {@code stamp} (an earlier {@link #writes()}), in row order. */
+  public int[] rowsWrittenSince(long stamp) {
+    if (allWritten > stamp) {
+      int[] all = new int[rows];
+      for (int row = 0; row < rows; row++) {
+        all[row] = row;
+      }
+      return all;
+    }
+    if (rowWritten == null) {
+      return new int[0];
+    }
+    int count = 0;
+    for (int row = 0; row < rows; row++) {
+      count += rowWritten[row] > stamp ? 1 : 0;
+    }
+    int[] written = new int[count];
+    int at = 0;
+    for (int row = 0; row < rows && at < count; row++) {
+      if (rowWritten[row] > stamp) {
+        written[at++] = row;
+      }
+    }
+    return written;
+  }
+
   /** Adds rows at the end; old rows, and their Adam moments, keep their exact values. */
   public void grow(int newRows) {
     if (newRows < rows) {
@@ -85,6 +139,10 @@ public final class ParamTable {
       v = Arrays.copyOf(v, length);
     }
     rows = newRows;
+    if (rowWritten != null) {
+      rowWritten = Arrays.copyOf(rowWritten, newRows);
+    }
+    markAll();
   }
 
   /** Zeroes a row's Adam moments, for a row handed to a new item. */
@@ -119,6 +177,7 @@ public final class ParamTable {
     values = newValues;
     m = newM;
     v = newV;
+    markAll();
   }
 
   public ParamTable copy() {

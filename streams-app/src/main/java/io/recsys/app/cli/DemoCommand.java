@@ -40,6 +40,20 @@ final class DemoCommand implements Callable<Integer> {
   String data;
 
   @Option(
+      names = "--items",
+      paramLabel = "N",
+      description =
+          "Synthetic data only: items in the catalogue (long-tailed popularity; new items keep"
+              + " arriving and older ones fade). Default: 3000.")
+  Integer items;
+
+  @Option(
+      names = "--users",
+      paramLabel = "N",
+      description = "Synthetic data only: users. Default: 20000, or 2 per item with --items.")
+  Integer users;
+
+  @Option(
       names = "--max-events",
       defaultValue = "0",
       description = "Stop after this many input events; 0 = no limit. Default: ${DEFAULT-VALUE}.")
@@ -156,6 +170,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoOptions options =
         new DemoOptions(
             data,
+            catalogue(),
             maxEvents,
             fixedRate(),
             rate.equals("auto"),
@@ -241,6 +256,7 @@ final class DemoCommand implements Callable<Integer> {
         result.prequentialPopularity().coldEvents());
     if (result.examplesTrained() > 0) {
       System.out.println(result.modelSyncLine());
+      System.out.println(result.servedLine());
     }
     if (result.batch() != null) {
       Quality batch = result.batch().quality();
@@ -282,9 +298,23 @@ final class DemoCommand implements Callable<Integer> {
     };
   }
 
+  /** The synthetic catalogue's size, or null for the default one. */
+  private DemoOptions.Catalogue catalogue() {
+    if (items == null && users == null) {
+      return null;
+    }
+    int n = items != null ? items : 3_000;
+    return new DemoOptions.Catalogue(n, users != null ? users : items != null ? 2 * n : 20_000);
+  }
+
   /** Every flag checked before the broker starts, each error naming its flag. */
   private void checkFlags() {
     DataSourceArgument.syntheticOrMovieLens("--data", data);
+    require(
+        (items == null && users == null) || data.equals("synthetic"),
+        "--items and --users size synthetic data; they do not apply to --data " + data);
+    require(items == null || items >= 1_000, "--items must be >= 1000, got " + items);
+    require(users == null || users >= 1, "--users must be >= 1, got " + users);
     require(maxEvents >= 0, "--max-events must be >= 0 (0 = no limit), got " + maxEvents);
     fixedRate();
     require(

@@ -3,6 +3,7 @@ package io.recsys.app.config;
 import io.recsys.model.Hyperparameter;
 import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;
+import io.recsys.model.retrieval.IndexSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +72,13 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String SERVING_SEEN_ITEMS_CONFIG = "recsys.serving.seen.items";
   public static final String SERVING_STATE_STEPS_CONFIG = "recsys.serving.state.steps";
   public static final String SERVING_STATE_USERS_CONFIG = "recsys.serving.state.users";
+  public static final String INDEX_MIN_ITEMS_CONFIG = "recsys.serving.index.min.items";
+  public static final String INDEX_CANDIDATES_CONFIG = "recsys.serving.index.candidates";
+  public static final String INDEX_MAX_CONNECTIONS_CONFIG = "recsys.serving.index.max.connections";
+  public static final String INDEX_BEAM_WIDTH_CONFIG = "recsys.serving.index.beam.width";
+  public static final String INDEX_REBUILD_FRACTION_CONFIG =
+      "recsys.serving.index.rebuild.fraction";
+  public static final String INDEX_DRIFT_TOLERANCE_CONFIG = "recsys.serving.index.drift.tolerance";
   // Trainer
   public static final String TRAINER_ENABLED_CONFIG = "recsys.trainer.enabled";
   public static final String TRAINER_DIR_CONFIG = "recsys.trainer.dir";
@@ -84,6 +92,8 @@ public final class RecsysConfig extends AbstractConfig {
   // Model sync
   public static final String MODEL_PUBLISH_INTERVAL_CONFIG = "recsys.model.publish.interval.ms";
   public static final String MODEL_SNAPSHOT_INTERVAL_CONFIG = "recsys.model.snapshot.interval.ms";
+  public static final String MODEL_SNAPSHOT_MAX_RATE_CONFIG =
+      "recsys.model.snapshot.max.bytes.per.s";
   public static final String MODEL_DELTA_TOLERANCE_CONFIG = "recsys.model.delta.tolerance";
   public static final String MODEL_DELTA_ENCODING_CONFIG = "recsys.model.delta.encoding";
   // Model: one setting per hyperparameter, named after it
@@ -334,6 +344,60 @@ public final class RecsysConfig extends AbstractConfig {
         "Users whose LSTM state and last list each stream task keeps (about 2 KB each at hidden"
             + " size 128), least recently active evicted; an evicted user's next event re-reads.");
 
+    IndexSettings index = IndexSettings.defaults();
+    serving.define(
+        INDEX_MIN_ITEMS_CONFIG,
+        Type.INT,
+        index.minItems(),
+        Range.between(1, Integer.MAX_VALUE),
+        Importance.MEDIUM,
+        "Items in the model from which serving retrieves candidates from an approximate"
+            + " inner-product index (HNSW) and scores only those exactly, instead of scoring every"
+            + " item. Below it every item is scored: exact, and cheap enough. Set it above your"
+            + " catalogue's size to always score every item.");
+    serving.define(
+        INDEX_CANDIDATES_CONFIG,
+        Type.INT,
+        index.candidates(),
+        Range.between(1, 100_000),
+        Importance.LOW,
+        "Candidates the index proposes per user (plus the user's seen items, removed after) for"
+            + " exact rescoring; also the search's beam. More raises recall at proportional cost.");
+    serving.define(
+        INDEX_MAX_CONNECTIONS_CONFIG,
+        Type.INT,
+        index.maxConnections(),
+        Range.between(2, 512),
+        Importance.LOW,
+        "Links per item in the index graph (HNSW's M). More raises recall, memory and build time.");
+    serving.define(
+        INDEX_BEAM_WIDTH_CONFIG,
+        Type.INT,
+        index.beamWidth(),
+        Range.between(1, 10_000),
+        Importance.LOW,
+        "Candidates considered while linking an item into the graph. More builds a better graph,"
+            + " more slowly (the build runs in the background).");
+    serving.define(
+        INDEX_REBUILD_FRACTION_CONFIG,
+        Type.DOUBLE,
+        index.rebuildFraction(),
+        Range.between(1e-6, 1.0),
+        Importance.LOW,
+        "Share of the indexed items that may have drifted (or be new) before the graph is rebuilt"
+            + " in the background; until then each such item is scored exactly for every user."
+            + " Lower rebuilds more often (CPU); higher scores more items per event.");
+    serving.define(
+        INDEX_DRIFT_TOLERANCE_CONFIG,
+        Type.DOUBLE,
+        index.driftTolerance(),
+        Range.between(0.0, 9.99),
+        Importance.LOW,
+        "How far an item's output vector may move since the graph was built, as a fraction of the"
+            + " largest indexed norm, before it is scored exactly for every user instead of through"
+            + " the graph. Candidates are always rescored with the current weights; this bounds"
+            + " which items the graph may fail to propose.");
+
     Definer trainer = new Definer(def, TRAINER);
     trainer.define(
         TRAINER_ENABLED_CONFIG,
@@ -419,6 +483,17 @@ public final class RecsysConfig extends AbstractConfig {
         "Longest time between two full snapshots; between them the trainer publishes deltas of"
             + " the rows that changed. Longer means fewer large records and longer chains for a"
             + " late instance to apply; 0 publishes every version whole.");
+    sync.define(
+        MODEL_SNAPSHOT_MAX_RATE_CONFIG,
+        Type.LONG,
+        1L << 20,
+        Range.atLeast(0),
+        Importance.LOW,
+        "Snapshots may average at most this many bytes per second on the model-updates topic: a"
+            + " large model's snapshots come further apart than recsys.model.snapshot.interval.ms"
+            + " (a 50 MB snapshot at most every 50 s at the default 1 MiB/s), with deltas between"
+            + " them. Lower spares the broker and serving instances; a late instance applies more"
+            + " deltas. 0 for no limit.");
     sync.define(
         MODEL_DELTA_TOLERANCE_CONFIG,
         Type.DOUBLE,
@@ -608,7 +683,15 @@ public final class RecsysConfig extends AbstractConfig {
             c.getLong(SERVING_BATCH_WAIT_CONFIG),
             c.getInt(SERVING_SEEN_ITEMS_CONFIG),
             c.getInt(SERVING_STATE_STEPS_CONFIG),
-            c.getInt(SERVING_STATE_USERS_CONFIG)),
+            c.getInt(SERVING_STATE_USERS_CONFIG),
+            new IndexSettings(
+                c.getInt(INDEX_MIN_ITEMS_CONFIG),
+                c.getInt(INDEX_CANDIDATES_CONFIG),
+                c.getInt(INDEX_MAX_CONNECTIONS_CONFIG),
+                c.getInt(INDEX_BEAM_WIDTH_CONFIG),
+                c.getDouble(INDEX_REBUILD_FRACTION_CONFIG),
+                c.getDouble(INDEX_DRIFT_TOLERANCE_CONFIG),
+                IndexSettings.defaults().seed())),
         new RecsysSettings.Trainer(
             c.getBoolean(TRAINER_ENABLED_CONFIG),
             c.getString(TRAINER_DIR_CONFIG),
@@ -621,6 +704,7 @@ public final class RecsysConfig extends AbstractConfig {
         new RecsysSettings.ModelSync(
             c.getLong(MODEL_PUBLISH_INTERVAL_CONFIG),
             c.getLong(MODEL_SNAPSHOT_INTERVAL_CONFIG),
+            c.getLong(MODEL_SNAPSHOT_MAX_RATE_CONFIG),
             c.getDouble(MODEL_DELTA_TOLERANCE_CONFIG),
             c.getString(MODEL_DELTA_ENCODING_CONFIG).equals("int8")),
         c.modelConfig(),

@@ -1,6 +1,7 @@
 package io.recsys.app.config;
 
 import io.recsys.model.ModelConfig;
+import io.recsys.model.retrieval.IndexSettings;
 import io.recsys.schemas.EventTimeBounds;
 import io.recsys.schemas.UserEventParser;
 import java.util.Map;
@@ -83,7 +84,8 @@ public record RecsysSettings(
       long batchWaitMs,
       int seenItems,
       int stateSteps,
-      int stateUsers) {}
+      int stateUsers,
+      IndexSettings index) {}
 
   /** The online trainer. */
   public record Trainer(
@@ -100,6 +102,7 @@ public record RecsysSettings(
   public record ModelSync(
       long publishIntervalMs,
       long snapshotIntervalMs,
+      long snapshotMaxBytesPerSecond,
       double deltaTolerance,
       boolean quantizedDeltas) {}
 

@@ -8,6 +8,7 @@ import java.util.Map;
  * What a demo run does.
  *
  * @param data {@code synthetic} or {@code movielens:DIR}
+ * @param catalogue size of the synthetic catalogue and user base; null for the defaults
  * @param maxEvents stop after this many input records; 0 for no limit (until the data ends or the
  *     run is stopped)
  * @param eventsPerSecond a fixed input rate; 0 for as fast as the pipeline takes them (or, with
@@ -31,6 +32,7 @@ import java.util.Map;
  */
 public record DemoOptions(
     String data,
+    Catalogue catalogue,
     long maxEvents,
     double eventsPerSecond,
     boolean adaptiveRate,
@@ -46,6 +48,21 @@ public record DemoOptions(
     BatchComparison batchComparison) {
 
   /**
+   * The size of synthetic data.
+   *
+   * @param items items in the catalogue at the start
+   * @param users users
+   */
+  public record Catalogue(int items, int users) {
+    public Catalogue {
+      if (items < 1_000 || users < 1) {
+        throw new IllegalArgumentException(
+            "catalogue: needs >= 1000 items and >= 1 user, got " + items + " and " + users);
+      }
+    }
+  }
+
+  /**
    * The batch arm of the comparison.
    *
    * @param interval event time between its trainings
@@ -57,6 +74,9 @@ public record DemoOptions(
     if (!data.equals("synthetic") && !data.startsWith("movielens:")) {
       throw new IllegalArgumentException(
           "data: expected 'synthetic' or 'movielens:DIR', got '" + data + "'");
+    }
+    if (catalogue != null && !data.equals("synthetic")) {
+      throw new IllegalArgumentException("catalogue: only synthetic data has a size to set");
     }
     if (maxEvents < 0) {
       throw new IllegalArgumentException("maxEvents: must be >= 0, got " + maxEvents);

@@ -62,7 +62,18 @@ public record DemoResult(
     TrainerMetrics.Publications publications,
     List<PrequentialCurve.Point> curve,
     List<ResourceSample> resources,
+    Served served,
     IntervalTrainedBaseline.Result batch) {
+
+  /**
+   * What served at the end of the run.
+   *
+   * @param modelItems items the served model has rows for
+   * @param indexItems items in its candidate index; 0 when it scores every item
+   * @param indexBuilds index graphs built during the run
+   * @param heapAfterGcBytes the process's heap in use after the last collection, at the end
+   */
+  public record Served(long modelItems, long indexItems, long indexBuilds, long heapAfterGcBytes) {}
 
   /**
    * Percentiles in ms (NaN when nothing was recorded).
@@ -127,6 +138,7 @@ public record DemoResult(
         publications,
         curve,
         resources,
+        served,
         figures);
   }
 
@@ -172,6 +184,18 @@ public record DemoResult(
   }
 
   /** One line on how the model reached serving: snapshots and deltas with their mean size. */
+  /** The served model's catalogue and how serving scores it. */
+  public String servedLine() {
+    return ("Served model: %,d items, %s; heap after GC at the end %,.0f MB")
+        .formatted(
+            served.modelItems(),
+            served.indexItems() > 0
+                ? "candidates from an index of %,d items (%d graph builds), rescored exactly"
+                    .formatted(served.indexItems(), served.indexBuilds())
+                : "every item scored",
+            served.heapAfterGcBytes() / 1e6);
+  }
+
   public String modelSyncLine() {
     return ("Model sync: %,d of %,d training examples trained by the end (%,d skipped as older than"
             + " the freshness bound); %,d snapshots (mean %,.0f KB), %,d deltas (mean %,.0f KB);"
@@ -249,6 +273,10 @@ public record DemoResult(
     figures.put("delivered_p99_ms_all", round(run.deliveredP99Ms()));
     figures.put("freshness_p50_ms_all", round(run.freshnessP50Ms()));
     figures.put("freshness_p99_ms_all", round(run.freshnessP99Ms()));
+    figures.put("model_items", served.modelItems());
+    figures.put("index_items", served.indexItems());
+    figures.put("index_builds", served.indexBuilds());
+    figures.put("heap_after_gc_mb_final", round(served.heapAfterGcBytes() / 1e6));
     figures.put("model_snapshots", publications.snapshots());
     figures.put(
         "model_snapshot_bytes_mean",

@@ -41,6 +41,16 @@ import org.slf4j.LoggerFactory;
  * the broker, then the temporary directory.
  */
 public final class DemoRun {
+  private static DemoResult.Served served(RecsysApp app) {
+    long items = app.model().get().map(m -> (long) m.knownItemCount()).orElse(0L);
+    long indexed = app.model().retrieval().map(r -> (long) r.index().size()).orElse(0L);
+    return new DemoResult.Served(
+        items,
+        indexed,
+        app.model().indexBuilds(),
+        ResourceSample.now(0, 0, Double.NaN).heapAfterGcBytes());
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
 
   /** How long the drain waits for the pipeline to make progress before giving up. */
@@ -79,7 +89,8 @@ public final class DemoRun {
   }
 
   private DemoResult run(long commandStart, Path workDir) throws IOException, InterruptedException {
-    Iterator<UserEvent> events = EventSources.open(options.data(), options.seed());
+    Iterator<UserEvent> events =
+        EventSources.open(options.data(), options.catalogue(), options.seed());
     // The batch arm replays exactly the valid events the pipeline got, after the pipeline stops.
     List<UserEvent> sentEvents = options.batchComparison() == null ? null : new ArrayList<>();
     DemoResult result;
@@ -161,6 +172,7 @@ public final class DemoRun {
                 app.trainerMetrics().publications(),
                 watch.curve.points(),
                 watch.resources,
+                served(app),
                 null);
       }
     }

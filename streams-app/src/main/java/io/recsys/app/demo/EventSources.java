@@ -14,11 +14,15 @@ final class EventSources {
 
   private EventSources() {}
 
-  static Iterator<UserEvent> open(String spec, long seed) throws IOException {
+  static Iterator<UserEvent> open(String spec, DemoOptions.Catalogue catalogue, long seed)
+      throws IOException {
     if (spec.startsWith(MOVIELENS_PREFIX)) {
       return movieLens(Path.of(spec.substring(MOVIELENS_PREFIX.length())));
     }
-    return SyntheticBehaviour.create(seed);
+    return catalogue == null
+        ? SyntheticBehaviour.create(seed)
+        : new SyntheticBehaviour(
+            SyntheticBehaviourConfig.scaled(seed, catalogue.items(), catalogue.users()));
   }
 
   /** Every rating as a {@code rating} event, in timestamp order (ties in file order). */

@@ -17,7 +17,10 @@ import java.util.SplittableRandom;
  *   <li>sequences: items form series, and a user on item k of a series usually goes on to k+1;
  *   <li>funnels: views are common, then clicks, carts and purchases on the same item, sometimes a
  *       rating;
- *   <li>a growing catalogue: new items keep appearing and enter near the top of their category;
+ *   <li>a growing catalogue: new items keep appearing and enter near the top of their category,
+ *       pushing older ones down its Zipf ranks, so they fade;
+ *   <li>optionally, categories of skewed popularity ({@link
+ *       SyntheticBehaviourConfig#categorySkew}), for a long tail across a large catalogue;
  *   <li>sessions of many users interleaved, with event time advancing steadily.
  * </ul>
  *
@@ -72,11 +75,14 @@ public final class SyntheticBehaviour implements Iterator<UserEvent> {
       rebuildCdf(c);
     }
     this.tastes = new int[config.users()][];
+    double[] categoryCdf =
+        config.categorySkew() > 0 ? zipfCdf(config.categories(), config.categorySkew()) : null;
     for (int user = 0; user < config.users(); user++) {
       int count = 2 + random.nextInt(2);
       tastes[user] = new int[count];
       for (int i = 0; i < count; i++) {
-        tastes[user][i] = random.nextInt(config.categories());
+        tastes[user][i] =
+            categoryCdf != null ? sample(categoryCdf) : random.nextInt(config.categories());
       }
     }
     this.userCdf = zipfCdf(config.users(), USER_ZIPF_EXPONENT);

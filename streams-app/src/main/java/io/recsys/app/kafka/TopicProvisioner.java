@@ -44,12 +44,14 @@ public final class TopicProvisioner {
             .configs(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     // Model versions are large and only the newest matters: bounded by size, one partition so
-    // that chunks stay in order.
+    // that chunks stay in order. The bound must hold the newest snapshot and the deltas after it,
+    // or a late instance waits for the next snapshot: a 10^6-item model's snapshot is ~220 MB and
+    // its deltas ~4 MB/s (bin/bench-catalogue).
     topics.add(
         new NewTopic(names.modelUpdates(), Optional.of(1), replication)
             .configs(
                 Map.of(
-                    TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(512L << 20),
+                    TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(2048L << 20),
                     TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(64L << 20),
                     TopicConfig.RETENTION_MS_CONFIG, Long.toString(24L * 3600 * 1000))));
     return topics;

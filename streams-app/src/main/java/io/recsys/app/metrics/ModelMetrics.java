@@ -15,6 +15,9 @@ public final class ModelMetrics {
   public static final String LOADED = "recsys.model.loaded";
   public static final String AGE = "recsys.model.age";
   public static final String REFUSED = "recsys.model.refused";
+  public static final String INDEX_ITEMS = "recsys.serving.index.items";
+  public static final String INDEX_UNINDEXED = "recsys.serving.index.unindexed";
+  public static final String INDEX_BUILDS = "recsys.serving.index.builds";
 
   private ModelMetrics() {}
 
@@ -37,6 +40,20 @@ public final class ModelMetrics {
         .description(
             "Published model versions this instance refused because they did not load"
                 + " (corrupt or incompatible); serving kept the previous version")
+        .register(registry);
+    Gauge.builder(INDEX_ITEMS, model, m -> m.retrieval().map(r -> r.index().size()).orElse(0))
+        .description(
+            "Items in the candidate index the served model retrieves through; 0 while it scores"
+                + " every item (a catalogue below recsys.serving.index.min.items, or the first"
+                + " graph still building)")
+        .register(registry);
+    Gauge.builder(INDEX_UNINDEXED, model, m -> m.retrieval().map(r -> r.unindexedCount()).orElse(0))
+        .description(
+            "Items new or moved since the index graph was built, scored exactly for every user"
+                + " until the next graph")
+        .register(registry);
+    FunctionCounter.builder(INDEX_BUILDS, model, CurrentModel::indexBuilds)
+        .description("Index graphs built in the background since this instance started")
         .register(registry);
   }
 }

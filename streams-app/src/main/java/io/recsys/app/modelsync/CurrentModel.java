@@ -6,6 +6,7 @@ import io.recsys.model.NextItemModel;
 import io.recsys.model.RecommendedItem;
 import io.recsys.model.SequenceState;
 import io.recsys.model.ServedModel;
+import io.recsys.model.retrieval.Retrieval;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,12 +14,31 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The model version this instance serves, swapped atomically when a new one arrives so that the
- * stream never pauses: a request in flight finishes on the version it started with. Thread-safe.
+ * stream never pauses: a request in flight finishes on the version it started with. With an {@link
+ * IndexMaintainer}, each version is given its candidate index before it is published. Thread-safe.
  */
 public final class CurrentModel implements AutoCloseable {
   private final AtomicReference<Loaded> current = new AtomicReference<>();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong lineages = new AtomicLong();
+  private final IndexMaintainer index;
+
+  /** Serving that scores every item, whatever the catalogue's size. */
+  public CurrentModel() {
+    this.index = null;
+  }
+
+  /** Serving through a candidate index once the catalogue is large enough ({@code index}). */
+  public CurrentModel(IndexMaintainer index) {
+    this.index = index;
+    index.onBuilt(
+        built -> {
+          Loaded served = current.get();
+          if (served != null && index.wantsIndex(served.model())) {
+            index.adopt(built, served.model());
+          }
+        });
+  }
 
   /**
    * A loaded version; its model is used under its own lock (the model is not thread-safe). Versions
@@ -75,6 +95,13 @@ public final class CurrentModel implements AutoCloseable {
       }
     }
 
+    /** Items the model has rows for. */
+    public int knownItemCount() {
+      synchronized (model) {
+        return model.vocabulary().size();
+      }
+    }
+
     /** How many of {@code history}'s items the model has rows for. */
     public int knownItems(List<String> history) {
       synchronized (model) {
@@ -98,14 +125,32 @@ public final class CurrentModel implements AutoCloseable {
    * the garbage collector.
    */
   public void swap(ModelVersion version, NextItemModel model) {
+    prepare(model);
     current.set(new Loaded(version, model, lineages.incrementAndGet()));
   }
 
   /** Serves {@code model}, made from the served one by deltas, in the served one's lineage. */
   public void advance(ModelVersion version, NextItemModel model) {
+    prepare(model);
     Loaded served = current.get();
     current.set(
         new Loaded(version, model, served != null ? served.lineage() : lineages.incrementAndGet()));
+  }
+
+  private void prepare(NextItemModel model) {
+    if (index != null) {
+      index.prepare(model);
+    }
+  }
+
+  /** The served model's candidate index, or null while it scores every item. */
+  public Optional<Retrieval> retrieval() {
+    return get().map(loaded -> loaded.model().retrieval());
+  }
+
+  /** Graphs built for serving since this instance started (0 without an index). */
+  public long indexBuilds() {
+    return index == null ? 0 : index.builds();
   }
 
   /** Records a published version that did not load; the served one stayed. */
@@ -120,6 +165,13 @@ public final class CurrentModel implements AutoCloseable {
 
   @Override
   public void close() {
+    if (index != null) {
+      try {
+        index.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     Loaded last = current.getAndSet(null);
     if (last != null) {
       synchronized (last.model()) {

@@ -86,8 +86,8 @@ public final class ModelFollower implements AutoCloseable {
   private void load(VersionChain chain) {
     Optional<CurrentModel.Loaded> served = current.get();
     try {
-      // Without the model's lock: a delta only reads the served model (it goes into a copy), and
-      // serving never writes the tables it reads, so the stream does not wait for the copy.
+      // A snapshot loads without any lock; deltas go into the served model in place, under its
+      // lock, which the stream waits for only as long as copying the delta's rows takes.
       VersionChain.Built built =
           chain.build(served.map(CurrentModel.Loaded::model).orElse(null)).orElseThrow();
       if (built.fromSnapshot()) {

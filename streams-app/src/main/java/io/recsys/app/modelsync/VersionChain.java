@@ -99,8 +99,14 @@ public final class VersionChain {
       if (model == null) {
         throw new IOException("delta " + delta.version().version() + " has no model to apply to");
       }
+      ModelDelta parsed = ModelDelta.fromBytes(delta.payload());
       try {
-        model = model.applying(ModelDelta.fromBytes(delta.payload()));
+        // In place: a copy per version would cost the whole model's size every publication. The
+        // served model is locked meanwhile, as every reader locks it; a newly loaded one is not
+        // served yet.
+        synchronized (model) {
+          model.apply(parsed);
+        }
       } catch (IllegalArgumentException e) {
         throw new IOException(
             "delta "

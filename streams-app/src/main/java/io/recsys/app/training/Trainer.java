@@ -122,6 +122,7 @@ public final class Trainer implements AutoCloseable {
               new VersionPublisher.Settings(
                   topics.modelUpdates(),
                   sync.snapshotIntervalMs(),
+                  sync.snapshotMaxBytesPerSecond(),
                   sync.deltaTolerance(),
                   sync.quantizedDeltas()),
               dir,

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Publishes the trainer's model versions to {@code model-updates}: a delta on the version published
  * before it, or a full snapshot when none was published since the trainer started or adopted a
  * model ({@link #restartLineage()}), when the snapshot interval has passed, or when the delta would
- * be more than half a snapshot's size. Used by the trainer's thread alone.
+ * be more than half a snapshot's size. A large model's snapshots come further apart than the
+ * interval, so that they stay within a byte rate ({@link Settings#snapshotIntervalMs(long)}). Used
+ * by the trainer's thread alone.
  */
 final class VersionPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VersionPublisher.class);
@@ -38,7 +40,18 @@ final class VersionPublisher implements AutoCloseable {
 
   /** How versions are published; see the {@code recsys.model.*} model-sync settings. */
   record Settings(
-      String topic, long snapshotIntervalMs, double deltaTolerance, boolean quantizedDeltas) {}
+      String topic,
+      long snapshotIntervalMs,
+      long snapshotMaxBytesPerSecond,
+      double deltaTolerance,
+      boolean quantizedDeltas) {
+
+    /** How long after a snapshot of {@code bytes} the next is due. */
+    long snapshotIntervalMs(long bytes) {
+      long byRate = snapshotMaxBytesPerSecond > 0 ? bytes * 1000 / snapshotMaxBytesPerSecond : 0;
+      return Math.max(snapshotIntervalMs, byRate);
+    }
+  }
 
   private final Settings settings;
   private final Path workDir;
@@ -102,7 +115,7 @@ final class VersionPublisher implements AutoCloseable {
           settings.snapshotIntervalMs() > 0
               ? PublishedWeights.of(model, settings.deltaTolerance(), settings.quantizedDeltas())
               : null;
-      nextSnapshot = System.nanoTime() + settings.snapshotIntervalMs() * 1_000_000;
+      nextSnapshot = System.nanoTime() + settings.snapshotIntervalMs(bytes.length) * 1_000_000;
       lastSnapshotBytes = bytes.length;
     } else {
       records = ModelUpdates.deltaRecords(settings.topic(), version, publishedVersion, bytes);

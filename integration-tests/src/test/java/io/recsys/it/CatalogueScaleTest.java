@@ -1,0 +1,64 @@
+package io.recsys.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.recsys.app.cli.RecsysCommand;
+import io.recsys.schemas.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo on a 50,000-item synthetic catalogue, served through the candidate index: the pipeline
+ * runs end to end on its embedded broker, the index is built and adopted while events flow, and
+ * every valid event still gets a recommendation.
+ */
+class CatalogueScaleTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldAnswerEveryEventThroughTheIndexOnALargeCatalogue() throws Exception {
+    Path config = dir.resolve("scale.properties");
+    // The index from 2,000 items: the model knows only the items seen, a few thousand here.
+    Files.writeString(config, "recsys.http.port=0\nrecsys.serving.index.min.items=2000\n");
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    int exitCode;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exitCode =
+          RecsysCommand.commandLine()
+              .execute(
+                  "demo",
+                  "--items",
+                  "50000",
+                  "--max-events",
+                  "15000",
+                  "--work-dir",
+                  dir.resolve("work").toString(),
+                  "--config",
+                  config.toString(),
+                  "--json");
+    } finally {
+      System.setOut(original);
+    }
+
+    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+    JsonNode summary = Json.newMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(exitCode).isZero();
+    assertThat(summary.get("events_sent").asLong()).isEqualTo(15_000);
+    assertThat(summary.get("missing").asLong()).isZero();
+    assertThat(summary.get("recommendations").asLong() + summary.get("dead_letters").asLong())
+        .isEqualTo(15_000);
+    assertThat(summary.get("model_items").asLong()).isGreaterThan(2_000);
+    assertThat(summary.get("index_builds").asLong()).isPositive();
+    assertThat(summary.get("index_items").asLong()).isGreaterThan(2_000);
+    assertThat(lines).anyMatch(line -> line.startsWith("Served model: ") && line.contains("index"));
+  }
+}

@@ -1,0 +1,68 @@
+package io.recsys.model.retrieval;
+
+/**
+ * How the serving index is built and used.
+ *
+ * @param minItems items from which serving uses the index; below, it scores every item (exact, and
+ *     cheap enough)
+ * @param candidates items the index proposes per user for exact rescoring (plus the user's seen
+ *     items, which are removed after); more raises recall at proportional cost
+ * @param maxConnections HNSW graph degree (Lucene's {@code M}): higher raises recall and memory
+ * @param beamWidth candidates considered while linking a new node: higher builds a better graph,
+ *     slower
+ * @param rebuildFraction rebuild the graph in the background once this share of the indexed items
+ *     has drifted (each drifted item is scored exhaustively until then)
+ * @param driftTolerance an item has drifted once its vector moved by more than this fraction of the
+ *     largest indexed norm since the graph was built; below, the graph's neighbourhoods still hold
+ *     and exact rescoring absorbs the change
+ * @param seed seed of the graph's level assignment: a build is reproducible
+ */
+public record IndexSettings(
+    int minItems,
+    int candidates,
+    int maxConnections,
+    int beamWidth,
+    double rebuildFraction,
+    double driftTolerance,
+    long seed) {
+
+  public IndexSettings {
+    atLeast("minItems", minItems, 1);
+    atLeast("candidates", candidates, 1);
+    atLeast("maxConnections", maxConnections, 2);
+    atLeast("beamWidth", beamWidth, 1);
+    if (!(rebuildFraction > 0 && rebuildFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "rebuildFraction must be in (0, 1], got " + rebuildFraction);
+    }
+    if (!(driftTolerance >= 0 && driftTolerance < 10)) {
+      throw new IllegalArgumentException(
+          "driftTolerance must be in [0, 10), got " + driftTolerance);
+    }
+  }
+
+  /**
+   * Defaults: index from 50,000 items, 100 candidates, M 16, beam 50, rebuild at 5% drifted. On 2
+   * AVX2 cores ({@code bin/bench-catalogue}, docs/BENCHMARKS.md) scoring every item cost 150-190 us
+   * per event at 10^4 items and 1.5 ms at 10^5; the index with 100 candidates about 250 us and 530
+   * us: they cross near 3 x 10^4 items, and faster matrix products (AVX-512) move the crossing up,
+   * hence 50,000. At 10^5 and 10^6 items 100 candidates found 99.9-100% of the exact top 10 (50:
+   * 99.7%) at about 60% of the cost of 200. Beam 50 rather than Lucene's 100: the graph of 10^6
+   * items took 581 s to build on two threads at 100, and the build is what a large instance waits
+   * for before its first indexed version.
+   */
+  public static IndexSettings defaults() {
+    return new IndexSettings(50_000, 100, 16, 50, 0.05, 0.05, 42L);
+  }
+
+  public IndexSettings withMinItems(int value) {
+    return new IndexSettings(
+        value, candidates, maxConnections, beamWidth, rebuildFraction, driftTolerance, seed);
+  }
+
+  private static void atLeast(String name, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
+    }
+  }
+}

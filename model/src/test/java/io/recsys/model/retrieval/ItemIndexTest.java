@@ -1,0 +1,136 @@
+package io.recsys.model.retrieval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.recsys.model.ModelConfig;
+import io.recsys.model.NextItemModel;
+import io.recsys.model.SequenceState;
+import io.recsys.model.TrainingExample;
+import io.recsys.model.VocabularyConfig;
+import io.recsys.model.bench.LongTailBehaviour;
+import io.recsys.model.internal.TopK;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ItemIndexTest {
+  private static final int ITEMS = 20_000;
+  private static final int WIDTH = 32;
+
+  /** Far fewer than the default, so that a weak graph shows (200 candidates would hide it). */
+  private static final int CANDIDATES = 20;
+
+  /** Output rows with norms and biases that vary from item to item, as a trained model's do. */
+  private static ItemVectors randomItems(long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    float[] weights = new float[ITEMS * WIDTH];
+    float[] bias = new float[ITEMS];
+    for (int row = 0; row < ITEMS; row++) {
+      double scale = 0.5 + rng.nextDouble();
+      for (int j = 0; j < WIDTH; j++) {
+        weights[row * WIDTH + j] = (float) (scale * rng.nextGaussian());
+      }
+      bias[row] = (float) (rng.nextGaussian() * 0.5);
+    }
+    return new ItemVectors(ITEMS, WIDTH, weights, bias, row -> row % 97 != 0);
+  }
+
+  private static float[] query(SplittableRandom rng) {
+    float[] q = new float[WIDTH];
+    for (int j = 0; j < WIDTH; j++) {
+      q[j] = (float) rng.nextGaussian();
+    }
+    return q;
+  }
+
+  private static int[] exactTop(ItemVectors items, float[] hidden, int k) {
+    float[] scores = new float[items.rows()];
+    for (int row = 0; row < items.rows(); row++) {
+      scores[row] = items.logit(row, hidden);
+    }
+    return TopK.best(scores, 0, items.rows(), k, items.active());
+  }
+
+  private static int[] rescoredTop(ItemVectors items, int[] candidates, float[] hidden, int k) {
+    float[] scores = new float[candidates.length];
+    for (int c = 0; c < candidates.length; c++) {
+      scores[c] = items.logit(candidates[c], hidden);
+    }
+    int[] best = TopK.best(scores, 0, candidates.length, k, c -> true);
+    return Arrays.stream(best).map(c -> candidates[c]).toArray();
+  }
+
+  /** A trained model's output rows and hidden states: the index's real input. */
+  @Test
+  void shouldFindNearlyEveryExactTopTenOfATrainedModel() {
+    int items = 3_000;
+    NextItemModel model =
+        NextItemModel.create(
+            ModelConfig.builder()
+                .embeddingSize(16)
+                .hiddenSize(32)
+                .sequenceLength(10)
+                .learningRate(0.01)
+                .dropout(0)
+                .build(),
+            new VocabularyConfig(items, 1_000, 1, 0));
+    for (int i = 0; i < items; i++) {
+      model.admit(LongTailBehaviour.item(i), 1);
+    }
+    LongTailBehaviour behaviour = new LongTailBehaviour(items, 5);
+    for (int b = 0; b < 120; b++) {
+      model.train(behaviour.examples(256));
+    }
+    ItemVectors vectors = model.itemVectors();
+    IndexSettings settings = IndexSettings.defaults();
+    ItemIndex index = ItemIndex.build(vectors, settings);
+    List<List<String>> histories = new ArrayList<>();
+    for (TrainingExample example : behaviour.examples(300)) {
+      histories.add(example.sequence());
+    }
+    int found = 0;
+    for (SequenceState state : model.states(histories)) {
+      float[] hidden = state.hidden();
+      Set<Integer> exact = new HashSet<>();
+      for (int row : exactTop(vectors, hidden, 10)) {
+        exact.add(row);
+      }
+      for (int row : rescoredTop(vectors, index.search(hidden, 30), hidden, 10)) {
+        found += exact.contains(row) ? 1 : 0;
+      }
+    }
+    double recall = found / (histories.size() * 10.0);
+    assertThat(recall).isGreaterThanOrEqualTo(0.95);
+  }
+
+  @Test
+  void shouldScoreAnItemThatMovedAfterTheBuildAndLeaveThoseThatStayedToTheGraph() {
+    ItemVectors built = randomItems(9);
+    IndexSettings settings = IndexSettings.defaults();
+    ItemIndex index = ItemIndex.build(built, settings);
+    float[] hidden = query(new SplittableRandom(10));
+
+    // The next version: item 1234 now points exactly along the query and is the best by far.
+    float[] weights = built.weights().clone();
+    float[] bias = built.bias().clone();
+    for (int j = 0; j < WIDTH; j++) {
+      weights[1234 * WIDTH + j] = 5 * hidden[j];
+    }
+    ItemVectors next = new ItemVectors(ITEMS, WIDTH, weights, bias, built.active());
+    Retrieval before = Retrieval.of(index, built, settings);
+    assertThat(before.unindexedCount()).isZero();
+    assertThat(before.candidates(hidden, 50)).doesNotContain(1234);
+
+    Retrieval after = before.following(next, new int[] {1234, 5});
+    assertThat(after.unindexedCount()).isEqualTo(1);
+    assertThat(after.candidates(hidden, 50)).contains(1234);
+    assertThat(rescoredTop(next, after.candidates(hidden, 50), hidden, 1)).containsExactly(1234);
+    // The earlier version's retrieval is untouched: in-flight requests keep their view.
+    assertThat(before.candidates(hidden, 50)).doesNotContain(1234);
+    assertThat(Retrieval.of(index, next, settings).unindexedCount()).isEqualTo(1);
+  }
+}
