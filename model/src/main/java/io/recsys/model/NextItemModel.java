@@ -759,14 +759,28 @@ public final class NextItemModel
       int k) {
     List<List<RecommendedItem>> out = new ArrayList<>(states.size());
     ItemVectors items = itemVectors();
-    float[] hidden = new float[network.hiddenSize()];
+    int h = network.hiddenSize();
+    // The items the graph does not cover are scored for every user in one matrix product.
+    int[] unindexed = candidates.unindexedRows();
+    int lanes = 0;
+    for (SequenceState state : states) {
+      lanes += state != null ? 1 : 0;
+    }
+    float[] hidden = new float[lanes * h];
+    int lane = 0;
+    for (SequenceState state : states) {
+      if (state != null) {
+        requireFits(state).copyHidden(hidden, h * lane++);
+      }
+    }
+    float[] unindexedScores = network.scoresOf(hidden, lanes, unindexed);
+    lane = 0;
     for (int i = 0; i < states.size(); i++) {
-      SequenceState state = states.get(i);
-      if (state == null) {
+      if (states.get(i) == null) {
         out.add(List.of());
         continue;
       }
-      requireFits(state).copyHidden(hidden, 0);
+      float[] query = Arrays.copyOfRange(hidden, lane * h, (lane + 1) * h);
       Set<Integer> seen = new HashSet<>();
       for (String item : excluded.get(i)) {
         int row = vocabulary.rowOf(item);
@@ -774,19 +788,31 @@ public final class NextItemModel
           seen.add(row);
         }
       }
-      int[] rows = candidates.candidates(hidden, candidates.settings().candidates() + seen.size());
-      float[] scores = new float[rows.length];
-      for (int c = 0; c < rows.length; c++) {
-        int row = rows[c];
+      int[] proposed =
+          candidates.indexedCandidates(
+              query, candidates.settings().candidates() + seen.size(), items);
+      int total = proposed.length + unindexed.length;
+      int[] rows = new int[total];
+      float[] scores = new float[total];
+      for (int c = 0; c < total; c++) {
+        boolean fromIndex = c < proposed.length;
+        int row = fromIndex ? proposed[c] : unindexed[c - proposed.length];
+        rows[c] = row;
         boolean rankable = row < items.rows() && network.isActive(row) && !seen.contains(row);
-        scores[c] = rankable ? items.logit(row, hidden) : EXCLUDED;
+        scores[c] =
+            !rankable
+                ? EXCLUDED
+                : fromIndex
+                    ? items.logit(row, query)
+                    : unindexedScores[lane * unindexed.length + c - proposed.length];
       }
-      int[] best = TopK.best(scores, 0, rows.length, k, c -> scores[c] != EXCLUDED);
+      int[] best = TopK.best(scores, 0, total, k, c -> scores[c] != EXCLUDED);
       RecommendedItem[] ranked = new RecommendedItem[best.length];
       for (int j = 0; j < best.length; j++) {
         ranked[j] = new RecommendedItem(vocabulary.itemAt(rows[best[j]]), scores[best[j]]);
       }
       out.add(List.of(ranked));
+      lane++;
     }
     return out;
   }

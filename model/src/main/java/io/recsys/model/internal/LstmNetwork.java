@@ -512,6 +512,27 @@ public final class LstmNetwork {
     }
   }
 
+  /**
+   * Logits of the item rows {@code rows} for each of {@code lanes} hidden states, {@code [lane *
+   * rows.length + i]}: one matrix product over just those rows, for the items a candidate index
+   * does not cover.
+   */
+  public float[] scoresOf(float[] hidden, int lanes, int[] rows) {
+    if (rows.length == 0) {
+      return new float[0];
+    }
+    try (MemoryWorkspace ws = workspace()) {
+      float[] bias = new float[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        bias[i] = outBias.values[rows[i]];
+      }
+      INDArray weights = matrix(gatherRows(out.values, h, rows), rows.length, h);
+      return floats(
+          mm(matrix(hidden, lanes, h), weights, false, true)
+              .addiRowVector(matrix(bias, 1, rows.length)));
+    }
+  }
+
   private float[] scoresNoWorkspace(float[] hidden, int lanes) {
     INDArray hA = matrix(hidden, lanes, h);
     return floats(mm(hA, outMatrix(), false, true).addiRowVector(biasRow()));

@@ -195,9 +195,21 @@ public final class ItemIndex {
 
   /**
    * The rows of about the {@code n} highest-scoring indexed items for {@code hidden}, by the
-   * vectors the graph was built from (rescore them with the current weights).
+   * vectors the graph was built from.
    */
   public int[] search(float[] hidden, int n) {
+    return search(hidden, n, null);
+  }
+
+  /**
+   * The rows of about the {@code n} highest-scoring indexed items for {@code hidden}, walking the
+   * graph's links but scoring each visited item with its vector in {@code current} (the model's
+   * weights now; null for the vectors the graph was built from). The links age as the model trains;
+   * scores read from the current weights let the walk still head for the items that are best now.
+   * In the pipeline at 10^5 catalogue items, scoring by the built vectors lost a quarter of
+   * prequential HR@10 against scoring every item.
+   */
+  public int[] search(float[] hidden, int n, ItemVectors current) {
     if (hidden.length != width) {
       throw new IllegalArgumentException(
           "hidden state of " + hidden.length + " values, the index is for " + width);
@@ -208,7 +220,11 @@ public final class ItemIndex {
     try {
       KnnCollector found =
           HnswGraphSearcher.search(
-              new QueryScorer(hidden), Math.min(n, size()), graph, null, Integer.MAX_VALUE);
+              new QueryScorer(hidden, current),
+              Math.min(n, size()),
+              graph,
+              null,
+              Integer.MAX_VALUE);
       ScoreDoc[] docs = found.topDocs().scoreDocs;
       int[] rows = new int[docs.length];
       for (int i = 0; i < docs.length; i++) {
@@ -258,14 +274,21 @@ public final class ItemIndex {
   /** Scores of indexed items for one query, {@code [hidden, 1]}: their logits. */
   private final class QueryScorer implements RandomVectorScorer {
     private final float[] query;
+    private final ItemVectors current;
 
-    QueryScorer(float[] hidden) {
+    QueryScorer(float[] hidden, ItemVectors current) {
       this.query = Arrays.copyOf(hidden, dim);
       query[width] = 1f;
+      this.current = current != null && current.width() == width ? current : null;
     }
 
     @Override
     public float score(int node) {
+      int row = rowOfNode[node];
+      if (current != null && row < current.rows()) {
+        return similarity(
+            dot(query, 0, current.weights(), row * width, width) + current.bias()[row]);
+      }
       return similarity(dot(query, 0, vectors, node * dim, dim));
     }
 

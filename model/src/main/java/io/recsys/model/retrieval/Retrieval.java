@@ -1,5 +1,6 @@
 package io.recsys.model.retrieval;
 
+import java.util.Arrays;
 import java.util.BitSet;
 
 /**
@@ -14,6 +15,7 @@ public final class Retrieval {
   private final IndexSettings settings;
   private final BitSet unindexed;
   private final int unindexedCount;
+  private volatile int[] unindexedRows;
 
   private Retrieval(ItemIndex index, IndexSettings settings, BitSet unindexed) {
     this.index = index;
@@ -82,22 +84,41 @@ public final class Retrieval {
     return unindexedCount > settings.rebuildFraction() * Math.max(1, index.size());
   }
 
+  /** The items the graph does not represent, in row order: score them for every user. */
+  public int[] unindexedRows() {
+    int[] rows = unindexedRows;
+    if (rows == null) {
+      rows = unindexed.stream().toArray();
+      unindexedRows = rows;
+    }
+    return rows;
+  }
+
   /**
-   * Candidate rows for {@code hidden}: the index's best {@code n} (by the indexed vectors), then
-   * every unindexed row; a row may be inactive by now (the caller filters) and appears once.
+   * The index's best {@code n} rows for {@code hidden} (the graph walked with the scores of {@code
+   * current}, the model's weights now) that are not among {@link #unindexedRows()}; a row may be
+   * inactive by now (the caller filters).
    */
-  public int[] candidates(float[] hidden, int n) {
-    int[] fromIndex = index.search(hidden, n);
-    int[] out = new int[fromIndex.length + unindexedCount];
+  public int[] indexedCandidates(float[] hidden, int n, ItemVectors current) {
+    int[] fromIndex = index.search(hidden, n, current);
     int c = 0;
     for (int row : fromIndex) {
       if (!unindexed.get(row)) {
-        out[c++] = row;
+        fromIndex[c++] = row;
       }
     }
-    for (int row = unindexed.nextSetBit(0); row >= 0; row = unindexed.nextSetBit(row + 1)) {
-      out[c++] = row;
-    }
-    return c == out.length ? out : java.util.Arrays.copyOf(out, c);
+    return c == fromIndex.length ? fromIndex : Arrays.copyOf(fromIndex, c);
+  }
+
+  /**
+   * Candidate rows for {@code hidden}: {@link #indexedCandidates} by the indexed vectors, then
+   * every unindexed row; each appears once.
+   */
+  public int[] candidates(float[] hidden, int n) {
+    int[] proposed = indexedCandidates(hidden, n, null);
+    int[] rest = unindexedRows();
+    int[] all = Arrays.copyOf(proposed, proposed.length + rest.length);
+    System.arraycopy(rest, 0, all, proposed.length, rest.length);
+    return all;
   }
 }

@@ -99,7 +99,7 @@ class ItemIndexTest {
       for (int row : exactTop(vectors, hidden, 10)) {
         exact.add(row);
       }
-      for (int row : rescoredTop(vectors, index.search(hidden, 30), hidden, 10)) {
+      for (int row : rescoredTop(vectors, index.search(hidden, CANDIDATES), hidden, 10)) {
         found += exact.contains(row) ? 1 : 0;
       }
     }

@@ -52,6 +52,22 @@ class SyntheticBehaviourTest {
   }
 
   @Test
+  void shouldSpreadALargeCatalogueWithALongTail() {
+    SyntheticBehaviour behaviour =
+        new SyntheticBehaviour(SyntheticBehaviourConfig.scaled(3, 200_000, 50_000));
+    assertThat(behaviour.catalogueSize()).isGreaterThanOrEqualTo(200_000);
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < EVENTS; i++) {
+      counts.merge(behaviour.next().itemId(), 1, Integer::sum);
+    }
+    List<Integer> sorted = counts.values().stream().sorted((a, b) -> b - a).toList();
+    int top = sorted.subList(0, Math.max(1, sorted.size() / 100)).stream().mapToInt(i -> i).sum();
+    // Many distinct items (not a few categories' worth), and still a head: skewed categories.
+    assertThat(counts.size()).isGreaterThan(10_000);
+    assertThat((double) top / EVENTS).isGreaterThan(0.05);
+  }
+
+  @Test
   void shouldFollowSeriesFarMoreOftenThanChance() {
     Map<String, Integer> lastItem = new HashMap<>();
     int transitions = 0;
