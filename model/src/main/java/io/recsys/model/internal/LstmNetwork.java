@@ -321,11 +321,7 @@ public final class LstmNetwork {
     if (newCapacity <= old) {
       return;
     }
-    emb.grow(newCapacity);
-    out.grow(newCapacity);
-    outBias.grow(newCapacity);
-    logitMask = Arrays.copyOf(logitMask, newCapacity);
-    Arrays.fill(logitMask, old, newCapacity, MASKED_LOGIT);
+    growZeroed(newCapacity);
     for (int row = old; row < newCapacity; row++) {
       initRow(row);
     }
