@@ -51,6 +51,15 @@ public final class NextItemModel
   /** Candidate retrieval for large catalogues; null scores every item. */
   private volatile Retrieval retrieval;
 
+  /**
+   * One serving call in this many through the index also scores every item for its first user, to
+   * sample the index's recall: at 10^6 items about 0.1 s of one thread, under 0.5 ms per call on
+   * average.
+   */
+  private static final int RECALL_SAMPLE_EVERY = 256;
+
+  private long retrievalCalls;
+
   NextItemModel(ModelConfig config, ItemVocabulary vocabulary, LstmNetwork network) {
     this.config = Objects.requireNonNull(config, "config");
     this.vocabulary = vocabulary;
@@ -807,6 +816,9 @@ public final class NextItemModel
                     : unindexedScores[lane * unindexed.length + c - proposed.length];
       }
       int[] best = TopK.best(scores, 0, total, k, c -> scores[c] != EXCLUDED);
+      if (lane == 0 && retrievalCalls++ % RECALL_SAMPLE_EVERY == 0) {
+        sampleRecall(candidates, query, seen, rows, best, k);
+      }
       RecommendedItem[] ranked = new RecommendedItem[best.length];
       for (int j = 0; j < best.length; j++) {
         ranked[j] = new RecommendedItem(vocabulary.itemAt(rows[best[j]]), scores[best[j]]);
@@ -815,6 +827,29 @@ public final class NextItemModel
       lane++;
     }
     return out;
+  }
+
+  /** Compares a list the index path made with the exact top {@code k} for the same state. */
+  private void sampleRecall(
+      Retrieval candidates, float[] query, Set<Integer> seen, int[] rows, int[] best, int k) {
+    // A plain loop, not the exhaustive path's product: that caches an ND4J copy of every output
+    // row (0.5 GB at 10^6 items), which each delta would invalidate.
+    ItemVectors items = itemVectors();
+    int cap = items.rows();
+    float[] all = new float[cap];
+    for (int row = 0; row < cap; row++) {
+      all[row] = items.logit(row, query);
+    }
+    int[] exact = TopK.best(all, 0, cap, k, row -> network.isActive(row) && !seen.contains(row));
+    Set<Integer> returned = new HashSet<>();
+    for (int position : best) {
+      returned.add(rows[position]);
+    }
+    int found = 0;
+    for (int row : exact) {
+      found += returned.contains(row) ? 1 : 0;
+    }
+    candidates.recall().add(found, exact.length);
   }
 
   /** The score of an item the history holds: below every real and every free row's score. */

@@ -61,6 +61,9 @@ class NextItemModelRetrievalTest {
     List<List<RecommendedItem>> indexed = served.recommend(histories, 10);
 
     assertThat(ids(indexed)).isEqualTo(ids(exhaustive));
+    // The first call was sampled against every item scored: nothing was missed.
+    assertThat(served.retrieval().recall().checked()).isPositive();
+    assertThat(served.retrieval().recall().recall()).isEqualTo(1.0);
     for (int i = 0; i < histories.size(); i++) {
       assertThat(ids(indexed).get(i)).hasSize(10).doesNotContainAnyElementsOf(histories.get(i));
     }

@@ -16,9 +16,11 @@ public final class Retrieval {
   private final BitSet unindexed;
   private final int unindexedCount;
   private volatile int[] unindexedRows;
+  private final RecallTally recall;
 
-  private Retrieval(ItemIndex index, IndexSettings settings, BitSet unindexed) {
+  private Retrieval(ItemIndex index, IndexSettings settings, BitSet unindexed, RecallTally recall) {
     this.index = index;
+    this.recall = recall;
     this.settings = settings;
     this.unindexed = unindexed;
     this.unindexedCount = unindexed.cardinality();
@@ -28,12 +30,18 @@ public final class Retrieval {
    * Retrieval over {@code index} for the model whose rows are {@code items}: compares every row.
    */
   public static Retrieval of(ItemIndex index, ItemVectors items, IndexSettings settings) {
+    return of(index, items, settings, new RecallTally());
+  }
+
+  /** As {@link #of(ItemIndex, ItemVectors, IndexSettings)}, sampling recall into {@code recall}. */
+  public static Retrieval of(
+      ItemIndex index, ItemVectors items, IndexSettings settings, RecallTally recall) {
     requireWidth(index, items);
     BitSet unindexed = new BitSet(items.rows());
     for (int row = 0; row < items.rows(); row++) {
       mark(index, items, settings, unindexed, row);
     }
-    return new Retrieval(index, settings, unindexed);
+    return new Retrieval(index, settings, unindexed, recall);
   }
 
   /**
@@ -49,7 +57,7 @@ public final class Retrieval {
         mark(index, items, settings, next, row);
       }
     }
-    return new Retrieval(index, settings, next);
+    return new Retrieval(index, settings, next, recall);
   }
 
   private static void mark(
@@ -68,6 +76,11 @@ public final class Retrieval {
 
   public ItemIndex index() {
     return index;
+  }
+
+  /** Where the serving path records its sampled recall. */
+  public RecallTally recall() {
+    return recall;
   }
 
   public IndexSettings settings() {

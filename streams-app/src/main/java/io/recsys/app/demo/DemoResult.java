@@ -71,9 +71,15 @@ public record DemoResult(
    * @param modelItems items the served model has rows for
    * @param indexItems items in its candidate index; 0 when it scores every item
    * @param indexBuilds index graphs built during the run
+   * @param indexRecall the index path's recall@k sampled on serving calls; NaN if never sampled
    * @param heapAfterGcBytes the process's heap in use after the last collection, at the end
    */
-  public record Served(long modelItems, long indexItems, long indexBuilds, long heapAfterGcBytes) {}
+  public record Served(
+      long modelItems,
+      long indexItems,
+      long indexBuilds,
+      double indexRecall,
+      long heapAfterGcBytes) {}
 
   /**
    * Percentiles in ms (NaN when nothing was recorded).
@@ -190,8 +196,9 @@ public record DemoResult(
         .formatted(
             served.modelItems(),
             served.indexItems() > 0
-                ? "candidates from an index of %,d items (%d graph builds), rescored exactly"
-                    .formatted(served.indexItems(), served.indexBuilds())
+                ? ("candidates from an index of %,d items (%d graph builds), rescored exactly;"
+                        + " sampled recall %.3f")
+                    .formatted(served.indexItems(), served.indexBuilds(), served.indexRecall())
                 : "every item scored",
             served.heapAfterGcBytes() / 1e6);
   }
@@ -276,6 +283,7 @@ public record DemoResult(
     figures.put("model_items", served.modelItems());
     figures.put("index_items", served.indexItems());
     figures.put("index_builds", served.indexBuilds());
+    figures.put("index_recall_sampled", round(served.indexRecall()));
     figures.put("heap_after_gc_mb_final", round(served.heapAfterGcBytes() / 1e6));
     figures.put("model_snapshots", publications.snapshots());
     figures.put(

@@ -48,6 +48,7 @@ public final class DemoRun {
         items,
         indexed,
         app.model().indexBuilds(),
+        app.model().indexRecall(),
         ResourceSample.now(0, 0, Double.NaN).heapAfterGcBytes());
   }
 

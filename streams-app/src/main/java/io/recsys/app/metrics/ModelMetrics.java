@@ -18,6 +18,7 @@ public final class ModelMetrics {
   public static final String INDEX_ITEMS = "recsys.serving.index.items";
   public static final String INDEX_UNINDEXED = "recsys.serving.index.unindexed";
   public static final String INDEX_BUILDS = "recsys.serving.index.builds";
+  public static final String INDEX_RECALL = "recsys.serving.index.recall";
 
   private ModelMetrics() {}
 
@@ -51,6 +52,11 @@ public final class ModelMetrics {
         .description(
             "Items new or moved since the index graph was built, scored exactly for every user"
                 + " until the next graph")
+        .register(registry);
+    Gauge.builder(INDEX_RECALL, model, CurrentModel::indexRecall)
+        .description(
+            "Share of the exact top-k (every item scored) that the index path returned, sampled on"
+                + " one serving call in 256 since the start; NaN before the first sample")
         .register(registry);
     FunctionCounter.builder(INDEX_BUILDS, model, CurrentModel::indexBuilds)
         .description("Index graphs built in the background since this instance started")

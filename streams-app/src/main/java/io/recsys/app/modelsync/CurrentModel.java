@@ -148,6 +148,11 @@ public final class CurrentModel implements AutoCloseable {
     return get().map(loaded -> loaded.model().retrieval());
   }
 
+  /** The index path's sampled recall@k since this instance started; NaN before any sample. */
+  public double indexRecall() {
+    return index == null ? Double.NaN : index.recall().recall();
+  }
+
   /** Graphs built for serving since this instance started (0 without an index). */
   public long indexBuilds() {
     return index == null ? 0 : index.builds();

@@ -3,6 +3,7 @@ package io.recsys.app.modelsync;
 import io.recsys.model.NextItemModel;
 import io.recsys.model.retrieval.IndexSettings;
 import io.recsys.model.retrieval.ItemIndex;
+import io.recsys.model.retrieval.RecallTally;
 import io.recsys.model.retrieval.Retrieval;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +51,7 @@ public final class IndexMaintainer implements AutoCloseable {
   private final AtomicReference<ItemIndex> newest = new AtomicReference<>();
   private final AtomicBoolean building = new AtomicBoolean();
   private final AtomicLong builds = new AtomicLong();
+  private final RecallTally recall = new RecallTally();
 
   /** When the next build may start (System.nanoTime()); 0 before the first. */
   private volatile long nextBuildNanos;
@@ -104,7 +106,7 @@ public final class IndexMaintainer implements AutoCloseable {
 
   /** Serves {@code model} through {@code index}: compares every row with the indexed vectors. */
   Retrieval adopt(ItemIndex index, NextItemModel model) {
-    Retrieval retrieval = Retrieval.of(index, model.itemVectors(), settings);
+    Retrieval retrieval = Retrieval.of(index, model.itemVectors(), settings, recall);
     model.useRetrieval(retrieval);
     return retrieval;
   }
@@ -139,6 +141,11 @@ public final class IndexMaintainer implements AutoCloseable {
             building.set(false);
           }
         });
+  }
+
+  /** The index path's recall, sampled on serving calls of every version since the start. */
+  public RecallTally recall() {
+    return recall;
   }
 
   /** The newest graph built, or null before the first. */
