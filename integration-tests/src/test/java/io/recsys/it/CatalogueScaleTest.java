@@ -3,11 +3,6 @@ package io.recsys.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.recsys.app.cli.RecsysCommand;
-import io.recsys.schemas.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,31 +22,22 @@ class CatalogueScaleTest {
     Path config = dir.resolve("scale.properties");
     // The index from 2,000 items: the model knows only the items seen, a few thousand here.
     Files.writeString(config, "recsys.http.port=0\nrecsys.serving.index.min.items=2000\n");
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int exitCode;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      exitCode =
-          RecsysCommand.commandLine()
-              .execute(
-                  "demo",
-                  "--items",
-                  "50000",
-                  "--max-events",
-                  "15000",
-                  "--work-dir",
-                  dir.resolve("work").toString(),
-                  "--config",
-                  config.toString(),
-                  "--json");
-    } finally {
-      System.setOut(original);
-    }
+    CliRun run =
+        CliRun.of(
+            "demo",
+            "--items",
+            "50000",
+            "--max-events",
+            "15000",
+            "--work-dir",
+            dir.resolve("work").toString(),
+            "--config",
+            config.toString(),
+            "--json");
 
-    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
-    JsonNode summary = Json.newMapper().readTree(lines.get(lines.size() - 1));
-    assertThat(exitCode).isZero();
+    List<String> lines = run.lines();
+    JsonNode summary = run.lastJsonLine();
+    assertThat(run.exitCode()).isZero();
     assertThat(summary.get("events_sent").asLong()).isEqualTo(15_000);
     assertThat(summary.get("missing").asLong()).isZero();
     assertThat(summary.get("recommendations").asLong() + summary.get("dead_letters").asLong())

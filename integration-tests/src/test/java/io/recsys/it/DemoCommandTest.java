@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.recsys.app.cli.RecsysCommand;
-import io.recsys.schemas.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,35 +18,26 @@ class DemoCommandTest {
   void shouldAnswerEveryEventAndEndWithAJsonSummary() throws Exception {
     Path config = dir.resolve("demo.properties");
     Files.writeString(config, "recsys.http.port=0\n");
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int exitCode;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      exitCode =
-          RecsysCommand.commandLine()
-              .execute(
-                  "demo",
-                  "--max-events",
-                  "3000",
-                  "--invalid-rate",
-                  "0.01",
-                  "--progress-interval",
-                  "1",
-                  "--work-dir",
-                  dir.resolve("work").toString(),
-                  "--report-dir",
-                  dir.resolve("report").toString(),
-                  "--config",
-                  config.toString(),
-                  "--json");
-    } finally {
-      System.setOut(original);
-    }
+    CliRun run =
+        CliRun.of(
+            "demo",
+            "--max-events",
+            "3000",
+            "--invalid-rate",
+            "0.01",
+            "--progress-interval",
+            "1",
+            "--work-dir",
+            dir.resolve("work").toString(),
+            "--report-dir",
+            dir.resolve("report").toString(),
+            "--config",
+            config.toString(),
+            "--json");
 
-    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
-    JsonNode summary = Json.newMapper().readTree(lines.get(lines.size() - 1));
-    assertThat(exitCode).isZero();
+    List<String> lines = run.lines();
+    JsonNode summary = run.lastJsonLine();
+    assertThat(run.exitCode()).isZero();
     assertThat(summary.get("events_sent").asLong()).isEqualTo(3000);
     assertThat(summary.get("missing").asLong()).isZero();
     assertThat(summary.get("dead_letters").asLong()).isPositive();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recsys.app.RecsysApp;
-import io.recsys.app.cli.RecsysCommand;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.Provenance;
@@ -13,16 +12,10 @@ import io.recsys.model.ModelConfig;
 import io.recsys.model.NextItemModel;
 import io.recsys.model.TrainingExample;
 import io.recsys.model.VocabularyConfig;
-import io.recsys.schemas.Json;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.SchemaSerdes;
 import io.recsys.schemas.Strategy;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +39,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code recsys replay} against a real broker: exactly the events of the time range are replayed
@@ -129,7 +121,7 @@ class ReplayTest {
     long from = T0 + 10_000;
     long to = T0 + 30_000;
     CliRun run =
-        cli(
+        CliRun.of(
             "replay",
             "--config",
             file.toString(),
@@ -159,7 +151,7 @@ class ReplayTest {
       assertThat(r.strategy()).isEqualTo(Strategy.POPULARITY);
     }
     assertThat(replayed).containsExactlyInAnyOrderElementsOf(expected);
-    JsonNode summary = lastJsonLine(run.out());
+    JsonNode summary = run.lastJsonLine();
     assertThat(summary.get("events_replayed").asLong()).isEqualTo(20L * (USERS + 1));
     assertThat(summary.get("recommendations").asLong()).isEqualTo(20L * USERS);
     assertThat(summary.get("dead_letters").asLong()).isEqualTo(20);
@@ -187,7 +179,7 @@ class ReplayTest {
 
     // When the whole topic is replayed with it
     CliRun run =
-        cli(
+        CliRun.of(
             "replay",
             "--config",
             configFile(config).toString(),
@@ -213,7 +205,7 @@ class ReplayTest {
         .allSatisfy(r -> assertThat(r.modelVersion()).isEqualTo("v1"))
         // And each names, as its reason, an item its user had interacted with by then
         .allSatisfy(r -> assertThat(r.reason()).isIn(reasonsUpTo(r.userId(), r.eventTime())));
-    assertThat(lastJsonLine(run.out()).get("model_version").asText()).isEqualTo("v1");
+    assertThat(run.lastJsonLine().get("model_version").asText()).isEqualTo("v1");
   }
 
   @Test
@@ -222,7 +214,7 @@ class ReplayTest {
     String live = liveTopic(config, RecsysConfig.RECOMMENDATIONS_TOPIC_CONFIG);
 
     CliRun run =
-        cli(
+        CliRun.of(
             "replay",
             "--config",
             configFile(config).toString(),
@@ -279,27 +271,6 @@ class ReplayTest {
       properties.store(writer, null);
     }
     return file;
-  }
-
-  private record CliRun(int exitCode, String out, String err) {}
-
-  private static CliRun cli(String... args) {
-    StringWriter err = new StringWriter();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream previous = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      CommandLine command = RecsysCommand.commandLine().setErr(new PrintWriter(err, true));
-      int code = command.execute(args);
-      return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(previous);
-    }
-  }
-
-  private static JsonNode lastJsonLine(String out) throws IOException {
-    String[] lines = out.strip().split("\n");
-    return Json.newMapper().readTree(lines[lines.length - 1]);
   }
 
   private static void produce(List<ProducerRecord<String, String>> records) {

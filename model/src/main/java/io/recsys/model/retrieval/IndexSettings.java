@@ -57,11 +57,6 @@ public record IndexSettings(
     return new IndexSettings(50_000, 100, 16, 50, 0.05, 0.25, 42L);
   }
 
-  public IndexSettings withMinItems(int value) {
-    return new IndexSettings(
-        value, candidates, maxConnections, beamWidth, rebuildFraction, driftTolerance, seed);
-  }
-
   private static void atLeast(String name, int value, int min) {
     if (value < min) {
       throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
