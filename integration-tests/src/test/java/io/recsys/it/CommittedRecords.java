@@ -21,24 +21,44 @@ final class CommittedRecords {
    */
   static List<ConsumerRecord<byte[], byte[]>> readUntil(
       Map<String, Object> clientConfig, String topic, int count, Duration timeout) {
-    Map<String, Object> consumerConfig = new HashMap<>(clientConfig);
-    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<>(
-            consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(info -> new TopicPartition(topic, info.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+    try (var consumer = fromBeginning(clientConfig, topic)) {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (records.size() < count && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
     }
     return records;
+  }
+
+  /** Every committed record of {@code topic} up to its end as it is now. */
+  static List<ConsumerRecord<byte[], byte[]>> readAll(
+      Map<String, Object> clientConfig, String topic) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (var consumer = fromBeginning(clientConfig, topic)) {
+      var partitions = consumer.assignment();
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  private static KafkaConsumer<byte[], byte[]> fromBeginning(
+      Map<String, Object> clientConfig, String topic) {
+    Map<String, Object> consumerConfig = new HashMap<>(clientConfig);
+    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+    var consumer =
+        new KafkaConsumer<>(
+            consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(info -> new TopicPartition(topic, info.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
   }
 }

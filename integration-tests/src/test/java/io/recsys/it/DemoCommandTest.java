@@ -7,33 +7,41 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's first command, run through the same command line, on its own embedded broker. */
 class DemoCommandTest {
+  private static final Pattern USER_ID = Pattern.compile("user-\\d+");
+
   @TempDir Path dir;
 
   @Test
   void shouldAnswerEveryEventAndEndWithAJsonSummary() throws Exception {
     Path config = dir.resolve("demo.properties");
     Files.writeString(config, "recsys.http.port=0\n");
-    CliRun run =
-        CliRun.of(
-            "demo",
-            "--max-events",
-            "3000",
-            "--invalid-rate",
-            "0.01",
-            "--progress-interval",
-            "1",
-            "--work-dir",
-            dir.resolve("work").toString(),
-            "--report-dir",
-            dir.resolve("report").toString(),
-            "--config",
-            config.toString(),
-            "--json");
+    CliRun run;
+    List<String> logged;
+    try (CapturedLog log = new CapturedLog()) {
+      run =
+          CliRun.of(
+              "demo",
+              "--max-events",
+              "3000",
+              "--invalid-rate",
+              "0.01",
+              "--progress-interval",
+              "1",
+              "--work-dir",
+              dir.resolve("work").toString(),
+              "--report-dir",
+              dir.resolve("report").toString(),
+              "--config",
+              config.toString(),
+              "--json");
+      logged = log.lines();
+    }
 
     List<String> lines = run.lines();
     JsonNode summary = run.lastJsonLine();
@@ -65,5 +73,10 @@ class DemoCommandTest {
     assertThat(lines).anyMatch(line -> line.startsWith("Event to recommendation: p50 "));
     assertThat(lines).anyMatch(line -> line.startsWith("Dashboard and query API: http://"));
     assertThat(lines).anyMatch(line -> line.contains("| recommendations out"));
+    // The run logged at INFO (so the scan below reads something), and no line names a user:
+    // the synthetic users are user-<n>
+    assertThat(logged).anyMatch(line -> line.startsWith("INFO io.recsys"));
+    assertThat(logged).noneMatch(line -> USER_ID.matcher(line).find());
+    assertThat(lines).noneMatch(line -> USER_ID.matcher(line).find());
   }
 }

@@ -110,6 +110,44 @@ class RetrainTest {
   }
 
   @Test
+  void shouldSkipTheRecordsOfAUserDeletedAfterThemButNotTheUsersNewHistory() throws Exception {
+    Map<String, Object> config = appConfig("retrain-forget");
+    RecsysSettings settings = RecsysConfig.parse(config);
+    String topic = settings.topics().events();
+    KAFKA.createTopics(
+        List.of(
+            new org.apache.kafka.clients.admin.NewTopic(topic, 3, (short) 1),
+            new org.apache.kafka.clients.admin.NewTopic(
+                settings.topics().userDeletions(), 3, (short) 1)));
+    // Given every user's history, then user-1 forgotten, then three new events of user-1
+    List<ProducerRecord<byte[], byte[]>> records = events(topic);
+    long deletedAt = T0 + USERS * STEPS * 1000L;
+    records.add(
+        new ProducerRecord<>(
+            settings.topics().userDeletions(), null, deletedAt, utf8("user-1"), (byte[]) null));
+    for (int step = 1; step <= 3; step++) {
+      long time = deletedAt + step * 1000L;
+      String json =
+          "{\"userId\":\"user-1\",\"itemId\":\"item-%d\",\"eventType\":\"view\",\"eventTime\":%d}"
+              .formatted(step, time);
+      records.add(new ProducerRecord<>(topic, null, time, utf8("user-1"), utf8(json)));
+    }
+    produce(records);
+
+    // When a retrain reads the events
+    RetrainResult result =
+        Retrain.run(
+            config,
+            settings,
+            request(RetrainSource.EVENTS, TimeRange.ALL, RetrainProtocol.TIME, null),
+            p -> {});
+
+    // Then user-1's history before the deletion is not learnt again; the new one is
+    assertThat(result.evaluation()).containsEntry("deletedUserRecords", (long) STEPS);
+    assertThat(result.interactions()).isEqualTo(USERS * STEPS - STEPS + 3);
+  }
+
+  @Test
   void shouldReadExactlyTheRecordsInRangeFromTheBeginningAndFromATimeRange() throws Exception {
     Map<String, Object> config = appConfig("retrain-range");
     RecsysSettings settings = RecsysConfig.parse(config);

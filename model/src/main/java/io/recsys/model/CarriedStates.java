@@ -235,6 +235,19 @@ public final class CarriedStates {
   }
 
   /**
+   * Drops {@code user}'s state and list (the user asked to be forgotten); returns whether one was
+   * held.
+   */
+  public boolean forget(String user) {
+    return byUser.remove(user) != null;
+  }
+
+  /** Whether a state is held for {@code user}. */
+  public boolean holds(String user) {
+    return byUser.containsKey(user);
+  }
+
+  /**
    * States kept as they were since this instance was made: the history had not moved since the
    * state was made (a repeat on the user's newest item).
    */

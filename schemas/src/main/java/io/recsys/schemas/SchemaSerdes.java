@@ -22,4 +22,12 @@ public final class SchemaSerdes {
   public static Serde<MetricsRecord> metrics() {
     return new JsonSerde<>(MetricsRecord.class);
   }
+
+  public static Serde<UserDeletion> userDeletion() {
+    return new JsonSerde<>(UserDeletion.class);
+  }
+
+  public static Serde<DeletionReport> deletionReport() {
+    return new JsonSerde<>(DeletionReport.class);
+  }
 }

@@ -105,12 +105,18 @@ public final class UserEventParser {
   }
 
   private String requiredId(JsonNode root, String field) throws InvalidEventException {
-    String text = requiredText(root, field);
+    return checkedId(field, requiredText(root, field), maxIdLength);
+  }
+
+  /**
+   * {@code text} if it is an acceptable id: at most {@code maxIdLength} characters, no control
+   * characters (stores join ids with control characters as separators).
+   */
+  static String checkedId(String field, String text, int maxIdLength) throws InvalidEventException {
     if (text.length() > maxIdLength) {
       throw new InvalidEventException(
           field, "id of " + text.length() + " characters exceeds the limit of " + maxIdLength);
     }
-    // Stores join ids with control characters as separators, so ids must not contain any.
     for (int i = 0; i < text.length(); i++) {
       if (Character.isISOControl(text.charAt(i))) {
         throw new InvalidEventException(
@@ -163,7 +169,7 @@ public final class UserEventParser {
     return node.doubleValue();
   }
 
-  private static String describe(JsonNode node) {
+  static String describe(JsonNode node) {
     String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
     String text = node.isTextual() ? quote(node.textValue()) : truncate(node.toString());
     return type + " " + text;
@@ -177,7 +183,7 @@ public final class UserEventParser {
     return text.length() <= MAX_ECHO_CHARS ? text : text.substring(0, MAX_ECHO_CHARS) + "...";
   }
 
-  private static String firstLine(String message) {
+  static String firstLine(String message) {
     if (message == null) {
       return "unknown error";
     }

@@ -125,14 +125,15 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
     RecsysSettings settings = RecsysConfig.validate(config);
     RocksDBMemoryBudget budget = new RocksDBMemoryBudget(settings.instance().rocksDbMemoryBytes());
     try {
-      Map<String, Object> streamsConfig = StreamsConfigFactory.build(config, budget);
+      Map<String, Object> streamsConfig =
+          StreamsConfigFactory.build(config, settings.topics(), budget);
       HttpEndpoint.configure(streamsConfig, settings.instance().httpPort());
       try (Admin admin = Admin.create(adminConfig(streamsConfig))) {
         ClusterCheck.awaitReachable(
             admin,
             streamsConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG),
             Duration.ofMillis(settings.instance().startupTimeoutMs()));
-        TopicProvisioner.ensureTopics(admin, TopicProvisioner.requiredTopics(settings));
+        TopicProvisioner.provision(admin, settings);
       }
       Properties properties = new Properties();
       properties.putAll(streamsConfig);

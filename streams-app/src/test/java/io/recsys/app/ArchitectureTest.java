@@ -97,6 +97,7 @@ class ArchitectureTest {
         .layer("Shared parts")
         .definedBy(
             "io.recsys.app.modelsync..",
+            "io.recsys.app.erasure..",
             "io.recsys.app.prequential..",
             "io.recsys.app.metrics..",
             "io.recsys.app.kafka..",

@@ -39,7 +39,7 @@ final class ModelsPromoteCommand implements Callable<Integer> {
           new Rollout(options.registry(), options.settings(), options.config())
               .promote(number, rollout.waitFor());
     } catch (ModelRefusedException | IllegalArgumentException | KafkaException e) {
-      return ModelsErrors.fail(json, COMMAND, e.getMessage());
+      return CommandErrors.fail(json, COMMAND, e.getMessage());
     }
     json.print(System.out, rollout.report(COMMAND, result));
     return rollout.status(result);

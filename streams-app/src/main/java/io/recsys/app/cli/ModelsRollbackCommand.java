@@ -34,7 +34,7 @@ final class ModelsRollbackCommand implements Callable<Integer> {
         | IllegalArgumentException
         | IllegalStateException
         | KafkaException e) {
-      return ModelsErrors.fail(json, COMMAND, e.getMessage());
+      return CommandErrors.fail(json, COMMAND, e.getMessage());
     }
     json.print(System.out, rollout.report(COMMAND, result));
     return rollout.status(result);

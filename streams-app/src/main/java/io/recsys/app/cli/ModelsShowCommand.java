@@ -30,12 +30,12 @@ final class ModelsShowCommand implements Callable<Integer> {
     try {
       number = ModelRegistry.parseVersion(version);
     } catch (IllegalArgumentException e) {
-      return ModelsErrors.fail(json, "models show", e.getMessage());
+      return CommandErrors.fail(json, "models show", e.getMessage());
     }
     ModelRegistry registry = options.registry();
     var found = registry.get(number);
     if (found.isEmpty()) {
-      return ModelsErrors.fail(
+      return CommandErrors.fail(
           json, "models show", "model v" + number + " is not in the registry " + registry.root());
     }
     RegisteredModel model = found.get();

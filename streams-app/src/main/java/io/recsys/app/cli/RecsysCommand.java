@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       RetrainCommand.class,
       ConfigCommand.class,
       ModelsCommand.class,
+      ForgetCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class RecsysCommand implements Runnable {
@@ -38,7 +39,7 @@ public final class RecsysCommand implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "missing command: demo, run, evaluate, retrain, replay, models or config");
+        "missing command: demo, run, evaluate, retrain, replay, models, forget or config");
   }
 
   public static void main(String[] args) {

@@ -74,6 +74,6 @@ final class RolloutOptions {
 
   /** Exit status: a --wait that saw nothing fails, so scripts notice. */
   int status(Rollout.Result result) {
-    return waitForFirst && result.firstRecommendationMs() == null ? ModelsErrors.FAILED : 0;
+    return waitForFirst && result.firstRecommendationMs() == null ? CommandErrors.FAILED : 0;
   }
 }

@@ -49,14 +49,18 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String TRAINING_EXAMPLES_TOPIC_CONFIG = "recsys.topic.training.examples";
   public static final String MODEL_UPDATES_TOPIC_CONFIG = "recsys.topic.model.updates";
   public static final String METRICS_TOPIC_CONFIG = "recsys.topic.metrics";
+  public static final String USER_DELETIONS_TOPIC_CONFIG = "recsys.topic.user.deletions";
+  public static final String DELETION_REPORTS_TOPIC_CONFIG = "recsys.topic.user.deletions.applied";
   public static final String TOPIC_PARTITIONS_CONFIG = "recsys.topic.partitions";
   public static final String TOPIC_REPLICATION_CONFIG = "recsys.topic.replication.factor";
+  public static final String TOPIC_RETENTION_CONFIG = "recsys.topic.retention.ms";
   // Ingest
   public static final String EVENT_WEIGHTS_CONFIG = "recsys.event.weights";
   public static final String EVENT_MAX_BYTES_CONFIG = "recsys.event.max.bytes";
   public static final String EVENT_MAX_ID_LENGTH_CONFIG = "recsys.event.max.id.length";
   public static final String EVENT_MIN_TIME_CONFIG = "recsys.event.min.time";
   public static final String EVENT_MAX_FUTURE_CONFIG = "recsys.event.max.future.ms";
+  public static final String USER_ID_KEY_CONFIG = "recsys.privacy.user.id.key";
   // Features
   public static final String RECENT_ITEMS_CONFIG = "recsys.features.recent.items";
   // Popularity
@@ -187,6 +191,24 @@ public final class RecsysConfig extends AbstractConfig {
         Importance.HIGH,
         "Output topic of periodic quality and throughput figures (key = instance id).");
     topics.define(
+        USER_DELETIONS_TOPIC_CONFIG,
+        Type.STRING,
+        "user-deletions",
+        nonEmpty(),
+        Importance.MEDIUM,
+        "Input topic of requests to forget a user (key = user id, as on the events topic; see"
+            + " bin/recsys forget). Created with the events topic's partitions, so that a"
+            + " deletion is processed after the user's events produced before it. Also the log"
+            + " that retraining reads to skip deleted users.");
+    topics.define(
+        DELETION_REPORTS_TOPIC_CONFIG,
+        Type.STRING,
+        "user-deletions-applied",
+        nonEmpty(),
+        Importance.LOW,
+        "Output topic of confirmations (key = request id, no user id): one per component that"
+            + " applied a deletion, with what it removed per store.");
+    topics.define(
         TOPIC_PARTITIONS_CONFIG,
         Type.INT,
         4,
@@ -202,6 +224,19 @@ public final class RecsysConfig extends AbstractConfig {
         Range.atLeast(-1),
         Importance.MEDIUM,
         "Replication factor of the topics the application creates; -1 uses the broker default.");
+    topics.define(
+        TOPIC_RETENTION_CONFIG,
+        Type.LONG,
+        7L * 24 * 3600 * 1000,
+        Range.atLeast(-1),
+        Importance.MEDIUM,
+        "How long a record that names a user may stay on a topic the application creates:"
+            + " retention of events, the dead-letter topic, item events, training examples,"
+            + " recommendations and deletions, and the most a deleted user's records may wait"
+            + " for compaction on the stores' changelogs (max.compaction.lag.ms). It bounds how"
+            + " long a forgotten user's past records remain anywhere, and how far back replay and"
+            + " retraining can reach; -1 keeps them forever (no erasure bound). Applies to topics"
+            + " created from then on.");
 
     Definer ingest = new Definer(def, INGEST);
     ingest.define(
@@ -244,6 +279,20 @@ public final class RecsysConfig extends AbstractConfig {
         "How far ahead of this instance's clock an eventTime may be; later events go to the DLQ"
             + " (a microseconds value with a reason saying so). Larger tolerates skewed producer"
             + " clocks.");
+    ingest.define(
+        USER_ID_KEY_CONFIG,
+        Type.PASSWORD,
+        null,
+        Importance.MEDIUM,
+        "Secret key for pseudonymous user ids: when set, ingest replaces every user id (of"
+            + " events and of deletion requests) by a keyed hash (HMAC-SHA256, 128 bits, 'p-' and"
+            + " 22 base64url characters), so that stores, internal and output topics, metrics and"
+            + " logs never hold the raw id; the query API and bin/recsys forget take the raw id"
+            + " and hash it. Input topics (events, user-deletions, the dead-letter topic) still"
+            + " hold raw ids, bounded by recsys.topic.retention.ms. Trade-offs: consumers of"
+            + " recommendations see pseudonyms and must hash their own ids to join; changing or"
+            + " losing the key starts every user afresh. Set it from the environment"
+            + " (RECSYS_CONFIG_RECSYS_PRIVACY_USER_ID_KEY) rather than a file. Unset: raw ids.");
 
     Definer features = new Definer(def, FEATURES);
     features.define(
@@ -662,14 +711,20 @@ public final class RecsysConfig extends AbstractConfig {
             c.getString(TRAINING_EXAMPLES_TOPIC_CONFIG),
             c.getString(MODEL_UPDATES_TOPIC_CONFIG),
             c.getString(METRICS_TOPIC_CONFIG),
+            c.getString(USER_DELETIONS_TOPIC_CONFIG),
+            c.getString(DELETION_REPORTS_TOPIC_CONFIG),
             c.getInt(TOPIC_PARTITIONS_CONFIG),
-            c.getShort(TOPIC_REPLICATION_CONFIG)),
+            c.getShort(TOPIC_REPLICATION_CONFIG),
+            c.getLong(TOPIC_RETENTION_CONFIG)),
         new RecsysSettings.Ingest(
             parseWeights(c.getList(EVENT_WEIGHTS_CONFIG)),
             c.getInt(EVENT_MAX_BYTES_CONFIG),
             c.getInt(EVENT_MAX_ID_LENGTH_CONFIG),
             parseInstant(EVENT_MIN_TIME_CONFIG, c.getString(EVENT_MIN_TIME_CONFIG)),
-            c.getLong(EVENT_MAX_FUTURE_CONFIG)),
+            c.getLong(EVENT_MAX_FUTURE_CONFIG),
+            c.getPassword(USER_ID_KEY_CONFIG) == null
+                ? null
+                : c.getPassword(USER_ID_KEY_CONFIG).value()),
         c.getInt(RECENT_ITEMS_CONFIG),
         new RecsysSettings.Popularity(
             c.getLong(HALF_LIFE_CONFIG),

@@ -34,23 +34,49 @@ public record RecsysSettings(
       String trainingExamples,
       String modelUpdates,
       String metrics,
+      String userDeletions,
+      String deletionReports,
       int partitions,
-      short replicationFactor) {}
+      short replicationFactor,
+      long retentionMs) {}
 
   /**
    * What validation accepts.
    *
    * @param minEventTimeMs the earliest accepted event time (epoch ms)
    * @param maxFutureMs how far ahead of the clock an event time may be
+   * @param userIdKey the secret of pseudonymous user ids, or null for raw ids
    */
   public record Ingest(
       Map<String, Double> eventWeights,
       int maxBytes,
       int maxIdLength,
       long minEventTimeMs,
-      long maxFutureMs) {
+      long maxFutureMs,
+      String userIdKey) {
     public Ingest {
       eventWeights = Map.copyOf(eventWeights);
+      if (userIdKey != null && userIdKey.isEmpty()) {
+        throw new IllegalArgumentException("userIdKey: must not be empty (leave it unset)");
+      }
+    }
+
+    /** A record's toString must not print the secret. */
+    @Override
+    public String toString() {
+      return "Ingest[eventWeights="
+          + eventWeights
+          + ", maxBytes="
+          + maxBytes
+          + ", maxIdLength="
+          + maxIdLength
+          + ", minEventTimeMs="
+          + minEventTimeMs
+          + ", maxFutureMs="
+          + maxFutureMs
+          + ", userIdKey="
+          + (userIdKey == null ? "unset" : "[hidden]")
+          + "]";
     }
 
     /** A parser that accepts what these settings accept, with the wall clock for time bounds. */

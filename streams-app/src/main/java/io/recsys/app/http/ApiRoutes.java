@@ -2,7 +2,11 @@ package io.recsys.app.http;
 
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.erasure.DeletionRequests;
+import io.recsys.app.erasure.UserPseudonyms;
 import io.recsys.features.UserFeatures;
+import io.recsys.schemas.UserDeletion;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,6 +32,9 @@ record ApiRoutes(
     Forwarder forwarder,
     LocalUserState state,
     QueryRecommender recommender,
+    DeletionRequests deletions,
+    UserPseudonyms pseudonyms,
+    RecsysSettings.Topics topics,
     String self) {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -71,7 +78,7 @@ record ApiRoutes(
     if (forwardedElsewhere(ctx, userId)) {
       return;
     }
-    Optional<UserFeatures> features = state.features(userId);
+    Optional<UserFeatures> features = state.features(pseudonyms.of(userId));
     if (features.isEmpty()) {
       RecsysHttpServer.error(ctx, 404, "unknown user", "id");
       return;
@@ -80,7 +87,7 @@ record ApiRoutes(
     Collections.reverse(newestFirst);
     ctx.json(
         new UserProfile(
-            userId,
+            pseudonyms.of(userId),
             newestFirst,
             features.get().eventTypeCounts(),
             features.get().eventCount(),
@@ -94,10 +101,31 @@ record ApiRoutes(
     if (forwardedElsewhere(ctx, userId)) {
       return;
     }
-    ctx.json(recommender.recommend(userId, k));
+    ctx.json(recommender.recommend(pseudonyms.of(userId), k));
   }
 
-  /** Answers for the owner when another instance owns {@code userId}; false when we own it. */
+  /**
+   * Writes a request to forget the user to {@code user-deletions} and answers 202 with its id. Any
+   * instance can: the request travels to the user's owner through the topic, in order with the
+   * user's events. A user nobody knows is forgotten all the same (and confirmed).
+   */
+  void forget(Context ctx) {
+    String userId = parameters.userId(ctx.pathParam("id"));
+    UserDeletion deletion = deletions.request(userId);
+    ctx.status(202)
+        .json(
+            new DeletionAccepted(
+                deletion.requestId(),
+                deletion.requestedAt(),
+                topics.userDeletions(),
+                topics.deletionReports()));
+  }
+
+  /**
+   * Answers for the owner when another instance owns {@code userId}; false when we own it. Routed
+   * by the raw id: producers partition events by it, so the user's state, kept under its pseudonym,
+   * lives in the raw id's partition.
+   */
   private boolean forwardedElsewhere(Context ctx, String userId)
       throws IOException, InterruptedException {
     KeyOwner.Answer answer = owner.of(userId);

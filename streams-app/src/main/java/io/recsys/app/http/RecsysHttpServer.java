@@ -7,6 +7,8 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.erasure.DeletionRequests;
+import io.recsys.app.erasure.UserPseudonyms;
 import io.recsys.app.metrics.JvmMeters;
 import io.recsys.app.metrics.ModelMetrics;
 import io.recsys.app.pipeline.serving.ModelRecommender;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /users/{id}/recommendations?k=}: the user's list from the owning instance's
  *       state (interactive queries), forwarded to the owner when that is another instance;
  *   <li>{@code GET /users/{id}}: what the pipeline keeps about the user (recent items);
+ *   <li>{@code DELETE /users/{id}}: forget the user everywhere (a request on {@code
+ *       user-deletions}; 202 with its id);
  *   <li>{@code GET /health}, {@code GET /ready}: liveness, and readiness (stream RUNNING and a
  *       model loaded);
  *   <li>{@code GET /metrics}: Prometheus text (pipeline, trainer, Kafka Streams and client, JVM and
@@ -49,10 +53,16 @@ public final class RecsysHttpServer implements AutoCloseable {
   private final MetricsFeed feed;
   private final KafkaStreamsMetrics streamsMetrics;
   private final JvmMeters jvm;
+  private final DeletionRequests deletions;
 
   private RecsysHttpServer(
-      Javalin javalin, MetricsFeed feed, KafkaStreamsMetrics streamsMetrics, JvmMeters jvm) {
+      Javalin javalin,
+      MetricsFeed feed,
+      KafkaStreamsMetrics streamsMetrics,
+      JvmMeters jvm,
+      DeletionRequests deletions) {
     this.javalin = javalin;
+    this.deletions = deletions;
     this.feed = feed;
     this.streamsMetrics = streamsMetrics;
     this.jvm = jvm;
@@ -84,6 +94,8 @@ public final class RecsysHttpServer implements AutoCloseable {
     KafkaStreams streams = app.streams();
     Optional<HostInfo> self = HttpEndpoint.advertised(app.streamsConfig());
     String selfName = self.map(h -> h.host() + ":" + h.port()).orElse("local");
+    DeletionRequests deletions =
+        new DeletionRequests(app.streamsConfig(), settings.topics().userDeletions());
     LocalUserState state =
         new LocalUserState(
             streams, settings.popularity().publishIntervalMs(), System::currentTimeMillis);
@@ -106,6 +118,9 @@ public final class RecsysHttpServer implements AutoCloseable {
             new Forwarder(selfName),
             state,
             recommender,
+            deletions,
+            UserPseudonyms.of(settings.ingest()),
+            settings.topics(),
             selfName);
     ModelMetrics.bind(registry, app.model(), System::currentTimeMillis);
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -128,6 +143,7 @@ public final class RecsysHttpServer implements AutoCloseable {
                 config.routes.get("/ready", routes::ready);
                 config.routes.get("/metrics", routes::metrics);
                 config.routes.get("/users/{id}", routes::user);
+                config.routes.delete("/users/{id}", routes::forget);
                 config.routes.get("/users/{id}/recommendations", routes::recommendations);
                 config.routes.sse("/events/metrics", sse::subscribe);
                 config.routes.exception(
@@ -155,13 +171,14 @@ public final class RecsysHttpServer implements AutoCloseable {
                     });
               });
       javalin.start(port);
-      RecsysHttpServer server = new RecsysHttpServer(javalin, feed, streamsMetrics, jvm);
+      RecsysHttpServer server = new RecsysHttpServer(javalin, feed, streamsMetrics, jvm, deletions);
       LOG.info("HTTP server listening on port {} (dashboard at {})", javalin.port(), server.url());
       return server;
     } catch (RuntimeException e) {
       closeQuietly(feed);
       streamsMetrics.close();
       jvm.close();
+      deletions.close();
       throw e;
     }
   }
@@ -189,6 +206,7 @@ public final class RecsysHttpServer implements AutoCloseable {
     } finally {
       streamsMetrics.close();
       jvm.close();
+      deletions.close();
     }
   }
 

@@ -1,11 +1,13 @@
 package io.recsys.app.kafka;
 
+import io.recsys.app.config.RecsysSettings;
 import io.recsys.features.BoundedMemoryRocksDBConfig;
 import io.recsys.features.RocksDBMemoryBudget;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -17,7 +19,12 @@ public final class StreamsConfigFactory {
 
   private StreamsConfigFactory() {}
 
-  public static Map<String, Object> build(Map<String, ?> userConfig, RocksDBMemoryBudget budget) {
+  /**
+   * @param topics where {@code retentionMs} bounds how long a deleted user's records may wait for
+   *     compaction on the changelogs Kafka Streams creates
+   */
+  public static Map<String, Object> build(
+      Map<String, ?> userConfig, RecsysSettings.Topics topics, RocksDBMemoryBudget budget) {
     Map<String, Object> config = new HashMap<>();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
@@ -25,6 +32,13 @@ public final class StreamsConfigFactory {
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    if (topics.retentionMs() > 0) {
+      // A store's delete is a tombstone on its changelog; the records it replaces stay on the log
+      // until compaction, which this bounds.
+      config.put(
+          StreamsConfig.topicPrefix(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG),
+          topics.retentionMs());
+    }
     userConfig.forEach(
         (key, value) -> {
           if (!key.startsWith("recsys.")) {

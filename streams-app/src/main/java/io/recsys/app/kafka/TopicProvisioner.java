@@ -6,9 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the pipeline's topics that do not exist yet. Existing topics are left as they are, so an
@@ -19,14 +26,54 @@ public final class TopicProvisioner {
 
   private TopicProvisioner() {}
 
+  /**
+   * Creates the pipeline's missing topics ({@link #requiredTopics}) and checks that {@code
+   * user-deletions} has the partitions of {@code events}: a deletion must reach the task that holds
+   * the user, after the user's earlier events. A new {@code user-deletions} takes the partition
+   * count of an existing {@code events} topic.
+   *
+   * @throws IllegalStateException if the two topics exist with different partition counts
+   */
+  public static void provision(Admin admin, RecsysSettings settings) {
+    var names = settings.topics();
+    OptionalInt eventPartitions = partitionsOf(admin, names.events());
+    ensureTopics(admin, requiredTopics(settings, eventPartitions));
+    int events = partitionsOf(admin, names.events()).orElseThrow();
+    int deletions = partitionsOf(admin, names.userDeletions()).orElseThrow();
+    if (events != deletions) {
+      throw new IllegalStateException(
+          "topic "
+              + names.userDeletions()
+              + " has "
+              + deletions
+              + " partitions but "
+              + names.events()
+              + " has "
+              + events
+              + ": deletions are keyed like events and must be partitioned the same way, or a"
+              + " deletion misses the user's state. Recreate "
+              + names.userDeletions()
+              + " with "
+              + events
+              + " partitions (or name another topic in "
+              + "recsys.topic.user.deletions).");
+    }
+  }
+
   /** The topics the pipeline needs, with the partitioning and cleanup policy it expects. */
   public static List<NewTopic> requiredTopics(RecsysSettings settings) {
+    return requiredTopics(settings, OptionalInt.empty());
+  }
+
+  private static List<NewTopic> requiredTopics(
+      RecsysSettings settings, OptionalInt existingEventPartitions) {
     var names = settings.topics();
-    int partitions = settings.topics().partitions();
+    int partitions = names.partitions();
     Optional<Short> replication =
-        settings.topics().replicationFactor() < 0
-            ? Optional.empty()
-            : Optional.of(settings.topics().replicationFactor());
+        names.replicationFactor() < 0 ? Optional.empty() : Optional.of(names.replicationFactor());
+    // Records that name a user are kept no longer than the erasure bound.
+    Map<String, String> userData =
+        Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(names.retentionMs()));
     List<NewTopic> topics = new ArrayList<>();
     for (String name :
         List.of(
@@ -34,10 +81,26 @@ public final class TopicProvisioner {
             names.deadLetters(),
             names.recommendations(),
             names.itemEvents(),
-            names.trainingExamples(),
-            names.metrics())) {
-      topics.add(new NewTopic(name, Optional.of(partitions), replication));
+            names.trainingExamples())) {
+      topics.add(new NewTopic(name, Optional.of(partitions), replication).configs(userData));
     }
+    topics.add(new NewTopic(names.metrics(), Optional.of(partitions), replication));
+    topics.add(
+        new NewTopic(names.deletionReports(), Optional.of(partitions), replication)
+            .configs(userData));
+    // Keyed and partitioned like events. Compacted: retraining needs each user's latest deletion,
+    // and a request older than the retention has no record left to skip.
+    topics.add(
+        new NewTopic(
+                names.userDeletions(),
+                Optional.of(existingEventPartitions.orElse(partitions)),
+                replication)
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    Long.toString(names.retentionMs()))));
     // One small record per item partition, read whole by every instance: compacted, 1 partition.
     topics.add(
         new NewTopic(names.popularity(), Optional.of(1), replication)
@@ -63,5 +126,27 @@ public final class TopicProvisioner {
    */
   public static void ensureTopics(Admin admin, List<NewTopic> topics) {
     TopicCreation.createAndAwait(admin, topics, READY_TIMEOUT);
+  }
+
+  private static OptionalInt partitionsOf(Admin admin, String topic) {
+    try {
+      TopicDescription description =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .get(topic);
+      return OptionalInt.of(description.partitions().size());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return OptionalInt.empty();
+      }
+      throw new KafkaException("Cannot describe topic " + topic + ": " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("Interrupted while describing topic " + topic, e);
+    } catch (TimeoutException e) {
+      throw new KafkaException("Topic " + topic + " not described within " + READY_TIMEOUT, e);
+    }
   }
 }

@@ -1,12 +1,11 @@
 package io.recsys.app.metrics;
 
 import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.InstanceName;
 import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.schemas.MetricsRecord;
 import io.recsys.schemas.SchemaSerdes;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +69,7 @@ public final class MetricsPublisher implements AutoCloseable {
         sources,
         producer,
         app.settings().topics().metrics(),
-        instanceName(app.streamsConfig()),
+        InstanceName.of(app.streamsConfig()),
         Duration.ofMillis(app.settings().instance().metricsIntervalMs()),
         System::currentTimeMillis);
   }
@@ -170,21 +168,6 @@ public final class MetricsPublisher implements AutoCloseable {
 
   private static Double finite(double value) {
     return Double.isFinite(value) ? value : null;
-  }
-
-  private static String instanceName(Map<String, Object> streamsConfig) {
-    Object server = streamsConfig.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
-    String host;
-    if (server != null) {
-      host = server.toString();
-    } else {
-      try {
-        host = InetAddress.getLocalHost().getHostName();
-      } catch (UnknownHostException e) {
-        host = "unknown-host";
-      }
-    }
-    return streamsConfig.get(StreamsConfig.APPLICATION_ID_CONFIG) + "@" + host;
   }
 
   /**

@@ -24,6 +24,7 @@ public final class PipelineMetrics {
   private final MeterRegistry registry;
   private final Counter accepted;
   private final Counter deadLetters;
+  private final Counter usersErased;
   private final Counter recommendations;
   private final Counter trainingExamples;
   private final Counter statesStepped;
@@ -44,6 +45,11 @@ public final class PipelineMetrics {
     this.deadLetters =
         Counter.builder(DEAD_LETTERS)
             .description("Input records sent to the dead-letter topic")
+            .register(registry);
+    this.usersErased =
+        Counter.builder("recsys.users.erased")
+            .description(
+                "Deletion requests this instance's stream tasks applied (user-deletions topic)")
             .register(registry);
     this.recommendations =
         Counter.builder(RECOMMENDATIONS)
@@ -148,6 +154,15 @@ public final class PipelineMetrics {
 
   public void deadLetter() {
     deadLetters.increment();
+  }
+
+  public void userErased() {
+    usersErased.increment();
+  }
+
+  /** Deletion requests applied by this instance's stream tasks so far. */
+  public long usersErased() {
+    return (long) usersErased.count();
   }
 
   /**

@@ -27,6 +27,7 @@ public final class TrainerMetrics {
   private final Counter statesStepped;
   private final Counter statesReread;
   private final Counter skipped;
+  private final Counter erased;
 
   public TrainerMetrics(MeterRegistry registry) {
     this.examples =
@@ -44,6 +45,10 @@ public final class TrainerMetrics {
             .publishPercentiles(0.5, 0.99)
             .distributionStatisticExpiry(Duration.ofSeconds(60))
             .distributionStatisticBufferLength(3)
+            .register(registry);
+    this.erased =
+        Counter.builder("recsys.trainer.users.erased")
+            .description("Deletion markers the trainer applied (a user's carried state dropped)")
             .register(registry);
     this.skipped =
         Counter.builder("recsys.trainer.skipped")
@@ -68,6 +73,10 @@ public final class TrainerMetrics {
   }
 
   /** Examples skipped to stay within the freshness bound. */
+  public void userErased() {
+    erased.increment();
+  }
+
   public void skipped(long count) {
     skipped.increment(count);
   }

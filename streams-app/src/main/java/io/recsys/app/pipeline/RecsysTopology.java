@@ -1,23 +1,28 @@
 package io.recsys.app.pipeline;
 
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.erasure.UserPseudonyms;
 import io.recsys.app.kafka.Topic;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.app.pipeline.ingest.DeletionValidationProcessor;
 import io.recsys.app.pipeline.ingest.EventValidationProcessor;
 import io.recsys.app.pipeline.serving.PendingActivity;
 import io.recsys.app.pipeline.serving.PopularityRecommender;
 import io.recsys.app.pipeline.serving.RecommendProcessor;
 import io.recsys.app.pipeline.state.GlobalStoreUpdater;
 import io.recsys.app.pipeline.state.ItemPopularityProcessor;
+import io.recsys.app.pipeline.state.UserErasureProcessor;
 import io.recsys.app.pipeline.state.UserFeaturesProcessor;
 import io.recsys.app.prequential.HeldLists;
 import io.recsys.features.FeatureSerdes;
 import io.recsys.features.PopularitySnapshot;
+import io.recsys.schemas.DeletionReport;
 import io.recsys.schemas.JsonSerde;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.SchemaSerdes;
 import io.recsys.schemas.TrainingExampleRecord;
+import io.recsys.schemas.UserDeletionParser;
 import io.recsys.schemas.UserEvent;
 import io.recsys.schemas.UserEventParser;
 import java.time.Duration;
@@ -33,13 +38,18 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * events ─► validate ─┬─► events-dlq                      (bad input, bytes + reason headers)
- *                     └─► user-features ─┬─► recommend ─► recommendations
- *                         [user-features,│      ▲ [user-seen-items, user-held-lists, popularity]
- *                          user-seen-items]     │
- *                                        ├─► item-events ─► item-popularity ─► popularity ─┘
- *                                        │   (by item id)   [item-popularity]  (global store)
- *                                        └─► training-examples                 (for the trainer)
+ *                     └─► user-features ─┬─► recommend ─┬─► recommendations
+ *                         [user-features,│      ▲  ▲    └─► user-deletions-applied
+ *                          user-seen-items]     │  │  [user-seen-items, user-held-lists, popularity]
+ *                                        ├──────┼──┼──► item-events ─► item-popularity ─► popularity
+ *                                        │      │  │    (by item id)   [item-popularity]  (global)
+ *                                        └──────┼──┼──► training-examples  (for the trainer)
+ * user-deletions ─► validate-deletion ─► forget ┘  │         ▲ (tombstone: the user's end)
+ *                   (bad: events-dlq)   [user-features, user-seen-items] ─┘
  * </pre>
+ *
+ * <p>{@code user-deletions} has the partitions and keys of {@code events}, so each deletion runs in
+ * the task that holds the user, in timestamp order with the user's events.
  */
 public final class RecsysTopology {
   public static final String USER_FEATURES_STORE = "user-features";
@@ -62,6 +72,10 @@ public final class RecsysTopology {
   private static final String POPULARITY_SINK = "popularity-sink";
   private static final String POPULARITY_SOURCE = "popularity-source";
   private static final String POPULARITY_UPDATER = "popularity-updater";
+  private static final String DELETIONS_SOURCE = "user-deletions-source";
+  private static final String VALIDATE_DELETION = "validate-deletion";
+  private static final String FORGET = "forget-user";
+  private static final String DELETION_REPORTS_SINK = "deletion-reports-sink";
 
   private RecsysTopology() {}
 
@@ -72,7 +86,9 @@ public final class RecsysTopology {
       Topic<String, Recommendation> recommendations,
       Topic<String, UserEvent> itemEvents,
       Topic<String, PopularitySnapshot> popularity,
-      Topic<String, TrainingExampleRecord> trainingExamples) {
+      Topic<String, TrainingExampleRecord> trainingExamples,
+      Topic<byte[], byte[]> userDeletions,
+      Topic<String, DeletionReport> deletionReports) {
 
     public static Topics of(RecsysSettings settings) {
       var names = settings.topics();
@@ -84,7 +100,9 @@ public final class RecsysTopology {
           new Topic<>(names.recommendations(), strings, SchemaSerdes.recommendation()),
           new Topic<>(names.itemEvents(), strings, SchemaSerdes.userEvent()),
           new Topic<>(names.popularity(), strings, FeatureSerdes.popularitySnapshot()),
-          new Topic<>(names.trainingExamples(), strings, SchemaSerdes.trainingExample()));
+          new Topic<>(names.trainingExamples(), strings, SchemaSerdes.trainingExample()),
+          new Topic<>(names.userDeletions(), bytes, bytes),
+          new Topic<>(names.deletionReports(), strings, SchemaSerdes.deletionReport()));
     }
   }
 
@@ -102,6 +120,7 @@ public final class RecsysTopology {
       RecsysSettings settings, PipelineMetrics metrics, CurrentModel model) {
     Topics topics = Topics.of(settings);
     UserEventParser parser = settings.ingest().newParser();
+    UserPseudonyms pseudonyms = UserPseudonyms.of(settings.ingest());
     Duration publishInterval = Duration.ofMillis(settings.popularity().publishIntervalMs());
     PopularityRecommender popularityRecommender =
         new PopularityRecommender(settings.popularity().halfLifeMs());
@@ -115,14 +134,37 @@ public final class RecsysTopology {
             topics.events().name())
         .addProcessor(
             VALIDATE,
-            () -> new EventValidationProcessor(parser, USER_FEATURES, DLQ_SINK, metrics),
+            () ->
+                new EventValidationProcessor(parser, pseudonyms, USER_FEATURES, DLQ_SINK, metrics),
             EVENTS_SOURCE)
+        .addSource(
+            DELETIONS_SOURCE,
+            topics.userDeletions().keySerde().deserializer(),
+            topics.userDeletions().valueSerde().deserializer(),
+            topics.userDeletions().name())
+        .addProcessor(
+            VALIDATE_DELETION,
+            () ->
+                new DeletionValidationProcessor(
+                    new UserDeletionParser(settings.ingest().maxIdLength()),
+                    pseudonyms,
+                    FORGET,
+                    DLQ_SINK,
+                    metrics),
+            DELETIONS_SOURCE)
+        .addProcessor(
+            FORGET,
+            () ->
+                new UserErasureProcessor(
+                    USER_FEATURES_STORE, USER_SEEN_STORE, RECOMMEND, TRAINING_EXAMPLES_SINK),
+            VALIDATE_DELETION)
         .addSink(
             DLQ_SINK,
             topics.deadLetters().name(),
             topics.deadLetters().keySerde().serializer(),
             topics.deadLetters().valueSerde().serializer(),
-            VALIDATE)
+            VALIDATE,
+            VALIDATE_DELETION)
         .addProcessor(
             USER_FEATURES,
             () ->
@@ -142,19 +184,23 @@ public final class RecsysTopology {
                 new RecommendProcessor(
                     new RecommendProcessor.Stores(
                         USER_SEEN_STORE, POPULARITY_STORE, USER_HELD_LISTS_STORE, PENDING_STORE),
+                    new RecommendProcessor.Children(RECOMMENDATIONS_SINK, DELETION_REPORTS_SINK),
                     settings.serving(),
                     settings.model(),
                     settings.popularity().publishIntervalMs(),
                     popularityRecommender,
                     model,
                     metrics),
-            USER_FEATURES)
+            USER_FEATURES,
+            FORGET)
         .addStateStore(
             persistentStore(USER_FEATURES_STORE, Serdes.String(), FeatureSerdes.userFeatures()),
-            USER_FEATURES)
+            USER_FEATURES,
+            FORGET)
         .addStateStore(
             persistentStore(USER_SEEN_STORE, Serdes.String(), Serdes.Long()),
             USER_FEATURES,
+            FORGET,
             RECOMMEND)
         .addStateStore(
             persistentStore(
@@ -173,6 +219,12 @@ public final class RecsysTopology {
             topics.recommendations().valueSerde().serializer(),
             RECOMMEND)
         .addSink(
+            DELETION_REPORTS_SINK,
+            topics.deletionReports().name(),
+            topics.deletionReports().keySerde().serializer(),
+            topics.deletionReports().valueSerde().serializer(),
+            RECOMMEND)
+        .addSink(
             ITEM_EVENTS_SINK,
             topics.itemEvents().name(),
             topics.itemEvents().keySerde().serializer(),
@@ -183,7 +235,8 @@ public final class RecsysTopology {
             topics.trainingExamples().name(),
             topics.trainingExamples().keySerde().serializer(),
             topics.trainingExamples().valueSerde().serializer(),
-            USER_FEATURES)
+            USER_FEATURES,
+            FORGET)
         .addSource(
             ITEM_EVENTS_SOURCE,
             topics.itemEvents().keySerde().deserializer(),

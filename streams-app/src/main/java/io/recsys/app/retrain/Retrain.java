@@ -2,6 +2,8 @@ package io.recsys.app.retrain;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.erasure.DeletedUsers;
+import io.recsys.app.erasure.UserPseudonyms;
 import io.recsys.app.history.TopicRangeReader;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.Provenance;
@@ -16,6 +18,7 @@ import io.recsys.schemas.InvalidEventException;
 import io.recsys.schemas.Json;
 import io.recsys.schemas.SchemaSerdes;
 import io.recsys.schemas.TrainingExampleRecord;
+import io.recsys.schemas.UserDeletionParser;
 import io.recsys.schemas.UserEvent;
 import io.recsys.schemas.UserEventParser;
 import java.io.IOException;
@@ -83,6 +86,17 @@ public final class Retrain {
     List<Interaction> interactions;
     TopicRangeReader.ReadSummary read;
     long[] invalid = new long[1];
+    long[] forgotten = new long[1];
+    // First, so that a user forgotten after these records were written is not learnt again.
+    DeletedUsers deleted =
+        DeletedUsers.read(
+            appConfig,
+            settings.topics().userDeletions(),
+            new UserDeletionParser(settings.ingest().maxIdLength()),
+            UserPseudonyms.of(settings.ingest()));
+    if (deleted.size() > 0) {
+      LOG.info("{} deleted user names in {}", deleted.size(), settings.topics().userDeletions());
+    }
     try (RebuiltFeatures features =
         new RebuiltFeatures(workDir.resolve("features"), settings.recentItems())) {
       read =
@@ -90,16 +104,17 @@ public final class Retrain {
               appConfig,
               topic,
               request.range(),
-              recordHandler(request, settings, features, invalid));
+              recordHandler(request, settings, features, deleted, invalid, forgotten));
       interactions = features.interactions();
       LOG.info(
-          "Read {} records of {} in {} s ({} records/s); {} invalid skipped, {} out of range;"
-              + " {} items in the rebuilt histories",
+          "Read {} records of {} in {} s ({} records/s); {} invalid skipped, {} of deleted"
+              + " users skipped, {} out of range; {} items in the rebuilt histories",
           read.records(),
           topic,
           String.format("%.1f", read.seconds()),
           Math.round(read.recordsPerSecond()),
           invalid[0],
+          forgotten[0],
           read.outOfRange(),
           interactions.size());
       if (invalid[0] > 0) {
@@ -142,6 +157,7 @@ public final class Retrain {
     evaluation.put("readSeconds", read.seconds());
     evaluation.put("recordsPerSecond", read.recordsPerSecond());
     evaluation.put("invalidRecords", invalid[0]);
+    evaluation.put("deletedUserRecords", forgotten[0]);
     evaluation.put("outOfRangeRecords", read.outOfRange());
     evaluation.put("interactions", interactions.size());
 
@@ -167,8 +183,17 @@ public final class Retrain {
     }
   }
 
+  /**
+   * Folds each record into {@code features}; counts invalid records in {@code invalid} and records
+   * of users deleted after they were written in {@code forgotten} (both skipped).
+   */
   private static TopicRangeReader.RecordHandler recordHandler(
-      RetrainRequest request, RecsysSettings settings, RebuiltFeatures features, long[] invalid) {
+      RetrainRequest request,
+      RecsysSettings settings,
+      RebuiltFeatures features,
+      DeletedUsers deleted,
+      long[] invalid,
+      long[] forgotten) {
     if (request.source() == RetrainSource.EVENTS) {
       UserEventParser parser = settings.ingest().newParser();
       return record -> {
@@ -179,11 +204,19 @@ public final class Retrain {
           invalid[0]++;
           return;
         }
+        if (deleted.forgets(event.userId(), record.timestamp())) {
+          forgotten[0]++;
+          return;
+        }
         features.addEvent(event, settings.ingest().weightOf(event.eventType()));
       };
     }
     Deserializer<TrainingExampleRecord> examples = SchemaSerdes.trainingExample().deserializer();
     return record -> {
+      if (record.value() == null) {
+        // A deletion's marker: where a forgotten user's examples end.
+        return;
+      }
       TrainingExampleRecord example;
       try {
         example = examples.deserialize(record.topic(), record.value());
@@ -193,6 +226,10 @@ public final class Retrain {
       }
       if (example == null || example.userId() == null || example.userId().isBlank()) {
         invalid[0]++;
+        return;
+      }
+      if (deleted.forgets(example.userId(), record.timestamp())) {
+        forgotten[0]++;
         return;
       }
       // An example's target is the user's item at its event time; in time order they are the

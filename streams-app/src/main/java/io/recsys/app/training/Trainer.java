@@ -1,6 +1,8 @@
 package io.recsys.app.training;
 
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.erasure.DeletionReports;
+import io.recsys.app.kafka.InstanceName;
 import io.recsys.app.metrics.TrainerMetrics;
 import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
@@ -10,9 +12,12 @@ import io.recsys.model.NextItemModel;
 import io.recsys.model.SequenceState;
 import io.recsys.model.TrainingExample;
 import io.recsys.model.TrainingStats;
+import io.recsys.schemas.DeletionReport;
 import io.recsys.schemas.TrainingExampleRecord;
+import io.recsys.schemas.UserDeletion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +61,9 @@ public final class Trainer implements AutoCloseable {
   private final ExampleFeed feed;
   private final VersionPublisher publisher;
   private final PromotionWatcher promotions;
+  private final Producer<String, DeletionReport> reports;
+  private final String reportsTopic;
+  private final String instance;
 
   /** Replaced when a registry version is adopted; read by other threads for figures only. */
   private volatile NextItemModel model;
@@ -112,7 +122,11 @@ public final class Trainer implements AutoCloseable {
     ExampleFeed openedFeed = null;
     VersionPublisher openedPublisher = null;
     PromotionWatcher watcher = null;
+    Producer<String, DeletionReport> openedReports = null;
+    this.reportsTopic = topics.deletionReports();
+    this.instance = InstanceName.of(clientConfig);
     try {
+      openedReports = DeletionReports.producer(clientConfig, "recsys-trainer-deletion-reports");
       openedFeed =
           new ExampleFeed(
               clientConfig, topics.trainingExamples(), next, settings.batchWaitMs() * 1_000_000);
@@ -129,6 +143,7 @@ public final class Trainer implements AutoCloseable {
               metrics);
       watcher = new PromotionWatcher(clientConfig, topics.modelUpdates(), position.promotions());
       this.feed = openedFeed;
+      this.reports = openedReports;
       this.publisher = openedPublisher;
       this.promotions = watcher;
       // Promotions published while the trainer was down are adopted before it trains again.
@@ -138,7 +153,8 @@ public final class Trainer implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       // No thread runs yet and close() will not be called: release the clients and the model.
-      for (AutoCloseable opened : new AutoCloseable[] {watcher, openedPublisher, openedFeed}) {
+      for (AutoCloseable opened :
+          new AutoCloseable[] {watcher, openedPublisher, openedFeed, openedReports}) {
         closeQuietly(opened, e);
       }
       model.close();
@@ -170,6 +186,15 @@ public final class Trainer implements AutoCloseable {
         feed.poll(Duration.ofMillis(Math.min(50, settings.batchWaitMs())));
         ConsumerRecord<String, TrainingExampleRecord> record;
         while ((record = feed.next()) != null) {
+          if (record.value() == null) {
+            // The examples before it are trained first, so that none carries the state again.
+            if (!batch.isEmpty()) {
+              train(batch);
+              batch.clear();
+            }
+            forget(record);
+            continue;
+          }
           if (tooLate(record)) {
             continue;
           }
@@ -209,6 +234,34 @@ public final class Trainer implements AutoCloseable {
       failure = e;
       LOG.error("Trainer stopped; serving keeps the last published model", e);
     }
+  }
+
+  /**
+   * A tombstone on {@code training-examples}: the user was forgotten after the examples before it.
+   * Drops the user's carried state and reports; the model holds no user data. The audit line names
+   * the request, not the user.
+   */
+  private void forget(ConsumerRecord<String, TrainingExampleRecord> marker) {
+    boolean held = marker.key() != null && carried.forget(marker.key());
+    next.put(marker.partition(), marker.offset() + 1);
+    consumed.incrementAndGet();
+    Header header = marker.headers().lastHeader(UserDeletion.REQUEST_HEADER);
+    String requestId =
+        header != null
+            ? new String(header.value(), StandardCharsets.UTF_8)
+            : marker.topic() + "-" + marker.partition() + "@" + marker.offset();
+    DeletionReport report =
+        new DeletionReport(
+            DeletionReport.SCHEMA_VERSION,
+            requestId,
+            DeletionReport.TRAINER,
+            instance,
+            marker.partition(),
+            Map.of("trainer-carried-states", held ? 1L : 0L),
+            System.currentTimeMillis());
+    DeletionReports.send(reports, reportsTopic, report);
+    metrics.userErased();
+    LOG.info("Deletion {} applied by the trainer: removed {}", requestId, report.removed());
   }
 
   /**
@@ -358,6 +411,7 @@ public final class Trainer implements AutoCloseable {
       feed.close();
       publisher.close();
       promotions.close();
+      reports.close();
       model.close();
     }
   }

@@ -69,6 +69,7 @@ class RecsysTopologyTest {
                 "unused:9092",
                 StreamsConfig.STATE_DIR_CONFIG,
                 stateDir.toString()),
+            settings.topics(),
             budget));
     driver = new TopologyTestDriver(RecsysTopology.build(settings, metrics), props);
     var names = settings.topics();

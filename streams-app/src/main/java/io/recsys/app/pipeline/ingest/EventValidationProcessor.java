@@ -1,16 +1,13 @@
 package io.recsys.app.pipeline.ingest;
 
+import io.recsys.app.erasure.UserPseudonyms;
 import io.recsys.app.metrics.PipelineMetrics;
-import io.recsys.schemas.DeadLetterHeaders;
 import io.recsys.schemas.InvalidEventException;
 import io.recsys.schemas.UserEvent;
 import io.recsys.schemas.UserEventParser;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * First step of the pipeline: turns raw input bytes into {@link UserEvent}s. A record that cannot
@@ -19,19 +16,26 @@ import org.slf4j.LoggerFactory;
  * Owns no state stores.
  */
 public final class EventValidationProcessor implements Processor<byte[], byte[], Object, Object> {
-  private static final Logger LOG = LoggerFactory.getLogger(EventValidationProcessor.class);
-
   private final UserEventParser parser;
+  private final UserPseudonyms pseudonyms;
   private final String validChild;
-  private final String deadLetterChild;
+  private final DeadLetters deadLetters;
   private final PipelineMetrics metrics;
   private ProcessorContext<Object, Object> context;
 
+  /**
+   * @param pseudonyms what the pipeline calls each user from here on (the raw id, or a keyed hash)
+   */
   public EventValidationProcessor(
-      UserEventParser parser, String validChild, String deadLetterChild, PipelineMetrics metrics) {
+      UserEventParser parser,
+      UserPseudonyms pseudonyms,
+      String validChild,
+      String deadLetterChild,
+      PipelineMetrics metrics) {
     this.parser = parser;
+    this.pseudonyms = pseudonyms;
     this.validChild = validChild;
-    this.deadLetterChild = deadLetterChild;
+    this.deadLetters = new DeadLetters(deadLetterChild, metrics);
     this.metrics = metrics;
   }
 
@@ -46,25 +50,19 @@ public final class EventValidationProcessor implements Processor<byte[], byte[],
     try {
       event = parser.parse(record.key(), record.value());
     } catch (InvalidEventException e) {
-      sendToDeadLetters(record, e);
+      deadLetters.send(context, record, e);
       return;
     }
     metrics.eventAccepted();
+    if (pseudonyms.enabled()) {
+      event =
+          new UserEvent(
+              pseudonyms.of(event.userId()),
+              event.itemId(),
+              event.eventType(),
+              event.value(),
+              event.eventTime());
+    }
     context.forward(record.withKey((Object) event.userId()).withValue(event), validChild);
-  }
-
-  private void sendToDeadLetters(Record<byte[], byte[]> record, InvalidEventException error) {
-    RecordMetadata source = context.recordMetadata().orElseThrow();
-    LOG.debug(
-        "Rejected record {}-{}@{}: {}",
-        source.topic(),
-        source.partition(),
-        source.offset(),
-        error.getMessage());
-    Record<byte[], byte[]> copy = record.withHeaders(record.headers());
-    DeadLetterHeaders.write(
-        copy.headers(), error, source.topic(), source.partition(), source.offset());
-    context.forward(copy, deadLetterChild);
-    metrics.deadLetter();
   }
 }

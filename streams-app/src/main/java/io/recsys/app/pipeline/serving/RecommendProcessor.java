@@ -1,15 +1,19 @@
 package io.recsys.app.pipeline.serving;
 
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.kafka.InstanceName;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.pipeline.state.UserActivity;
+import io.recsys.app.pipeline.state.UserErasure;
+import io.recsys.app.pipeline.state.UserInput;
 import io.recsys.app.prequential.HeldLists;
 import io.recsys.features.PopularityRanking;
 import io.recsys.features.PopularitySnapshot;
 import io.recsys.model.CarriedStates;
 import io.recsys.model.ModelConfig;
 import io.recsys.model.RecommendedItem;
+import io.recsys.schemas.DeletionReport;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.ScoredItem;
 import io.recsys.schemas.Strategy;
@@ -33,6 +37,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes each user's top-K list after every accepted event: from the current model when one is
@@ -48,13 +54,21 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * <p>Before computing an event's new list it scores the event's item against the lists the user
  * held (store {@code user-held-lists}), the prequential protocol's test-then-train order. Reads
  * {@code user-seen-items} and the global popularity store. All stores are owned by Kafka Streams.
+ *
+ * <p>A {@link UserErasure} (the user asked to be forgotten) removes what serving keeps of the user
+ * and publishes a tombstone for the user's list and a {@link DeletionReport}.
  */
-public final class RecommendProcessor
-    implements Processor<String, UserActivity, String, Recommendation> {
+public final class RecommendProcessor implements Processor<String, UserInput, String, Object> {
   /** Names of the stores this processor uses. */
   public record Stores(String seen, String popularity, String held, String pending) {}
 
+  /** Names of the children: the recommendations sink and the deletion reports sink. */
+  public record Children(String recommendations, String deletionReports) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(RecommendProcessor.class);
+
   private final Stores stores;
+  private final Children children;
   private final RecsysSettings.Serving settings;
 
   /** How long a merged popularity ranking is reused (the leaderboards' publish interval). */
@@ -66,7 +80,8 @@ public final class RecommendProcessor
   private final CarriedStates states;
   private final PipelineMetrics metrics;
   private final TreeMap<Long, PendingActivity> batch = new TreeMap<>();
-  private ProcessorContext<String, Recommendation> context;
+  private ProcessorContext<String, Object> context;
+  private String instance;
   private SeenItems seen;
   private KeyValueStore<String, HeldLists> held;
   private KeyValueStore<Long, PendingActivity> pending;
@@ -77,6 +92,7 @@ public final class RecommendProcessor
 
   public RecommendProcessor(
       Stores stores,
+      Children children,
       RecsysSettings.Serving settings,
       ModelConfig modelSettings,
       long popularityRefreshMs,
@@ -84,6 +100,7 @@ public final class RecommendProcessor
       CurrentModel model,
       PipelineMetrics metrics) {
     this.stores = stores;
+    this.children = children;
     this.settings = settings;
     this.popularityRefreshMs = popularityRefreshMs;
     this.recommender = recommender;
@@ -94,8 +111,9 @@ public final class RecommendProcessor
   }
 
   @Override
-  public void init(ProcessorContext<String, Recommendation> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    this.instance = InstanceName.of(context.appConfigs());
     KeyValueStore<String, Long> seenStore = context.getStateStore(stores.seen());
     this.seen = new SeenItems(seenStore, settings.seenItems());
     this.popularity = context.getStateStore(stores.popularity());
@@ -114,9 +132,13 @@ public final class RecommendProcessor
   }
 
   @Override
-  public void process(Record<String, UserActivity> record) {
+  public void process(Record<String, UserInput> record) {
+    if (record.value() instanceof UserErasure erasure) {
+      erase(erasure, record.timestamp());
+      return;
+    }
     long sequence = nextSequence++;
-    PendingActivity entry = new PendingActivity(record.value(), record.timestamp());
+    PendingActivity entry = new PendingActivity((UserActivity) record.value(), record.timestamp());
     pending.put(sequence, entry);
     batch.put(sequence, entry);
     if (batch.size() >= settings.batchSize()) {
@@ -128,6 +150,51 @@ public final class RecommendProcessor
   public void close() {
     // Whatever is still in the batch stays in the pending store for the next owner.
     batch.clear();
+  }
+
+  /**
+   * Forgets a user: the events of the user still waiting in the batch (they were read before the
+   * deletion, and their lists would bring the user back), the lists the user held, the carried
+   * state and the copy of the seen items; then publishes a tombstone for the user's list and one
+   * report for the whole deletion, with what every step removed. The audit line names the request,
+   * not the user.
+   */
+  private void erase(UserErasure erasure, long timestamp) {
+    String userId = erasure.userId();
+    long waiting = 0;
+    var entries = batch.entrySet().iterator();
+    while (entries.hasNext()) {
+      var entry = entries.next();
+      if (entry.getValue().activity().event().userId().equals(userId)) {
+        pending.delete(entry.getKey());
+        entries.remove();
+        waiting++;
+      }
+    }
+    Map<String, Long> removed = new TreeMap<>(erasure.removed());
+    removed.put(stores.pending(), waiting);
+    removed.put(stores.held(), held.delete(userId) == null ? 0L : 1L);
+    removed.put("serving-carried-states", states.forget(userId) ? 1L : 0L);
+    seen.forget(userId);
+    removed.put("recommendations-tombstones", 1L);
+    context.forward(
+        new Record<String, Object>(userId, null, timestamp), children.recommendations());
+    int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+    DeletionReport report =
+        new DeletionReport(
+            DeletionReport.SCHEMA_VERSION,
+            erasure.deletion().requestId(),
+            DeletionReport.PIPELINE,
+            instance,
+            partition,
+            removed,
+            context.currentSystemTimeMs());
+    context.forward(
+        new Record<String, Object>(report.requestId(), report, timestamp),
+        children.deletionReports());
+    metrics.userErased();
+    LOG.info(
+        "Deletion {} applied on partition {}: removed {}", report.requestId(), partition, removed);
   }
 
   private void flush() {
@@ -155,7 +222,9 @@ public final class RecommendProcessor
     for (int i = 0; i < entries.size(); i++) {
       PendingActivity entry = entries.get(i);
       Recommendation list = lists.get(i);
-      context.forward(new Record<>(list.userId(), list, entry.timestamp()));
+      context.forward(
+          new Record<String, Object>(list.userId(), list, entry.timestamp()),
+          children.recommendations());
       metrics.recommendationSent(System.currentTimeMillis() - entry.timestamp());
       pending.delete(sequences.get(i));
     }

@@ -76,6 +76,14 @@ final class SeenItems {
     }
   }
 
+  /** Drops the copy of {@code userId}'s items (the user was erased from the store). */
+  void forget(String userId) {
+    Set<String> held = users.remove(userId);
+    if (held != null) {
+      items -= held.size();
+    }
+  }
+
   /** Users read from the store so far (a miss of this copy). */
   long loads() {
     return loads;

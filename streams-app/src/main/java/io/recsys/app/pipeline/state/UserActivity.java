@@ -10,4 +10,5 @@ import io.recsys.schemas.UserEvent;
  *     it to tell which items were still unseen when an earlier event of the same batch happened
  */
 public record UserActivity(
-    UserEvent event, UserFeatures before, UserFeatures after, boolean firstTouch) {}
+    UserEvent event, UserFeatures before, UserFeatures after, boolean firstTouch)
+    implements UserInput {}

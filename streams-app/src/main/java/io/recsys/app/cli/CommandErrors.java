@@ -3,12 +3,15 @@ package io.recsys.app.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** How the {@code models} subcommands report an error: one line on stderr, and in the summary. */
-final class ModelsErrors {
-  /** Exit status of a {@code models} command that refused or failed. */
+/**
+ * How the {@code models} and {@code forget} commands report an error: one line on stderr, and in
+ * the summary.
+ */
+final class CommandErrors {
+  /** Exit status of a command that refused, failed or timed out. */
   static final int FAILED = 1;
 
-  private ModelsErrors() {}
+  private CommandErrors() {}
 
   static int fail(JsonSummary json, String command, String message) {
     System.err.println("error: " + message);
