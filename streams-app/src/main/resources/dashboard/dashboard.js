@@ -107,8 +107,17 @@ function onMetrics(record) {
   push(charts.quality, label, [hrM, hrP, nM, nP]);
 }
 
+// With recsys.http.auth.token set, the page is opened as /?access_token=<token>: a browser cannot
+// put a header on an EventSource, so the token travels in the query of every request it makes.
+const ACCESS_TOKEN = new URLSearchParams(window.location.search).get("access_token");
+
+function withToken(url) {
+  if (!ACCESS_TOKEN) return url;
+  return url + (url.includes("?") ? "&" : "?") + "access_token=" + encodeURIComponent(ACCESS_TOKEN);
+}
+
 function connect() {
-  const source = new EventSource("/events/metrics");
+  const source = new EventSource(withToken("/events/metrics"));
   const status = document.getElementById("connection");
   source.onopen = () => { status.textContent = "live"; status.className = "status live"; };
   source.onerror = () => { status.textContent = "reconnecting…"; status.className = "status down"; };
@@ -132,7 +141,7 @@ const LOOKUP_RETRY_MS = 30000;
 async function getJson(url) {
   const giveUpAt = Date.now() + LOOKUP_RETRY_MS;
   for (;;) {
-    const response = await fetch(url);
+    const response = await fetch(withToken(url));
     const body = await response.json();
     if (response.status !== 503 || Date.now() >= giveUpAt) {
       return { ok: response.ok, status: response.status, body };

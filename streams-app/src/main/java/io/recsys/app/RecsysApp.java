@@ -127,7 +127,7 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
     try {
       Map<String, Object> streamsConfig =
           StreamsConfigFactory.build(config, settings.topics(), budget);
-      HttpEndpoint.configure(streamsConfig, settings.instance().httpPort());
+      HttpEndpoint.configure(streamsConfig, settings.http().port());
       try (Admin admin = Admin.create(adminConfig(streamsConfig))) {
         ClusterCheck.awaitReachable(
             admin,

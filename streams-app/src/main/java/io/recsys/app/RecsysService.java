@@ -42,7 +42,7 @@ public final class RecsysService implements AutoCloseable {
     MetricsPublisher publisher = null;
     try {
       app.streams().setStateListener((now, before) -> stateListener.accept(now));
-      if (app.settings().instance().httpPort() >= 0) {
+      if (app.settings().http().port() >= 0) {
         // Ready needs a model only where the model serves at all.
         boolean modelServes = app.settings().serving().modelEnabled();
         http =

@@ -327,7 +327,7 @@ public final class CatalogueScaleBenchmark {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  private static String toJson(Map<String, Object> row) {
+  static String toJson(Map<String, Object> row) {
     StringBuilder b = new StringBuilder("{");
     int i = 0;
     for (Map.Entry<String, Object> e : row.entrySet()) {

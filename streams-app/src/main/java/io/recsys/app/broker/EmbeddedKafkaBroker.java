@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -59,6 +61,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String HOST = "localhost";
   private static final String BROKER_LISTENER = "PLAINTEXT";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final String SECURE_LISTENER = "SECURE";
+  private static final String SCRAM = "SCRAM-SHA-512";
   private static final String LOG_DIR_NAME = "kafka-logs";
   private static final String CONFIG_FILE_NAME = "server.properties";
 
@@ -72,6 +76,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int controllerPort;
   private final boolean deleteDataDirOnClose;
   private final Map<String, String> brokerProperties;
+  private final SaslSslListener saslSsl;
+  private final int securePort;
   private final KafkaRaftServer server;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -81,7 +87,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       int controllerPort,
       boolean deleteDataDirOnClose,
       Map<String, String> brokerProperties,
+      SaslSslListener saslSsl,
+      int securePort,
       KafkaRaftServer server) {
+    this.saslSsl = saslSsl;
+    this.securePort = securePort;
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
@@ -111,6 +121,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** The {@code bootstrap.servers} value for clients, e.g. {@code localhost:9092}. */
   public String bootstrapServers() {
     return HOST + ":" + port;
+  }
+
+  /**
+   * A second client listener that requires TLS and SASL/SCRAM-SHA-512, for tests of secured
+   * deployments: the server's key and certificate in a PKCS12 keystore, and the one user it knows
+   * (created when the storage is formatted).
+   */
+  public record SaslSslListener(
+      Path keystore, String keystorePassword, String user, String password) {
+    public SaslSslListener {
+      Objects.requireNonNull(keystore, "keystore");
+      Objects.requireNonNull(keystorePassword, "keystorePassword");
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(password, "password");
+    }
+
+    @Override
+    public String toString() {
+      return "SaslSslListener[" + keystore + ", user " + user + "]";
+    }
+  }
+
+  /**
+   * The {@code bootstrap.servers} value of the TLS and SASL listener.
+   *
+   * @throws IllegalStateException if the broker was built without one
+   */
+  public String secureBootstrapServers() {
+    if (saslSsl == null) {
+      throw new IllegalStateException("this broker has no SASL_SSL listener; see Builder.saslSsl");
+    }
+    return HOST + ":" + securePort;
   }
 
   /** The port of the client (PLAINTEXT) listener. */
@@ -156,12 +198,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public EmbeddedKafkaBroker restart() {
     stop();
-    return builder(dataDir)
-        .port(port)
-        .controllerPort(controllerPort)
-        .brokerProperties(brokerProperties)
-        .deleteDataDirOnClose(deleteDataDirOnClose)
-        .start();
+    Builder builder =
+        builder(dataDir)
+            .port(port)
+            .controllerPort(controllerPort)
+            .brokerProperties(brokerProperties)
+            .deleteDataDirOnClose(deleteDataDirOnClose);
+    if (saslSsl != null) {
+      builder.saslSsl(saslSsl).securePort(securePort);
+    }
+    return builder.start();
   }
 
   /**
@@ -201,6 +247,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int port;
     private int controllerPort;
     private boolean deleteDataDirOnClose;
+    private SaslSslListener saslSsl;
+    private int securePort;
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
     private Builder(Path dataDir) {
@@ -219,6 +267,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public Builder controllerPort(int controllerPort) {
       this.controllerPort = checkPort(controllerPort, "controllerPort");
+      return this;
+    }
+
+    /**
+     * Adds a client listener that requires TLS and SASL/SCRAM-SHA-512 ({@link
+     * EmbeddedKafkaBroker#secureBootstrapServers()}); the plain listener stays for the broker's own
+     * traffic. Its user is created when the storage is first formatted.
+     */
+    public Builder saslSsl(SaslSslListener listener) {
+      this.saslSsl = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The SASL_SSL listener's port; 0 (the default) picks a free port. */
+    public Builder securePort(int securePort) {
+      this.securePort = checkPort(securePort, "securePort");
       return this;
     }
 
@@ -266,8 +330,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       int[] free = freePorts(port, controllerPort);
       int brokerPort = free[0];
       int quorumPort = free[1];
+      int secure = saslSsl == null ? 0 : securePort != 0 ? securePort : freePort(free);
       Path logDir = dataDir.resolve(LOG_DIR_NAME);
-      Properties props = serverProperties(brokerPort, quorumPort, logDir);
+      Properties props = serverProperties(brokerPort, quorumPort, secure, logDir);
       Path configFile = writeConfig(props);
       boolean formatted = Files.exists(logDir.resolve("meta.properties"));
       if (!formatted) {
@@ -292,7 +357,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
       var broker =
           new EmbeddedKafkaBroker(
-              dataDir, brokerPort, quorumPort, deleteDataDirOnClose, brokerProperties, server);
+              dataDir,
+              brokerPort,
+              quorumPort,
+              deleteDataDirOnClose,
+              brokerProperties,
+              saslSsl,
+              secure,
+              server);
       LOG.info(
           "Embedded Kafka broker started at {} in {} ms ({} storage in {})",
           broker.bootstrapServers(),
@@ -302,7 +374,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return broker;
     }
 
-    private Properties serverProperties(int brokerPort, int quorumPort, Path logDir) {
+    private Properties serverProperties(
+        int brokerPort, int quorumPort, int securePort, Path logDir) {
       Properties props = new Properties();
       // Single node: every replication factor and min ISR must be 1 or the internal topics (and
       // thus consumer groups and transactions) can never be created.
@@ -349,7 +422,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       // address out of the metadata log, so a restart may use another controller port.
       props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + quorumPort);
       props.put("log.dirs", logDir.toString());
+      if (saslSsl != null) {
+        addSecureListener(props, securePort);
+      }
       return props;
+    }
+
+    private void addSecureListener(Properties props, int securePort) {
+      String secure = SECURE_LISTENER + "://" + HOST + ":" + securePort;
+      props.put("listeners", props.getProperty("listeners") + "," + secure);
+      props.put("advertised.listeners", props.getProperty("advertised.listeners") + "," + secure);
+      props.put(
+          "listener.security.protocol.map",
+          props.getProperty("listener.security.protocol.map")
+              + ","
+              + SECURE_LISTENER
+              + ":SASL_SSL");
+      String prefix = "listener.name." + SECURE_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+      props.put(prefix + "sasl.enabled.mechanisms", SCRAM);
+      props.put(
+          prefix + SCRAM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      props.put(prefix + "ssl.keystore.location", saslSsl.keystore().toString());
+      props.put(prefix + "ssl.keystore.type", "PKCS12");
+      props.put(prefix + "ssl.keystore.password", saslSsl.keystorePassword());
+      props.put(prefix + "ssl.key.password", saslSsl.keystorePassword());
     }
 
     private Path writeConfig(Properties props) {
@@ -370,12 +467,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       var output = new ByteArrayOutputStream();
       int code;
       try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-        code =
-            StorageTool.execute(
-                new String[] {
-                  "format", "--config", configFile.toString(), "--cluster-id", clusterId
-                },
-                out);
+        List<String> args =
+            new ArrayList<>(
+                List.of("format", "--config", configFile.toString(), "--cluster-id", clusterId));
+        if (saslSsl != null) {
+          args.add("--add-scram");
+          args.add(SCRAM + "=[name=" + saslSsl.user() + ",password=" + saslSsl.password() + "]");
+        }
+        code = StorageTool.execute(args.toArray(String[]::new), out);
       } catch (RuntimeException e) {
         throw new KafkaException(
             "Cannot format Kafka storage in "
@@ -394,6 +493,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 + output.toString(StandardCharsets.UTF_8).strip());
       }
       LOG.debug("Formatted Kafka storage in {} for cluster {}", dataDir, clusterId);
+    }
+  }
+
+  /** A free port other than {@code taken}. */
+  private static int freePort(int[] taken) {
+    for (int attempt = 0; ; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+        int port = socket.getLocalPort();
+        if (port != taken[0] && port != taken[1]) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot find a free port for the SASL_SSL listener", e);
+      }
     }
   }
 

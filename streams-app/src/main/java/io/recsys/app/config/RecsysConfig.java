@@ -39,6 +39,7 @@ public final class RecsysConfig extends AbstractConfig {
   private static final String MODEL_SYNC = "Model sync";
   private static final String MODEL = "Model (a new streaming model's hyperparameters)";
   private static final String INSTANCE = "Instance";
+  private static final String HTTP = "HTTP";
 
   // Topics
   public static final String EVENTS_TOPIC_CONFIG = "recsys.topic.events";
@@ -109,8 +110,16 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String REGISTRY_DIR_CONFIG = "recsys.registry.dir";
   public static final String ROCKSDB_MEMORY_CONFIG = "recsys.rocksdb.memory.bytes";
   public static final String METRICS_INTERVAL_CONFIG = "recsys.metrics.interval.ms";
-  public static final String HTTP_PORT_CONFIG = "recsys.http.port";
   public static final String STARTUP_TIMEOUT_CONFIG = "recsys.startup.timeout.ms";
+  // HTTP
+  public static final String HTTP_PORT_CONFIG = "recsys.http.port";
+  public static final String HTTP_BIND_ADDRESS_CONFIG = "recsys.http.bind.address";
+  public static final String HTTP_AUTH_TOKEN_CONFIG = "recsys.http.auth.token";
+  public static final String HTTP_TLS_KEYSTORE_CONFIG = "recsys.http.tls.keystore.path";
+  public static final String HTTP_TLS_KEYSTORE_PASSWORD_CONFIG =
+      "recsys.http.tls.keystore.password";
+  public static final String HTTP_MAX_REQUEST_BYTES_CONFIG = "recsys.http.max.request.bytes";
+  public static final String HTTP_MAX_CONCURRENT_CONFIG = "recsys.http.max.concurrent.requests";
 
   /**
    * Where the streaming model departs from the offline defaults ({@link ModelConfig#defaults()}): a
@@ -591,14 +600,6 @@ public final class RecsysConfig extends AbstractConfig {
         Importance.MEDIUM,
         "How often the instance publishes a record to the metrics topic.");
     instance.define(
-        HTTP_PORT_CONFIG,
-        Type.INT,
-        8080,
-        Range.between(-1, 65535),
-        Importance.MEDIUM,
-        "Port of the HTTP query API, metrics endpoint and dashboard; 0 picks a free port, -1"
-            + " disables HTTP.");
-    instance.define(
         STARTUP_TIMEOUT_CONFIG,
         Type.LONG,
         30_000L,
@@ -606,6 +607,68 @@ public final class RecsysConfig extends AbstractConfig {
         Importance.MEDIUM,
         "How long start-up waits for the Kafka cluster to answer before it fails with one line"
             + " naming the address. Longer tolerates a broker that is still starting.");
+
+    Definer http = new Definer(def, HTTP);
+    http.define(
+        HTTP_PORT_CONFIG,
+        Type.INT,
+        8080,
+        Range.between(-1, 65535),
+        Importance.MEDIUM,
+        "Port of the HTTP query API, metrics endpoint and dashboard; 0 picks a free port, -1"
+            + " disables HTTP.");
+    http.define(
+        HTTP_BIND_ADDRESS_CONFIG,
+        Type.STRING,
+        "0.0.0.0",
+        nonEmpty(),
+        Importance.MEDIUM,
+        "Address the HTTP server listens on: 0.0.0.0 every interface (other instances forward"
+            + " queries to each other, Prometheus scrapes), 127.0.0.1 this machine only (the"
+            + " demo's default).");
+    http.define(
+        HTTP_AUTH_TOKEN_CONFIG,
+        Type.PASSWORD,
+        null,
+        Importance.HIGH,
+        "When set, every endpoint but /health and /ready requires this bearer token"
+            + " (header 'Authorization: Bearer <token>', or access_token=<token> in the query for"
+            + " the dashboard in a browser); others get 401. Instances forward queries with it, so"
+            + " give every instance the same. Set it from the environment"
+            + " (RECSYS_CONFIG_RECSYS_HTTP_AUTH_TOKEN) rather than a file. Unset: open to anyone who"
+            + " reaches the port.");
+    http.define(
+        HTTP_TLS_KEYSTORE_CONFIG,
+        Type.STRING,
+        "",
+        Importance.MEDIUM,
+        "A PKCS12 keystore with the server's key and certificate: when set, the server speaks"
+            + " HTTPS only, and forwarded queries go over HTTPS trusting the same certificate"
+            + " (give every instance one certificate, or one that all trust). Empty: plain HTTP.");
+    http.define(
+        HTTP_TLS_KEYSTORE_PASSWORD_CONFIG,
+        Type.PASSWORD,
+        null,
+        Importance.MEDIUM,
+        "Password of recsys.http.tls.keystore.path.");
+    http.define(
+        HTTP_MAX_REQUEST_BYTES_CONFIG,
+        Type.INT,
+        64 * 1024,
+        Range.between(1024, 64 << 20),
+        Importance.LOW,
+        "Largest request body accepted; larger requests get 413. The API takes no bodies, so"
+            + " this only bounds what a misbehaving client can make the server read.");
+    http.define(
+        HTTP_MAX_CONCURRENT_CONFIG,
+        Type.INT,
+        32,
+        Range.between(1, 4096),
+        Importance.LOW,
+        "Most API requests served at once (dashboards' live feeds and the probes are not"
+            + " counted); more wait up to 5 s for a turn, then get 503. Higher serves more"
+            + " clients at once at the cost of the stream threads' CPU; lower sheds load"
+            + " sooner.");
     return def;
   }
 
@@ -722,9 +785,7 @@ public final class RecsysConfig extends AbstractConfig {
             c.getInt(EVENT_MAX_ID_LENGTH_CONFIG),
             parseInstant(EVENT_MIN_TIME_CONFIG, c.getString(EVENT_MIN_TIME_CONFIG)),
             c.getLong(EVENT_MAX_FUTURE_CONFIG),
-            c.getPassword(USER_ID_KEY_CONFIG) == null
-                ? null
-                : c.getPassword(USER_ID_KEY_CONFIG).value()),
+            secret(c, USER_ID_KEY_CONFIG)),
         c.getInt(RECENT_ITEMS_CONFIG),
         new RecsysSettings.Popularity(
             c.getLong(HALF_LIFE_CONFIG),
@@ -767,8 +828,21 @@ public final class RecsysConfig extends AbstractConfig {
             c.getString(REGISTRY_DIR_CONFIG),
             c.getLong(ROCKSDB_MEMORY_CONFIG),
             c.getLong(METRICS_INTERVAL_CONFIG),
+            c.getLong(STARTUP_TIMEOUT_CONFIG)),
+        new RecsysSettings.Http(
             c.getInt(HTTP_PORT_CONFIG),
-            c.getLong(STARTUP_TIMEOUT_CONFIG)));
+            c.getString(HTTP_BIND_ADDRESS_CONFIG),
+            secret(c, HTTP_AUTH_TOKEN_CONFIG),
+            c.getString(HTTP_TLS_KEYSTORE_CONFIG),
+            secret(c, HTTP_TLS_KEYSTORE_PASSWORD_CONFIG),
+            c.getInt(HTTP_MAX_REQUEST_BYTES_CONFIG),
+            c.getInt(HTTP_MAX_CONCURRENT_CONFIG)));
+  }
+
+  /** A password setting's value, or null when unset or empty. */
+  private static String secret(RecsysConfig c, String key) {
+    var password = c.getPassword(key);
+    return password == null || password.value().isEmpty() ? null : password.value();
   }
 
   private ModelConfig modelConfig() {

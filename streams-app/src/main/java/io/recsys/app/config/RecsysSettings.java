@@ -22,7 +22,8 @@ public record RecsysSettings(
     Trainer trainer,
     ModelSync modelSync,
     ModelConfig model,
-    Instance instance) {
+    Instance instance,
+    Http http) {
 
   /** The topics the application reads and writes, and how it creates missing ones. */
   public record Topics(
@@ -134,9 +135,43 @@ public record RecsysSettings(
 
   /** Settings of the instance as a whole. */
   public record Instance(
-      String registryDir,
-      long rocksDbMemoryBytes,
-      long metricsIntervalMs,
-      int httpPort,
-      long startupTimeoutMs) {}
+      String registryDir, long rocksDbMemoryBytes, long metricsIntervalMs, long startupTimeoutMs) {}
+
+  /**
+   * The HTTP server: query API, metrics endpoint, dashboard.
+   *
+   * @param authToken the bearer token every endpoint but health and readiness requires, or null
+   * @param tlsKeystore path of a PKCS12 keystore for HTTPS, or empty for plain HTTP
+   */
+  public record Http(
+      int port,
+      String bindAddress,
+      String authToken,
+      String tlsKeystore,
+      String tlsKeystorePassword,
+      int maxRequestBytes,
+      int maxConcurrentRequests) {
+    /** Whether the server speaks HTTPS. */
+    public boolean tls() {
+      return !tlsKeystore.isBlank();
+    }
+
+    /** A record's toString must not print the secrets. */
+    @Override
+    public String toString() {
+      return "Http[port="
+          + port
+          + ", bindAddress="
+          + bindAddress
+          + ", authToken="
+          + (authToken == null ? "unset" : "[hidden]")
+          + ", tlsKeystore="
+          + tlsKeystore
+          + ", maxRequestBytes="
+          + maxRequestBytes
+          + ", maxConcurrentRequests="
+          + maxConcurrentRequests
+          + "]";
+    }
+  }
 }

@@ -104,6 +104,8 @@ public final class DemoRun {
       Map<String, Object> config = new HashMap<>(options.config());
       config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
       config.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "recsys-demo");
+      // A demo on a laptop: its API answers this machine only unless the config says otherwise.
+      config.putIfAbsent(RecsysConfig.HTTP_BIND_ADDRESS_CONFIG, "127.0.0.1");
       config.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("state").toString());
       // One process: partitions beyond its stream threads add no parallelism, they only split
       // each serving batch into one model call per task, and a call's fixed cost (packing the

@@ -17,11 +17,15 @@ import io.recsys.schemas.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,13 +47,27 @@ import org.slf4j.LoggerFactory;
  *       from the {@code metrics} topic).
  * </ul>
  *
+ * <p>Listens on {@code recsys.http.bind.address}; with {@code recsys.http.auth.token} set every
+ * endpoint but {@code /health} and {@code /ready} requires the bearer token ({@link AccessToken});
+ * with {@code recsys.http.tls.keystore.path} set it speaks HTTPS only ({@link ServerTls}). Request
+ * sizes and the requests served at once are bounded ({@code recsys.http.max.request.bytes}, {@code
+ * max.concurrent.requests}).
+ *
  * <p>Does not own the instance it serves: close this server first, then the instance.
  */
 public final class RecsysHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecsysHttpServer.class);
+
+  /** How long a request over the concurrency limit waits for a turn before a 503. */
+  private static final Duration MAX_QUEUED_WAIT = Duration.ofSeconds(5);
+
+  /** Probes answer without a token: an orchestrator's checks carry none. */
+  private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready");
+
   private static final int FEED_HISTORY = 120;
 
   private final Javalin javalin;
+  private final String scheme;
   private final MetricsFeed feed;
   private final KafkaStreamsMetrics streamsMetrics;
   private final JvmMeters jvm;
@@ -57,11 +75,13 @@ public final class RecsysHttpServer implements AutoCloseable {
 
   private RecsysHttpServer(
       Javalin javalin,
+      String scheme,
       MetricsFeed feed,
       KafkaStreamsMetrics streamsMetrics,
       JvmMeters jvm,
       DeletionRequests deletions) {
     this.javalin = javalin;
+    this.scheme = scheme;
     this.deletions = deletions;
     this.feed = feed;
     this.streamsMetrics = streamsMetrics;
@@ -80,7 +100,7 @@ public final class RecsysHttpServer implements AutoCloseable {
       ServedInstance app, PrometheusMeterRegistry registry, BooleanSupplier modelLoaded) {
     int port =
         HttpEndpoint.listenPort(
-            app.settings().instance().httpPort(), HttpEndpoint.advertised(app.streamsConfig()));
+            app.settings().http().port(), HttpEndpoint.advertised(app.streamsConfig()));
     return start(app, registry, port, modelLoaded);
   }
 
@@ -91,6 +111,11 @@ public final class RecsysHttpServer implements AutoCloseable {
       throw new IllegalArgumentException("port: must be between 0 and 65535, got " + port);
     }
     RecsysSettings settings = app.settings();
+    RecsysSettings.Http http = settings.http();
+    if (http.tls()) {
+      ServerTls.check(http);
+    }
+    AccessToken token = new AccessToken(http.authToken());
     KafkaStreams streams = app.streams();
     Optional<HostInfo> self = HttpEndpoint.advertised(app.streamsConfig());
     String selfName = self.map(h -> h.host() + ":" + h.port()).orElse("local");
@@ -115,7 +140,8 @@ public final class RecsysHttpServer implements AutoCloseable {
             new RequestParameters(settings.ingest().maxIdLength()),
             settings.serving().topK(),
             new KeyOwner(streams, self),
-            new Forwarder(selfName),
+            new Forwarder(
+                selfName, http.tls() ? ServerTls.clientContext(http) : null, token.authorization()),
             state,
             recommender,
             deletions,
@@ -136,6 +162,28 @@ public final class RecsysHttpServer implements AutoCloseable {
               config -> {
                 config.jsonMapper(new JavalinJackson(Json.newMapper(), false));
                 config.startup.showJavalinBanner = false;
+                config.jetty.host = http.bindAddress();
+                config.http.maxRequestSize = http.maxRequestBytes();
+                // Refuses a larger declared body with 413 before anything reads it, and bounds the
+                // requests served at once.
+                config.jetty.modifyServletContextHandler(
+                    context -> {
+                      context.insertHandler(new SizeLimitHandler(http.maxRequestBytes(), -1));
+                      context.insertHandler(concurrencyLimit(http.maxConcurrentRequests()));
+                    });
+                if (http.tls()) {
+                  config.jetty.addConnector(
+                      (server, httpConfig) -> ServerTls.connector(http, port, server, httpConfig));
+                }
+                config.routes.beforeMatched(
+                    ctx -> {
+                      if (!OPEN_PATHS.contains(ctx.path()) && !token.admits(ctx)) {
+                        ctx.header("WWW-Authenticate", "Bearer");
+                        error(
+                            ctx, 401, "a bearer token is required (recsys.http.auth.token)", null);
+                        ctx.skipRemainingHandlers();
+                      }
+                    });
                 config.staticFiles.add("/dashboard", Location.CLASSPATH);
                 config.routes.get(
                     "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(index));
@@ -171,8 +219,15 @@ public final class RecsysHttpServer implements AutoCloseable {
                     });
               });
       javalin.start(port);
-      RecsysHttpServer server = new RecsysHttpServer(javalin, feed, streamsMetrics, jvm, deletions);
-      LOG.info("HTTP server listening on port {} (dashboard at {})", javalin.port(), server.url());
+      RecsysHttpServer server =
+          new RecsysHttpServer(
+              javalin, http.tls() ? "https" : "http", feed, streamsMetrics, jvm, deletions);
+      LOG.info(
+          "HTTP server listening on {}:{} (dashboard at {}{})",
+          http.bindAddress(),
+          javalin.port(),
+          server.url(),
+          token.required() ? "; a bearer token is required" : "");
       return server;
     } catch (RuntimeException e) {
       closeQuietly(feed);
@@ -190,7 +245,23 @@ public final class RecsysHttpServer implements AutoCloseable {
 
   /** The dashboard's address on this machine. */
   public String url() {
-    return "http://localhost:" + port() + "/";
+    return scheme + "://localhost:" + port() + "/";
+  }
+
+  /**
+   * At most {@code maxRequests} requests are served at once; more wait up to {@link
+   * #MAX_QUEUED_WAIT} and are then refused with 503, instead of piling up threads and memory. The
+   * dashboards' live feeds and the probes are not counted: a feed lasts as long as its page, and a
+   * probe must answer under load.
+   */
+  private static QoSHandler concurrencyLimit(int maxRequests) {
+    QoSHandler qos = new QoSHandler();
+    qos.setMaxRequestCount(maxRequests);
+    qos.setMaxSuspendedRequestCount(maxRequests * 16);
+    qos.setMaxSuspend(MAX_QUEUED_WAIT);
+    qos.setRejectStatusCode(503);
+    qos.excludePath("/events/metrics", "/health", "/ready");
+    return qos;
   }
 
   /**

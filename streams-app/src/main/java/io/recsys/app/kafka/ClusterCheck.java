@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /**
  * Start-up check that the cluster answers, so that an address where nothing listens fails in
@@ -19,7 +21,9 @@ public final class ClusterCheck {
    * Waits until the cluster describes itself.
    *
    * @param bootstrap the {@code bootstrap.servers} value, for the message
-   * @throws BrokerUnreachableException naming the address, the wait and the likely causes
+   * @throws BrokerUnreachableException naming the address, the wait and the likely causes; at once,
+   *     naming the settings to check, when the cluster refuses the credentials or the TLS handshake
+   *     fails (the admin client does not retry those)
    */
   public static void awaitReachable(Admin admin, Object bootstrap, Duration timeout) {
     try {
@@ -32,6 +36,26 @@ public final class ClusterCheck {
       throw new BrokerUnreachableException("interrupted while reaching " + bootstrap, e);
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      if (cause instanceof SslAuthenticationException) {
+        throw new BrokerUnreachableException(
+            "the TLS handshake with the Kafka cluster at "
+                + bootstrap
+                + " failed: check ssl.truststore.location and ssl.truststore.password (the"
+                + " broker's certificate must be trusted) and security.protocol ("
+                + cause.getMessage()
+                + ")",
+            e);
+      }
+      if (cause instanceof AuthenticationException) {
+        throw new BrokerUnreachableException(
+            "the Kafka cluster at "
+                + bootstrap
+                + " refused the credentials: check sasl.mechanism and the user and password in"
+                + " sasl.jaas.config ("
+                + cause.getMessage()
+                + ")",
+            e);
+      }
       throw new BrokerUnreachableException(
           "cannot reach the Kafka cluster at "
               + bootstrap

@@ -10,6 +10,7 @@ import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.testing.KafkaCluster;
+import io.recsys.app.testing.TestKeystores;
 import io.recsys.schemas.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,7 +51,31 @@ class KeyForwardingTest {
 
   @Test
   void shouldAnswerForUsersOwnedByTheOtherInstanceByForwarding() throws Exception {
-    Map<String, Object> shared = KAFKA.appConfig("forwarding");
+    answersForEveryUserThroughOneInstance("forwarding", Map.of(), HTTP, "http", null);
+  }
+
+  @Test
+  void shouldForwardOverHttpsWithTheTokenWhenBothAreRequired() throws Exception {
+    Path keystore = TestKeystores.selfSigned(stateA, "shared");
+    answersForEveryUserThroughOneInstance(
+        "forwarding-secured",
+        Map.of(
+            RecsysConfig.HTTP_AUTH_TOKEN_CONFIG,
+            "t0ken",
+            RecsysConfig.HTTP_TLS_KEYSTORE_CONFIG,
+            keystore.toString(),
+            RecsysConfig.HTTP_TLS_KEYSTORE_PASSWORD_CONFIG,
+            TestKeystores.PASSWORD),
+        HttpClient.newBuilder().sslContext(TestKeystores.trusting(keystore)).build(),
+        "https",
+        "Bearer t0ken");
+  }
+
+  private void answersForEveryUserThroughOneInstance(
+      String name, Map<String, String> http, HttpClient client, String scheme, String authorization)
+      throws Exception {
+    Map<String, Object> shared = KAFKA.appConfig(name);
+    shared.putAll(http);
     shared.put(RecsysConfig.TOPIC_PARTITIONS_CONFIG, "4");
     shared.put(RecsysConfig.HTTP_PORT_CONFIG, "0");
     shared.put(RecsysConfig.MODEL_ENABLED_CONFIG, "false");
@@ -76,7 +101,12 @@ class KeyForwardingTest {
         JsonNode body = null;
         while (body == null) {
           HttpResponse<String> response =
-              get(serverA, "/users/user-" + user + "/recommendations?k=2");
+              get(
+                  client,
+                  scheme,
+                  authorization,
+                  serverA,
+                  "/users/user-" + user + "/recommendations?k=2");
           // 503 while a rebalance is still settling; 200 with knownUser once processed.
           if (response.statusCode() == 200
               && JSON.readTree(response.body()).get("knownUser").asBoolean()) {
@@ -118,9 +148,14 @@ class KeyForwardingTest {
         && streams.metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
   }
 
-  private static HttpResponse<String> get(RecsysHttpServer server, String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> get(
+      HttpClient client, String scheme, String authorization, RecsysHttpServer server, String path)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + server.port() + path));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
