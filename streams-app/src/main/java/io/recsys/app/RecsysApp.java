@@ -6,6 +6,7 @@ import io.recsys.app.http.HttpEndpoint;
 import io.recsys.app.http.ServedInstance;
 import io.recsys.app.kafka.ClientConfigs;
 import io.recsys.app.kafka.ClusterCheck;
+import io.recsys.app.kafka.StateRecovery;
 import io.recsys.app.kafka.StreamsConfigFactory;
 import io.recsys.app.kafka.TopicProvisioner;
 import io.recsys.app.metrics.MeasuredInstance;
@@ -16,9 +17,8 @@ import io.recsys.app.modelsync.IndexMaintainer;
 import io.recsys.app.modelsync.ModelFollower;
 import io.recsys.app.pipeline.RecsysTopology;
 import io.recsys.app.training.Trainer;
+import io.recsys.app.training.TrainerLease;
 import io.recsys.features.RocksDBMemoryBudget;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -53,8 +53,9 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
   private final Map<String, Object> streamsConfig;
   private final CurrentModel model;
   private final TrainerMetrics trainerMetrics;
+  private final StateRecovery recovery;
   private ModelFollower follower;
-  private Trainer trainer;
+  private TrainerLease lease;
 
   private RecsysApp(
       RecsysSettings settings,
@@ -63,8 +64,10 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
       String applicationId,
       PipelineMetrics metrics,
       Map<String, Object> streamsConfig,
-      CurrentModel model) {
+      CurrentModel model,
+      StateRecovery recovery) {
     this.metrics = metrics;
+    this.recovery = recovery;
     this.streamsConfig = streamsConfig;
     this.model = model;
     this.trainerMetrics = new TrainerMetrics(metrics.registry());
@@ -83,20 +86,25 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
       follower = new ModelFollower(streamsConfig, settings.topics().modelUpdates(), model);
     }
     if (settings.trainer().enabled()) {
-      try {
-        trainer =
-            new Trainer(
-                settings.trainer(),
-                settings.modelSync(),
-                settings.model(),
-                settings.topics(),
-                streamsConfig,
-                trainerDir(),
-                trainerMetrics);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot start the trainer in " + trainerDir(), e);
-      }
+      // Trains once it holds the lease: at once when it is the deployment's only trainer, after
+      // the active one dies when it stands by.
+      lease =
+          new TrainerLease(
+              streamsConfig,
+              settings.topics().trainerLease(),
+              applicationId + "-trainer-lease",
+              settings.trainer().leaseTimeoutMs(),
+              () ->
+                  new Trainer(
+                      settings.trainer(),
+                      settings.modelSync(),
+                      settings.model(),
+                      settings.topics(),
+                      streamsConfig,
+                      trainerDir(),
+                      trainerMetrics));
     }
+    recovery.starting();
     streams.start();
     LOG.info(
         "Pipeline started: application.id={}, reading {}",
@@ -126,7 +134,7 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
     RocksDBMemoryBudget budget = new RocksDBMemoryBudget(settings.instance().rocksDbMemoryBytes());
     try {
       Map<String, Object> streamsConfig =
-          StreamsConfigFactory.build(config, settings.topics(), budget);
+          StreamsConfigFactory.build(config, settings.topics(), settings.instance().id(), budget);
       HttpEndpoint.configure(streamsConfig, settings.http().port());
       try (Admin admin = Admin.create(adminConfig(streamsConfig))) {
         ClusterCheck.awaitReachable(
@@ -140,19 +148,21 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
       CurrentModel model = new CurrentModel(new IndexMaintainer(settings.serving().index()));
       KafkaStreams streams =
           new KafkaStreams(RecsysTopology.build(settings, metrics, model), properties);
+      String applicationId = (String) streamsConfig.get(StreamsConfig.APPLICATION_ID_CONFIG);
+      StateRecovery recovery =
+          StateRecovery.open(
+              StreamsConfigFactory.stateDir(streamsConfig).resolve(applicationId),
+              StreamsConfig.EXACTLY_ONCE_V2.equals(
+                  streamsConfig.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
+      streams.setGlobalStateRestoreListener(recovery);
+      streams.setStateListener(recovery);
       streams.setUncaughtExceptionHandler(
           error -> {
             LOG.error("Stream thread failed; replacing it", error);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
           });
       return new RecsysApp(
-          settings,
-          budget,
-          streams,
-          (String) streamsConfig.get(StreamsConfig.APPLICATION_ID_CONFIG),
-          metrics,
-          streamsConfig,
-          model);
+          settings, budget, streams, applicationId, metrics, streamsConfig, model, recovery);
     } catch (RuntimeException e) {
       budget.close();
       throw e;
@@ -173,12 +183,7 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
     if (!configured.isBlank()) {
       return Path.of(configured);
     }
-    Object stateDir = streamsConfig.get(StreamsConfig.STATE_DIR_CONFIG);
-    Path base =
-        stateDir != null
-            ? Path.of(stateDir.toString())
-            : Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams");
-    return base.resolve(applicationId + "-trainer");
+    return StreamsConfigFactory.stateDir(streamsConfig).resolve(applicationId + "-trainer");
   }
 
   /** The trainer's figures (all zero when this process runs no trainer). */
@@ -187,9 +192,10 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
     return trainerMetrics;
   }
 
+  /** Whether this process trains now (it holds the trainer lease). */
   @Override
   public boolean trainerRunning() {
-    return trainer != null;
+    return trainer().isPresent();
   }
 
   /** Off-heap memory the RocksDB stores of this instance hold now (block cache and memtables). */
@@ -197,9 +203,9 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
     return budget.usedBytes();
   }
 
-  /** The running trainer, if this process runs one. */
+  /** The trainer of this process while it trains (holds the lease); empty on a standby. */
   public Optional<Trainer> trainer() {
-    return Optional.ofNullable(trainer);
+    return lease == null ? Optional.empty() : lease.trainer();
   }
 
   /** The model version serving uses. */
@@ -229,6 +235,18 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
     return streams;
   }
 
+  /**
+   * Tells {@code listener} of every Kafka Streams state change (besides this instance's own
+   * listener); call before {@link #start()}.
+   */
+  public void setStateListener(KafkaStreams.StateListener listener) {
+    streams.setStateListener(
+        (now, before) -> {
+          recovery.onChange(now, before);
+          listener.onChange(now, before);
+        });
+  }
+
   /** Waits until every task is running (stores restored) or the timeout passes. */
   public boolean awaitRunning(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -244,14 +262,14 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
   }
 
   /**
-   * Closing order: the trainer (final checkpoint), the model follower, Kafka Streams (flushes and
-   * closes the stores), the serving model, then the RocksDB memory budget.
+   * Closing order: the trainer (final checkpoint) and its lease, the model follower, Kafka Streams
+   * (flushes and closes the stores), the serving model, then the RocksDB memory budget.
    */
   @Override
   public void close() {
     try {
-      if (trainer != null) {
-        trainer.close();
+      if (lease != null) {
+        lease.close();
       }
       if (follower != null) {
         follower.close();
@@ -260,11 +278,16 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
       Thread.currentThread().interrupt();
     }
     try {
-      // Leaving the group lets a restarted instance take its tasks back at once, instead of
-      // waiting out the session timeout of the member that just left.
-      streams.close(
-          CloseOptions.timeout(CLOSE_TIMEOUT)
-              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+      // Leaving the group hands this instance's tasks to the others at once (to their warm
+      // standbys), instead of after the session timeout; a restart under the same static id
+      // takes them back with one rebalance.
+      boolean closed =
+          streams.close(
+              CloseOptions.timeout(CLOSE_TIMEOUT)
+                  .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+      if (closed) {
+        recovery.closedCleanly();
+      }
     } finally {
       model.close();
       budget.close();

@@ -41,7 +41,7 @@ public final class RecsysService implements AutoCloseable {
     RecsysHttpServer http = null;
     MetricsPublisher publisher = null;
     try {
-      app.streams().setStateListener((now, before) -> stateListener.accept(now));
+      app.setStateListener((now, before) -> stateListener.accept(now));
       if (app.settings().http().port() >= 0) {
         // Ready needs a model only where the model serves at all.
         boolean modelServes = app.settings().serving().modelEnabled();

@@ -52,6 +52,7 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String METRICS_TOPIC_CONFIG = "recsys.topic.metrics";
   public static final String USER_DELETIONS_TOPIC_CONFIG = "recsys.topic.user.deletions";
   public static final String DELETION_REPORTS_TOPIC_CONFIG = "recsys.topic.user.deletions.applied";
+  public static final String TRAINER_LEASE_TOPIC_CONFIG = "recsys.topic.trainer.lease";
   public static final String TOPIC_PARTITIONS_CONFIG = "recsys.topic.partitions";
   public static final String TOPIC_REPLICATION_CONFIG = "recsys.topic.replication.factor";
   public static final String TOPIC_RETENTION_CONFIG = "recsys.topic.retention.ms";
@@ -94,6 +95,7 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String TRAINER_STATE_STEPS_CONFIG = "recsys.trainer.state.steps";
   public static final String TRAINER_STATE_USERS_CONFIG = "recsys.trainer.state.users";
   public static final String TRAINER_MAX_LAG_CONFIG = "recsys.trainer.max.lag.ms";
+  public static final String TRAINER_LEASE_TIMEOUT_CONFIG = "recsys.trainer.lease.timeout.ms";
   // Model sync
   public static final String MODEL_PUBLISH_INTERVAL_CONFIG = "recsys.model.publish.interval.ms";
   public static final String MODEL_SNAPSHOT_INTERVAL_CONFIG = "recsys.model.snapshot.interval.ms";
@@ -111,6 +113,7 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String ROCKSDB_MEMORY_CONFIG = "recsys.rocksdb.memory.bytes";
   public static final String METRICS_INTERVAL_CONFIG = "recsys.metrics.interval.ms";
   public static final String STARTUP_TIMEOUT_CONFIG = "recsys.startup.timeout.ms";
+  public static final String INSTANCE_ID_CONFIG = "recsys.instance.id";
   // HTTP
   public static final String HTTP_PORT_CONFIG = "recsys.http.port";
   public static final String HTTP_BIND_ADDRESS_CONFIG = "recsys.http.bind.address";
@@ -217,6 +220,14 @@ public final class RecsysConfig extends AbstractConfig {
         Importance.LOW,
         "Output topic of confirmations (key = request id, no user id): one per component that"
             + " applied a deletion, with what it removed per store.");
+    topics.define(
+        TRAINER_LEASE_TOPIC_CONFIG,
+        Type.STRING,
+        "trainer-lease",
+        nonEmpty(),
+        Importance.LOW,
+        "One partition, no records: the trainer whose consumer owns it (in the group"
+            + " <application.id>-trainer-lease) is the one that trains; the others stand by.");
     topics.define(
         TOPIC_PARTITIONS_CONFIG,
         Type.INT,
@@ -462,13 +473,17 @@ public final class RecsysConfig extends AbstractConfig {
         Type.BOOLEAN,
         true,
         Importance.HIGH,
-        "Run the trainer in this process. Exactly one process of a deployment should.");
+        "Run a trainer in this process. One trainer of a deployment trains at a time (it holds the"
+            + " trainer lease); any other stands by and takes over from the last checkpoint when"
+            + " the active one dies, so it needs the same recsys.trainer.dir (shared storage).");
     trainer.define(
         TRAINER_DIR_CONFIG,
         Type.STRING,
         "",
         Importance.MEDIUM,
-        "Directory of the trainer's checkpoint; empty means <state.dir>/<application.id>-trainer.");
+        "Directory of the trainer's checkpoint; empty means <state.dir>/<application.id>-trainer."
+            + " A standby trainer resumes from the checkpoint here: give every trainer of a"
+            + " deployment the same directory on shared storage.");
     trainer.define(
         TRAINER_BATCH_SIZE_CONFIG,
         Type.INT,
@@ -522,6 +537,17 @@ public final class RecsysConfig extends AbstractConfig {
             + " freshness then stays near this plus the batch wait, a training step and the"
             + " publish interval. Smaller keeps the model fresher under overload and trains on"
             + " fewer examples; 0 trains on every example however late.");
+
+    trainer.define(
+        TRAINER_LEASE_TIMEOUT_CONFIG,
+        Type.INT,
+        6_000,
+        Range.between(6_000, 300_000),
+        Importance.LOW,
+        "How long a standby trainer waits for a silent active one before it takes over (the"
+            + " session timeout of the trainer lease group). Shorter fails over sooner; a trainer"
+            + " whose process stalls longer than this loses the lease and stops publishing."
+            + " Brokers refuse less than their group.min.session.timeout.ms (6 s by default).");
 
     Definer sync = new Definer(def, MODEL_SYNC);
     sync.define(
@@ -607,6 +633,17 @@ public final class RecsysConfig extends AbstractConfig {
         Importance.MEDIUM,
         "How long start-up waits for the Kafka cluster to answer before it fails with one line"
             + " naming the address. Longer tolerates a broker that is still starting.");
+
+    instance.define(
+        INSTANCE_ID_CONFIG,
+        Type.STRING,
+        "",
+        Importance.MEDIUM,
+        "This instance's static member id in the pipeline's consumer group (group.instance.id):"
+            + " restarted under the same id within the session timeout it takes its partitions"
+            + " and local state back without a rebalance. Empty: the host name and a hash of"
+            + " state.dir, stable across restarts; must be unique per instance. 'dynamic' turns"
+            + " static membership off (every restart rebalances).");
 
     Definer http = new Definer(def, HTTP);
     http.define(
@@ -776,6 +813,7 @@ public final class RecsysConfig extends AbstractConfig {
             c.getString(METRICS_TOPIC_CONFIG),
             c.getString(USER_DELETIONS_TOPIC_CONFIG),
             c.getString(DELETION_REPORTS_TOPIC_CONFIG),
+            c.getString(TRAINER_LEASE_TOPIC_CONFIG),
             c.getInt(TOPIC_PARTITIONS_CONFIG),
             c.getShort(TOPIC_REPLICATION_CONFIG),
             c.getLong(TOPIC_RETENTION_CONFIG)),
@@ -816,7 +854,8 @@ public final class RecsysConfig extends AbstractConfig {
             c.getLong(TRAINER_CHECKPOINT_INTERVAL_CONFIG),
             c.getInt(TRAINER_STATE_STEPS_CONFIG),
             c.getInt(TRAINER_STATE_USERS_CONFIG),
-            c.getLong(TRAINER_MAX_LAG_CONFIG)),
+            c.getLong(TRAINER_MAX_LAG_CONFIG),
+            c.getInt(TRAINER_LEASE_TIMEOUT_CONFIG)),
         new RecsysSettings.ModelSync(
             c.getLong(MODEL_PUBLISH_INTERVAL_CONFIG),
             c.getLong(MODEL_SNAPSHOT_INTERVAL_CONFIG),
@@ -828,7 +867,8 @@ public final class RecsysConfig extends AbstractConfig {
             c.getString(REGISTRY_DIR_CONFIG),
             c.getLong(ROCKSDB_MEMORY_CONFIG),
             c.getLong(METRICS_INTERVAL_CONFIG),
-            c.getLong(STARTUP_TIMEOUT_CONFIG)),
+            c.getLong(STARTUP_TIMEOUT_CONFIG),
+            c.getString(INSTANCE_ID_CONFIG).strip()),
         new RecsysSettings.Http(
             c.getInt(HTTP_PORT_CONFIG),
             c.getString(HTTP_BIND_ADDRESS_CONFIG),

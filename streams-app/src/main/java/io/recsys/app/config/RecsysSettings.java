@@ -37,6 +37,7 @@ public record RecsysSettings(
       String metrics,
       String userDeletions,
       String deletionReports,
+      String trainerLease,
       int partitions,
       short replicationFactor,
       long retentionMs) {}
@@ -114,7 +115,11 @@ public record RecsysSettings(
       int stateUsers,
       IndexSettings index) {}
 
-  /** The online trainer. */
+  /**
+   * The online trainer.
+   *
+   * @param leaseTimeoutMs how long a standby trainer waits for a silent active one
+   */
   public record Trainer(
       boolean enabled,
       String dir,
@@ -123,7 +128,8 @@ public record RecsysSettings(
       long checkpointIntervalMs,
       int stateSteps,
       int stateUsers,
-      long maxLagMs) {}
+      long maxLagMs,
+      int leaseTimeoutMs) {}
 
   /** How model versions travel from the trainer to serving. */
   public record ModelSync(
@@ -134,8 +140,18 @@ public record RecsysSettings(
       boolean quantizedDeltas) {}
 
   /** Settings of the instance as a whole. */
+  /**
+   * What an instance is and holds.
+   *
+   * @param id {@code recsys.instance.id}: a static group member id, blank for the default, or
+   *     {@code dynamic}
+   */
   public record Instance(
-      String registryDir, long rocksDbMemoryBytes, long metricsIntervalMs, long startupTimeoutMs) {}
+      String registryDir,
+      long rocksDbMemoryBytes,
+      long metricsIntervalMs,
+      long startupTimeoutMs,
+      String id) {}
 
   /**
    * The HTTP server: query API, metrics endpoint, dashboard.

@@ -107,6 +107,8 @@ public final class DemoRun {
       // A demo on a laptop: its API answers this machine only unless the config says otherwise.
       config.putIfAbsent(RecsysConfig.HTTP_BIND_ADDRESS_CONFIG, "127.0.0.1");
       config.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("state").toString());
+      // One instance: a standby replica would have nowhere to go (Kafka Streams warns per task).
+      config.putIfAbsent(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
       // One process: partitions beyond its stream threads add no parallelism, they only split
       // each serving batch into one model call per task, and a call's fixed cost (packing the
       // output weights) is paid per call. One partition per stream thread, unless configured.

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,7 +52,7 @@ public final class DeletionReports {
 
     public Watch(Map<String, ?> clientConfig, String topic) {
       Map<String, Object> config = Consumers.standaloneConfig(clientConfig);
-      config.put("client.id", "recsys-deletion-reports");
+      config.put(ConsumerConfig.CLIENT_ID_CONFIG, "recsys-deletion-reports");
       this.consumer =
           new KafkaConsumer<>(
               config, new StringDeserializer(), SchemaSerdes.deletionReport().deserializer());

@@ -1,6 +1,6 @@
 package io.recsys.app.history;
 
-import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.Consumers;
 import io.recsys.app.registry.Provenance.PartitionRange;
 import java.io.IOException;
 import java.time.Duration;
@@ -76,12 +76,7 @@ public final class TopicRangeReader {
    * security settings kept, any group id dropped.
    */
   static Map<String, Object> consumerConfig(Map<String, ?> appConfig) {
-    Map<String, Object> c = ClientConfigs.subset(appConfig, ConsumerConfig.configNames());
-    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> c = Consumers.standaloneConfig(appConfig);
     // Offsets are always sought explicitly; a range deleted by retention mid-read must fail.
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     c.put(

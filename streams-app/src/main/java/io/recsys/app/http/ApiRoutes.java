@@ -16,11 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The HTTP API's request handlers, one method per endpoint; {@link RecsysHttpServer} maps the paths
  * to them. A user's requests are answered by the instance that owns the user's key, forwarded there
- * when it is another.
+ * when it is another, and from a standby copy (marked stale) while the owner is down or moving.
  */
 record ApiRoutes(
     KafkaStreams streams,
@@ -75,33 +77,45 @@ record ApiRoutes(
 
   void user(Context ctx) throws IOException, InterruptedException {
     String userId = parameters.userId(ctx.pathParam("id"));
-    if (forwardedElsewhere(ctx, userId)) {
-      return;
-    }
-    Optional<UserFeatures> features = state.features(pseudonyms.of(userId));
-    if (features.isEmpty()) {
-      RecsysHttpServer.error(ctx, 404, "unknown user", "id");
-      return;
-    }
-    List<String> newestFirst = new ArrayList<>(features.get().recentItems());
-    Collections.reverse(newestFirst);
-    ctx.json(
-        new UserProfile(
-            pseudonyms.of(userId),
-            newestFirst,
-            features.get().eventTypeCounts(),
-            features.get().eventCount(),
-            features.get().lastEventTime(),
-            self));
+    String key = pseudonyms.of(userId);
+    answerForUser(
+        ctx,
+        userId,
+        (stores, stale) -> {
+          Optional<UserFeatures> features = stores.features(key);
+          if (features.isEmpty()) {
+            RecsysHttpServer.error(ctx, 404, "unknown user", "id");
+            return;
+          }
+          List<String> newestFirst = new ArrayList<>(features.get().recentItems());
+          Collections.reverse(newestFirst);
+          ctx.json(
+              new UserProfile(
+                  key,
+                  newestFirst,
+                  features.get().eventTypeCounts(),
+                  features.get().eventCount(),
+                  features.get().lastEventTime(),
+                  self,
+                  stale));
+        },
+        () -> {
+          // A profile cannot be made up: ask again once the partition has a reachable copy.
+          ctx.header("Retry-After", "1");
+          RecsysHttpServer.error(
+              ctx, 503, "no copy of the user's state is reachable (failing over)", null);
+        });
   }
 
   void recommendations(Context ctx) throws IOException, InterruptedException {
     String userId = parameters.userId(ctx.pathParam("id"));
     int k = parameters.k(ctx.queryParam("k")).orElse(defaultK);
-    if (forwardedElsewhere(ctx, userId)) {
-      return;
-    }
-    ctx.json(recommender.recommend(pseudonyms.of(userId), k));
+    String key = pseudonyms.of(userId);
+    answerForUser(
+        ctx,
+        userId,
+        (stores, stale) -> ctx.json(recommender.recommend(stores, key, k, stale)),
+        () -> ctx.json(recommender.withoutState(key, k)));
   }
 
   /**
@@ -121,26 +135,74 @@ record ApiRoutes(
                 topics.deletionReports()));
   }
 
+  /** Answers a query from one copy of the user's state. */
+  @FunctionalInterface
+  interface StateQuery {
+    /**
+     * @param stale whether {@code stores} may be behind the current state
+     */
+    void answer(LocalUserState.UserStores stores, boolean stale);
+  }
+
   /**
-   * Answers for the owner when another instance owns {@code userId}; false when we own it. Routed
-   * by the raw id: producers partition events by it, so the user's state, kept under its pseudonym,
-   * lives in the raw id's partition.
+   * Answers from the freshest copy of the user's state that can be read now: this instance's active
+   * task; else the active instance's, by forwarding; else, while the active copy is moving or its
+   * instance does not answer, a standby copy (here, or forwarded to a standby), marked stale; else
+   * {@code withoutState}. Routed by the raw id: producers partition events by it, so the user's
+   * state, kept under its pseudonym, lives in the raw id's partition. A forwarded request is never
+   * forwarded again, which bounds a disagreement about ownership during a rebalance to one hop.
    */
-  private boolean forwardedElsewhere(Context ctx, String userId)
+  private void answerForUser(Context ctx, String userId, StateQuery query, Runnable withoutState)
       throws IOException, InterruptedException {
-    KeyOwner.Answer answer = owner.of(userId);
-    if (answer instanceof KeyOwner.Local) {
+    KeyOwner.Placement placement = owner.of(userId);
+    boolean forwarded = ctx.header(Forwarder.HEADER) != null;
+    if (placement.activeHere()) {
+      try {
+        query.answer(state.active(), false);
+        return;
+      } catch (InvalidStateStoreException e) {
+        state.forgetActive();
+      }
+    } else if (placement.active().isPresent()
+        && !forwarded
+        && relayed(ctx, placement.active().get())) {
+      return;
+    }
+    if (placement.partition() >= 0) {
+      try {
+        query.answer(state.replica(placement.partition()), true);
+        return;
+      } catch (InvalidStateStoreException e) {
+        // This instance holds no copy of the partition.
+      }
+      if (!forwarded) {
+        for (HostInfo standby : placement.standbys()) {
+          if (!owner.self().map(standby::equals).orElse(false) && relayed(ctx, standby)) {
+            return;
+          }
+        }
+      }
+    }
+    withoutState.run();
+  }
+
+  /**
+   * Forwards the request to {@code host} and relays its answer, unless it does not answer or
+   * answers with a server error (it is dying, or lost the partition): then false, and nothing is
+   * written.
+   */
+  private boolean relayed(Context ctx, HostInfo host) throws InterruptedException {
+    String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+    Forwarder.Reply reply;
+    try {
+      reply = forwarder.forward(host, ctx.path() + query);
+    } catch (IOException e) {
       return false;
     }
-    if (answer instanceof KeyOwner.Remote remote && ctx.header(Forwarder.HEADER) == null) {
-      String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-      Forwarder.Reply reply = forwarder.forward(remote.host(), ctx.path() + query);
-      ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
-      return true;
+    if (reply.status() >= 500) {
+      return false;
     }
-    // No owner right now, or the owner we were told sent it back to us: ownership is moving.
-    ctx.header("Retry-After", "1");
-    RecsysHttpServer.error(ctx, 503, "the user's owner is not known yet (rebalancing)", null);
+    ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
     return true;
   }
 }

@@ -2,6 +2,7 @@ package io.recsys.app.http;
 
 import io.recsys.app.pipeline.RecsysTopology;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -9,21 +10,21 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Which instance owns a user's state, from the Kafka Streams metadata: the active task of the
- * user's partition of the {@code user-features} store. Thread-safe.
+ * Where a user's state lives, from the Kafka Streams metadata of the {@code user-features} store:
+ * the instance running the active task of the user's partition, and those keeping a standby copy.
+ * Thread-safe.
  */
 final class KeyOwner {
-  /** Where to answer a query for one user. */
-  sealed interface Answer permits Local, Remote, Unavailable {}
-
-  /** This instance owns the user. */
-  record Local() implements Answer {}
-
-  /** Another instance owns the user: forward to it. */
-  record Remote(HostInfo host) implements Answer {}
-
-  /** No instance owns the user right now (rebalancing, or not yet started). */
-  record Unavailable() implements Answer {}
+  /**
+   * Where one user's state is.
+   *
+   * @param active the instance whose copy is current, if one is known (none while rebalancing)
+   * @param standbys instances with a standby copy (possibly behind)
+   * @param partition the user's partition, or -1 when unknown
+   * @param activeHere whether this instance runs the active task
+   */
+  record Placement(
+      Optional<HostInfo> active, Set<HostInfo> standbys, int partition, boolean activeHere) {}
 
   private static final Serializer<String> KEYS = Serdes.String().serializer();
 
@@ -39,20 +40,25 @@ final class KeyOwner {
     this.self = self;
   }
 
-  Answer of(String userId) {
+  Optional<HostInfo> self() {
+    return self;
+  }
+
+  Placement of(String userId) {
     if (self.isEmpty()) {
-      return new Local();
+      return new Placement(Optional.empty(), Set.of(), -1, true);
     }
     KeyQueryMetadata metadata =
         streams.queryMetadataForKey(RecsysTopology.USER_FEATURES_STORE, userId, KEYS);
-    if (metadata == null
-        || metadata == KeyQueryMetadata.NOT_AVAILABLE
-        || metadata.activeHost() == null
-        || metadata.activeHost().equals(HostInfo.unavailable())) {
-      return new Unavailable();
+    if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
+      return new Placement(Optional.empty(), Set.of(), -1, false);
     }
-    return metadata.activeHost().equals(self.get())
-        ? new Local()
-        : new Remote(metadata.activeHost());
+    HostInfo active = metadata.activeHost();
+    boolean known = active != null && !active.equals(HostInfo.unavailable());
+    return new Placement(
+        known ? Optional.of(active) : Optional.empty(),
+        metadata.standbyHosts() == null ? Set.of() : Set.copyOf(metadata.standbyHosts()),
+        metadata.partition(),
+        known && active.equals(self.get()));
   }
 }

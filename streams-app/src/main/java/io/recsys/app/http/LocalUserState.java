@@ -16,20 +16,32 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Reads this instance's state stores through Kafka Streams interactive queries: a user's features
- * and seen items (from the tasks this instance runs) and the merged popularity ranking (from the
- * global store every instance holds). Store handles are looked up lazily and again after a
- * rebalance moved them. Thread-safe; throws {@link InvalidStateStoreException} while the stores are
- * migrating, which callers answer with 503.
+ * and seen items, from the tasks this instance runs ({@link #active()}) or from any copy it holds
+ * of one partition, standby included ({@link #replica(int)}), and the merged popularity ranking
+ * (from the global store every instance holds). Thread-safe; reads throw {@link
+ * InvalidStateStoreException} while the stores are migrating or where this instance holds no copy.
  */
 final class LocalUserState {
   private final KafkaStreams streams;
   private final long rankingRefreshMs;
   private final LongSupplier clock;
-  private volatile ReadOnlyKeyValueStore<String, UserFeatures> features;
-  private volatile ReadOnlyKeyValueStore<String, Long> seen;
+  private volatile UserStores active;
   private volatile CachedRanking ranking;
 
   private record CachedRanking(PopularityRanking ranking, long at) {}
+
+  /** One copy of the user stores. */
+  record UserStores(
+      ReadOnlyKeyValueStore<String, UserFeatures> featureStore,
+      ReadOnlyKeyValueStore<String, Long> seenStore) {
+    Optional<UserFeatures> features(String userId) {
+      return Optional.ofNullable(featureStore.get(userId));
+    }
+
+    boolean seen(String userId, String itemId) {
+      return seenStore.get(SeenItemKey.of(userId, itemId)) != null;
+    }
+  }
 
   /**
    * @param rankingRefreshMs how long a merged ranking is reused: the snapshots it merges change
@@ -41,22 +53,48 @@ final class LocalUserState {
     this.clock = clock;
   }
 
-  Optional<UserFeatures> features(String userId) {
-    try {
-      return Optional.ofNullable(featuresStore().get(userId));
-    } catch (InvalidStateStoreException e) {
-      features = null;
-      throw e;
+  /**
+   * The stores of the tasks this instance runs, current as of the last processed event; handles are
+   * kept until {@link #forgetActive()} (after a read failed because a rebalance moved them).
+   */
+  UserStores active() {
+    UserStores stores = active;
+    if (stores == null) {
+      stores =
+          new UserStores(
+              store(
+                  StoreQueryParameters.fromNameAndType(
+                      RecsysTopology.USER_FEATURES_STORE, QueryableStoreTypes.keyValueStore())),
+              store(
+                  StoreQueryParameters.fromNameAndType(
+                      RecsysTopology.USER_SEEN_STORE, QueryableStoreTypes.keyValueStore())));
+      active = stores;
     }
+    return stores;
   }
 
-  boolean seen(String userId, String itemId) {
-    try {
-      return seenStore().get(SeenItemKey.of(userId, itemId)) != null;
-    } catch (InvalidStateStoreException e) {
-      seen = null;
-      throw e;
-    }
+  void forgetActive() {
+    active = null;
+  }
+
+  /**
+   * Whatever copy of {@code partition} this instance holds: the active task's, one being restored,
+   * or a standby's (which may be behind the active one).
+   *
+   * @throws InvalidStateStoreException where this instance holds no copy of the partition
+   */
+  UserStores replica(int partition) {
+    return new UserStores(
+        store(
+            StoreQueryParameters.<ReadOnlyKeyValueStore<String, UserFeatures>>fromNameAndType(
+                    RecsysTopology.USER_FEATURES_STORE, QueryableStoreTypes.keyValueStore())
+                .withPartition(partition)
+                .enableStaleStores()),
+        store(
+            StoreQueryParameters.<ReadOnlyKeyValueStore<String, Long>>fromNameAndType(
+                    RecsysTopology.USER_SEEN_STORE, QueryableStoreTypes.keyValueStore())
+                .withPartition(partition)
+                .enableStaleStores()));
   }
 
   PopularityRanking ranking() {
@@ -64,33 +102,16 @@ final class LocalUserState {
     long now = clock.getAsLong();
     if (cached == null || now - cached.at() >= rankingRefreshMs) {
       ReadOnlyKeyValueStore<String, PopularitySnapshot> store =
-          store(RecsysTopology.POPULARITY_STORE);
+          store(
+              StoreQueryParameters.fromNameAndType(
+                  RecsysTopology.POPULARITY_STORE, QueryableStoreTypes.keyValueStore()));
       cached = new CachedRanking(PopularityRanking.merge(RecommendProcessor.snapshots(store)), now);
       ranking = cached;
     }
     return cached.ranking();
   }
 
-  private ReadOnlyKeyValueStore<String, UserFeatures> featuresStore() {
-    ReadOnlyKeyValueStore<String, UserFeatures> store = features;
-    if (store == null) {
-      store = store(RecsysTopology.USER_FEATURES_STORE);
-      features = store;
-    }
-    return store;
-  }
-
-  private ReadOnlyKeyValueStore<String, Long> seenStore() {
-    ReadOnlyKeyValueStore<String, Long> store = seen;
-    if (store == null) {
-      store = store(RecsysTopology.USER_SEEN_STORE);
-      seen = store;
-    }
-    return store;
-  }
-
-  private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-    return streams.store(
-        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+  private <T> T store(StoreQueryParameters<T> parameters) {
+    return streams.store(parameters);
   }
 }

@@ -1,7 +1,7 @@
 package io.recsys.app.http;
 
 import io.javalin.http.sse.SseClient;
-import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.Consumers;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,10 +43,7 @@ final class MetricsFeed implements AutoCloseable {
   MetricsFeed(Map<String, Object> clientConfig, String topic, int history) {
     this.topic = topic;
     this.history = history;
-    Map<String, Object> config = ClientConfigs.subset(clientConfig, ConsumerConfig.configNames());
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> config = Consumers.standaloneConfig(clientConfig);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "recsys-dashboard-feed");
     this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
     this.thread = new Thread(this::run, "recsys-dashboard-feed");

@@ -14,6 +14,9 @@ import java.util.function.Predicate;
  * Answers "what should this user see now?" from local state, with the same strategies the stream
  * uses: the current model when it knows enough of the user's recent items, otherwise the shared
  * {@link PopularityRecommender}. Unknown users get the popularity list, marked as such.
+ *
+ * <p>The user's state comes from whichever copy the caller found ({@link LocalUserState}); an
+ * answer from a copy that may be behind is marked stale.
  */
 final class QueryRecommender {
   private final LocalUserState state;
@@ -38,15 +41,21 @@ final class QueryRecommender {
     this.clock = clock;
   }
 
-  UserRecommendations recommend(String userId, int k) {
+  /**
+   * @param stores the copy of the user's state to read
+   * @param stale whether that copy may be behind the current one (a standby's, or any copy read
+   *     while the active one is moving)
+   */
+  UserRecommendations recommend(
+      LocalUserState.UserStores stores, String userId, int k, boolean stale) {
     long now = clock.getAsLong();
-    Optional<UserFeatures> features = state.features(userId);
+    Optional<UserFeatures> features = stores.features(userId);
     if (features.isEmpty()) {
       Recommendation popular =
           popularity.recommend(state.ranking(), userId, item -> false, k, now, now);
-      return answer(false, popular);
+      return answer(false, stale, popular);
     }
-    Predicate<String> seen = item -> state.seen(userId, item);
+    Predicate<String> seen = item -> stores.seen(userId, item);
     List<String> recent = features.get().recentItems();
     Optional<CurrentModel.Loaded> loaded = model.get();
     Optional<List<String>> history = loaded.flatMap(m -> modelRecommender.history(m, recent));
@@ -63,6 +72,7 @@ final class QueryRecommender {
       if (learned != null) {
         return answer(
             true,
+            stale,
             modelRecommender
                 .explained(loaded.get(), List.of(history.get()), List.of(learned))
                 .get(0));
@@ -72,10 +82,31 @@ final class QueryRecommender {
     // that replayed (old) event times do not decay every score to zero.
     Recommendation popular =
         popularity.recommend(state.ranking(), userId, seen, k, features.get().lastEventTime(), now);
-    return answer(true, popular);
+    return answer(true, stale, popular);
   }
 
-  private UserRecommendations answer(boolean known, Recommendation recommendation) {
+  /**
+   * The popularity list, for when no copy of the user's state can be read right now (the instance
+   * that held it died and none has taken over yet): something to show rather than an error, and
+   * marked stale because it ignores what the user did.
+   */
+  UserRecommendations withoutState(String userId, int k) {
+    long now = clock.getAsLong();
+    Recommendation popular =
+        popularity.recommend(state.ranking(), userId, item -> false, k, now, now);
+    return new UserRecommendations(
+        userId,
+        false,
+        popular.strategy(),
+        popular.modelVersion(),
+        popular.items(),
+        "popular now; the user's history is moving between instances",
+        popular.computedAt(),
+        servedBy,
+        true);
+  }
+
+  private UserRecommendations answer(boolean known, boolean stale, Recommendation recommendation) {
     return new UserRecommendations(
         recommendation.userId(),
         known,
@@ -84,6 +115,7 @@ final class QueryRecommender {
         recommendation.items(),
         recommendation.reason(),
         recommendation.computedAt(),
-        servedBy);
+        servedBy,
+        stale);
   }
 }

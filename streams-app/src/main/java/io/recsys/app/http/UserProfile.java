@@ -11,7 +11,8 @@ import java.util.Map;
  * @param eventTypeCounts events per type, ever
  * @param eventCount events ever
  * @param lastEventTime event time (epoch ms) of the newest event
- * @param servedBy the instance that owns the user and answered
+ * @param servedBy the instance that answered
+ * @param stale true when read from a copy that may be behind (a standby's, during a failover)
  */
 public record UserProfile(
     String userId,
@@ -19,7 +20,8 @@ public record UserProfile(
     Map<String, Long> eventTypeCounts,
     long eventCount,
     long lastEventTime,
-    String servedBy) {
+    String servedBy,
+    boolean stale) {
 
   public UserProfile {
     recentItems = List.copyOf(recentItems);

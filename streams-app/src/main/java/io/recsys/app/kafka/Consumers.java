@@ -19,7 +19,7 @@ public final class Consumers {
 
   /**
    * Connection and security settings of {@code clientConfig}, without a group id, without
-   * auto-commit, reading committed records only; the caller may add to it.
+   * auto-commit, never creating a topic, reading committed records only; the caller may add to it.
    */
   public static Map<String, Object> standaloneConfig(Map<String, ?> clientConfig) {
     Map<String, Object> config = ClientConfigs.subset(clientConfig, ConsumerConfig.configNames());
@@ -27,6 +27,9 @@ public final class Consumers {
     config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // Reading a topic that is not there must fail, not create it with the broker's defaults (one
+    // partition, where the pipeline's topics are co-partitioned).
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     return config;
   }
 

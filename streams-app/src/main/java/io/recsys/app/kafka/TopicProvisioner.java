@@ -106,6 +106,8 @@ public final class TopicProvisioner {
         new NewTopic(names.popularity(), Optional.of(1), replication)
             .configs(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    // The trainer lease is the ownership of this partition; nothing is written to it.
+    topics.add(new NewTopic(names.trainerLease(), Optional.of(1), replication));
     // Model versions are large and only the newest matters: bounded by size, one partition so
     // that chunks stay in order. The bound must hold the newest snapshot and the deltas after it,
     // or a late instance waits for the next snapshot: a 10^6-item model's snapshot is ~220 MB and

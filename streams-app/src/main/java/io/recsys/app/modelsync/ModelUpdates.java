@@ -2,17 +2,22 @@ package io.recsys.app.modelsync;
 
 import io.recsys.app.kafka.Consumers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Wire format of the {@code model-updates} topic. A version is published either as a full snapshot
@@ -46,6 +51,9 @@ public final class ModelUpdates {
 
   /** Below the broker's default 1 MiB message limit, leaving room for headers. */
   static final int CHUNK_BYTES = 900 * 1024;
+
+  /** Records read back from the end to find the newest version (transaction markers included). */
+  private static final int TAIL_RECORDS = 16;
 
   private ModelUpdates() {}
 
@@ -140,6 +148,53 @@ public final class ModelUpdates {
    */
   public static String lineageName(String base, long updates) {
     return base + "+" + updates;
+  }
+
+  /**
+   * How many updates a trainer version of this lineage stands for: {@code m-120} is 120 on the
+   * trainer's own lineage ({@code base} null); {@code v3+120} is {@code baseUpdates + 120} on the
+   * lineage continuing {@code v3}. Empty for a version of another lineage.
+   */
+  public static OptionalLong updatesOf(String version, String base, long baseUpdates) {
+    String prefix = base == null ? "m-" : base + "+";
+    if (version == null || !version.startsWith(prefix)) {
+      return OptionalLong.empty();
+    }
+    try {
+      long updates = Long.parseLong(version.substring(prefix.length()));
+      return OptionalLong.of(base == null ? updates : baseUpdates + updates);
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * The newest version a trainer published on {@code topic} (committed records only), read from the
+   * last few records of its single partition; empty when none is there.
+   */
+  public static Optional<String> lastTrainerVersion(Map<String, ?> clientConfig, String topic) {
+    try (var consumer =
+        new KafkaConsumer<>(
+            consumerConfig(clientConfig),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      var partitions = Consumers.assignAll(consumer, topic);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      for (var partition : partitions) {
+        // A version's chunks all carry its name: the tail is enough, whatever the model's size.
+        consumer.seek(partition, Math.max(0, end.get(partition) - TAIL_RECORDS));
+      }
+      String last = null;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (var record : consumer.poll(Duration.ofMillis(200))) {
+          if (!ORIGIN_REGISTRY.equals(origin(record))
+              && record.headers().lastHeader(VERSION) != null) {
+            last = header(record.headers(), VERSION);
+          }
+        }
+      }
+      return Optional.ofNullable(last);
+    }
   }
 
   /** Whether {@code version} is {@code base} itself or a trainer version continuing it. */

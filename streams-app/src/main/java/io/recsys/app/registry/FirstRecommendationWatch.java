@@ -1,6 +1,5 @@
 package io.recsys.app.registry;
 
-import io.recsys.app.kafka.ClientConfigs;
 import io.recsys.app.kafka.Consumers;
 import io.recsys.app.modelsync.ModelUpdates;
 import io.recsys.schemas.Recommendation;
@@ -9,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -31,10 +29,7 @@ public final class FirstRecommendationWatch implements AutoCloseable {
 
   /** Captures the topic's end offsets now; call before publishing. */
   public FirstRecommendationWatch(Map<String, ?> clientConfig, String topic) {
-    Map<String, Object> config = ClientConfigs.subset(clientConfig, ConsumerConfig.configNames());
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> config = Consumers.standaloneConfig(clientConfig);
     this.consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;

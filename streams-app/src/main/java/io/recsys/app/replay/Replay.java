@@ -4,6 +4,7 @@ import io.recsys.app.RecsysApp;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.kafka.ClientConfigs;
+import io.recsys.app.kafka.StreamsConfigFactory;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
 import io.recsys.app.modelsync.VersionChain;
@@ -239,12 +240,7 @@ public final class Replay {
   }
 
   private static Path stateBase(Map<String, Object> liveConfig) throws IOException {
-    Object configured = liveConfig.get(StreamsConfig.STATE_DIR_CONFIG);
-    Path base =
-        configured != null
-            ? Path.of(configured.toString())
-            : Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams");
-    return Files.createDirectories(base);
+    return Files.createDirectories(StreamsConfigFactory.stateDir(liveConfig));
   }
 
   /** Deletes the replay's private topics, consumer group and state; keeps the output topic. */

@@ -5,6 +5,7 @@ import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.erasure.DeletedUsers;
 import io.recsys.app.erasure.UserPseudonyms;
 import io.recsys.app.history.TopicRangeReader;
+import io.recsys.app.kafka.StreamsConfigFactory;
 import io.recsys.app.registry.ModelRegistry;
 import io.recsys.app.registry.Provenance;
 import io.recsys.app.registry.RegisteredModel;
@@ -33,7 +34,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -245,12 +245,8 @@ public final class Retrain {
    * directory: {@code <state.dir>/retrain-<epoch ms>}.
    */
   static Path defaultWorkDir(Map<String, Object> appConfig) {
-    Object stateDir = appConfig.get(StreamsConfig.STATE_DIR_CONFIG);
-    Path base =
-        stateDir != null
-            ? Path.of(stateDir.toString())
-            : Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams");
-    return base.resolve("retrain-" + System.currentTimeMillis());
+    return StreamsConfigFactory.stateDir(appConfig)
+        .resolve("retrain-" + System.currentTimeMillis());
   }
 
   static Map<String, Object> hyperparameters(RetrainRequest request) {

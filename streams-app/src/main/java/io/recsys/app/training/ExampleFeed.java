@@ -1,6 +1,5 @@
 package io.recsys.app.training;
 
-import io.recsys.app.kafka.ClientConfigs;
 import io.recsys.app.kafka.Consumers;
 import io.recsys.schemas.SchemaSerdes;
 import io.recsys.schemas.TrainingExampleRecord;
@@ -33,10 +32,7 @@ final class ExampleFeed implements AutoCloseable {
    */
   ExampleFeed(
       Map<String, Object> clientConfig, String topic, Map<Integer, Long> start, long holdNanos) {
-    Map<String, Object> config = ClientConfigs.subset(clientConfig, ConsumerConfig.configNames());
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> config = Consumers.standaloneConfig(clientConfig);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     this.consumer =
         new KafkaConsumer<>(

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,15 @@ import org.slf4j.LoggerFactory;
  * those offsets. Examples trained after the last checkpoint are trained again, but on the restored
  * model, so each example is in the model's history exactly once.
  *
+ * <p>No version name is published twice: a trainer that resumes from a checkpoint older than the
+ * newest version on {@code model-updates} (after a crash, or taking over from another trainer)
+ * retrains up to that version without publishing and publishes again, as a snapshot, from the
+ * version after it. Under exactly-once, versions are published in transactions under one id per
+ * deployment ({@link VersionPublisher}), so a trainer that was replaced cannot publish at all.
+ *
  * <p>Runs on its own thread. Closing order: stop the loop, write a final checkpoint, close the
- * feed, the publisher and the promotion watcher, then the model.
+ * feed, the publisher and the promotion watcher, then the model ({@link #abandon()} skips the
+ * checkpoint).
  */
 public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -88,6 +96,13 @@ public final class Trainer implements AutoCloseable {
   private final CarriedStates carried;
 
   private long lineage;
+
+  /**
+   * Updates of the newest version of this lineage on {@code model-updates}: a version is published
+   * only once the model has passed it, so that no name is published twice (a batch may leave the
+   * model unchanged; a resumed checkpoint may be behind what was published). -1 when there is none.
+   */
+  private long publishedThrough = -1;
 
   /**
    * Loads the checkpoint in {@code dir} if there is one (else starts a new model) and starts
@@ -140,7 +155,8 @@ public final class Trainer implements AutoCloseable {
                   sync.deltaTolerance(),
                   sync.quantizedDeltas()),
               dir,
-              metrics);
+              metrics,
+              transactionalId(clientConfig));
       watcher = new PromotionWatcher(clientConfig, topics.modelUpdates(), position.promotions());
       this.feed = openedFeed;
       this.reports = openedReports;
@@ -151,6 +167,8 @@ public final class Trainer implements AutoCloseable {
       if (promoted.isPresent()) {
         adopt(promoted.get());
       }
+      ModelUpdates.lastTrainerVersion(clientConfig, topics.modelUpdates())
+          .ifPresent(this::holdBackTo);
     } catch (IOException | RuntimeException e) {
       // No thread runs yet and close() will not be called: release the clients and the model.
       for (AutoCloseable opened :
@@ -163,6 +181,32 @@ public final class Trainer implements AutoCloseable {
     this.thread = new Thread(this::loop, "recsys-trainer");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * The id under which every trainer of the deployment publishes in transactions, under
+   * exactly-once; null otherwise (a cluster without transactions needs no transactional ACLs).
+   */
+  static String transactionalId(Map<String, Object> clientConfig) {
+    return StreamsConfig.EXACTLY_ONCE_V2.equals(
+            clientConfig.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+        ? clientConfig.getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, "recsys") + "-trainer"
+        : null;
+  }
+
+  /**
+   * Publishes nothing until the model has passed {@code published}, if it continues our lineage.
+   */
+  private void holdBackTo(String published) {
+    var updates = ModelUpdates.updatesOf(published, base, baseUpdates);
+    if (updates.isPresent() && updates.getAsLong() > model.updateCount()) {
+      publishedThrough = updates.getAsLong();
+      LOG.info(
+          "{} is already published and the checkpoint is {} updates behind it: publishing resumes"
+              + " after it",
+          published,
+          publishedThrough - model.updateCount());
+    }
   }
 
   private static void closeQuietly(AutoCloseable resource, Exception failure) {
@@ -218,7 +262,9 @@ public final class Trainer implements AutoCloseable {
         if (promoted.isPresent()) {
           adopt(promoted.get());
         }
-        if (now >= nextPublish && !unpublishedTimestamps.isEmpty()) {
+        if (now >= nextPublish
+            && !unpublishedTimestamps.isEmpty()
+            && model.updateCount() > publishedThrough) {
           publish();
           nextPublish = now + sync.publishIntervalMs() * 1_000_000;
           metrics.lag(feed.lag(next));
@@ -319,6 +365,7 @@ public final class Trainer implements AutoCloseable {
     ModelVersion version =
         new ModelVersion(versionName(), System.currentTimeMillis(), trainedThroughTimestamp);
     long publishedAt = publisher.publish(model, version);
+    publishedThrough = model.updateCount();
     for (long timestamp : unpublishedTimestamps) {
       metrics.freshness(publishedAt - timestamp);
     }
@@ -361,6 +408,8 @@ public final class Trainer implements AutoCloseable {
     publisher.restartLineage();
     base = name;
     baseUpdates = model.updateCount();
+    // Serving holds the promoted version itself: the next to publish is the first update after it.
+    publishedThrough = baseUpdates;
     model.setDataPosition(position());
     replaced.close();
     // At once, so that a restart continues the adopted lineage and does not adopt it again.
@@ -395,11 +444,23 @@ public final class Trainer implements AutoCloseable {
   /** Stops training and writes a final checkpoint of what was trained. */
   @Override
   public void close() {
+    stop(true);
+  }
+
+  /**
+   * Stops training without a checkpoint: another trainer may already be training from the
+   * checkpoint directory, and what this one trained since is lost to it by design.
+   */
+  public void abandon() {
+    stop(false);
+  }
+
+  private void stop(boolean checkpointAtEnd) {
     closed = true;
     feed.wakeup();
     try {
       thread.join(60_000);
-      if (failure == null) {
+      if (failure == null && checkpointAtEnd) {
         checkpoint();
       }
     } catch (InterruptedException e) {

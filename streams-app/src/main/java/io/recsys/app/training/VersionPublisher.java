@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * be more than half a snapshot's size. A large model's snapshots come further apart than the
  * interval, so that they stay within a byte rate ({@link Settings#snapshotIntervalMs(long)}). Used
  * by the trainer's thread alone.
+ *
+ * <p>Under exactly-once every version is one transaction (readers see all of its chunks or none),
+ * under a transactional id that every trainer of the deployment shares: a trainer that takes over
+ * fences the one it replaced, whose next publication then fails instead of racing it.
  */
 final class VersionPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VersionPublisher.class);
@@ -57,6 +61,7 @@ final class VersionPublisher implements AutoCloseable {
   private final Path workDir;
   private final TrainerMetrics metrics;
   private final KafkaProducer<String, byte[]> producer;
+  private final boolean transactional;
 
   /**
    * What serving instances hold after the last publication, to make the next delta from; null until
@@ -70,9 +75,15 @@ final class VersionPublisher implements AutoCloseable {
 
   /**
    * @param workDir where a snapshot is written before it is sent
+   * @param transactionalId the id every trainer of the deployment publishes under, or null to
+   *     publish without transactions
    */
   VersionPublisher(
-      Map<String, Object> clientConfig, Settings settings, Path workDir, TrainerMetrics metrics) {
+      Map<String, Object> clientConfig,
+      Settings settings,
+      Path workDir,
+      TrainerMetrics metrics,
+      String transactionalId) {
     this.settings = settings;
     this.workDir = workDir;
     this.metrics = metrics;
@@ -80,7 +91,20 @@ final class VersionPublisher implements AutoCloseable {
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
+    this.transactional = transactionalId != null;
+    if (transactional) {
+      config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    }
     this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    if (transactional) {
+      try {
+        // Fences a trainer that published under this id before, and aborts what it left open.
+        producer.initTransactions();
+      } catch (RuntimeException e) {
+        producer.close();
+        throw e;
+      }
+    }
   }
 
   /** Serving will hold a version the trainer did not publish: the next publication snapshots. */
@@ -120,10 +144,17 @@ final class VersionPublisher implements AutoCloseable {
     } else {
       records = ModelUpdates.deltaRecords(settings.topic(), version, publishedVersion, bytes);
     }
+    if (transactional) {
+      producer.beginTransaction();
+    }
     for (var record : records) {
       producer.send(record);
     }
-    producer.flush();
+    if (transactional) {
+      producer.commitTransaction();
+    } else {
+      producer.flush();
+    }
     publishedVersion = version.version();
     long publishedAt = System.currentTimeMillis();
     metrics.published(delta != null, bytes.length);

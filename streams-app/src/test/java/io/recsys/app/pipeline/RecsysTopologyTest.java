@@ -70,6 +70,7 @@ class RecsysTopologyTest {
                 StreamsConfig.STATE_DIR_CONFIG,
                 stateDir.toString()),
             settings.topics(),
+            settings.instance().id(),
             budget));
     driver = new TopologyTestDriver(RecsysTopology.build(settings, metrics), props);
     var names = settings.topics();

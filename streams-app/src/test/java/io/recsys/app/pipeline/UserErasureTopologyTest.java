@@ -87,6 +87,7 @@ class UserErasureTopologyTest {
                 StreamsConfig.STATE_DIR_CONFIG,
                 stateDir.toString()),
             settings.topics(),
+            settings.instance().id(),
             budget));
     CurrentModel model = new CurrentModel();
     Path checkpoint = stateDir.resolve("m.zip");

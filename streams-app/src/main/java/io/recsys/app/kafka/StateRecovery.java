@@ -1,0 +1,136 @@
+package io.recsys.app.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Says in one line how an instance got its state back at start-up: how many changelog records it
+ * restored into how many stores, and how long until the pipeline ran.
+ *
+ * <p>After an exactly-once instance was killed, its local stores may hold writes of transactions
+ * that were never committed, so Kafka Streams discards them and restores from the changelogs. That
+ * is the intended recovery, but Kafka Streams reports it as an ERROR with a stack trace per task
+ * ({@link CorruptedTaskFilter} silences those). This tells it apart from a normal start: a clean
+ * close leaves a marker file in the application's state directory; a start that finds local task
+ * state without the marker follows an unclean stop, and its line is a WARN that says so.
+ */
+public final class StateRecovery implements StateRestoreListener, KafkaStreams.StateListener {
+  private static final Logger LOG = LoggerFactory.getLogger(StateRecovery.class);
+  static final String CLEAN_MARKER = "recsys-clean-shutdown";
+  private static final Pattern TASK_DIRECTORY = Pattern.compile("\\d+_\\d+");
+
+  private final Path applicationDir;
+  private final boolean uncleanExactlyOnce;
+  private final Set<TopicPartition> restored = ConcurrentHashMap.newKeySet();
+  private final Set<String> stores = ConcurrentHashMap.newKeySet();
+  private final AtomicLong records = new AtomicLong();
+  private volatile long startedNanos = System.nanoTime();
+  private volatile boolean reported;
+
+  private StateRecovery(Path applicationDir, boolean uncleanExactlyOnce) {
+    this.applicationDir = applicationDir;
+    this.uncleanExactlyOnce = uncleanExactlyOnce;
+  }
+
+  /**
+   * Reads (and removes) the marker of the last clean close.
+   *
+   * @param applicationDir {@code <state.dir>/<application.id>}
+   */
+  public static StateRecovery open(Path applicationDir, boolean exactlyOnce) {
+    try {
+      boolean clean = Files.deleteIfExists(applicationDir.resolve(CLEAN_MARKER));
+      return new StateRecovery(
+          applicationDir, exactlyOnce && !clean && hasTaskState(applicationDir));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the state directory " + applicationDir, e);
+    }
+  }
+
+  private static boolean hasTaskState(Path applicationDir) throws IOException {
+    if (!Files.isDirectory(applicationDir)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(applicationDir)) {
+      return entries.anyMatch(
+          entry ->
+              Files.isDirectory(entry)
+                  && TASK_DIRECTORY.matcher(entry.getFileName().toString()).matches());
+    }
+  }
+
+  /** Whether the last run of this state directory stopped without closing, under exactly-once. */
+  public boolean followsUncleanStop() {
+    return uncleanExactlyOnce;
+  }
+
+  /** Call as Kafka Streams starts: the time to running is counted from here. */
+  public void starting() {
+    startedNanos = System.nanoTime();
+  }
+
+  /** Call after Kafka Streams closed completely: the next start knows its state is committed. */
+  public void closedCleanly() {
+    try {
+      Files.createDirectories(applicationDir);
+      Files.writeString(applicationDir.resolve(CLEAN_MARKER), "closed cleanly\n");
+    } catch (IOException e) {
+      LOG.warn("Cannot mark the clean close in {}: the next start will say it was unclean", e);
+    }
+  }
+
+  @Override
+  public void onRestoreStart(
+      TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
+    restored.add(partition);
+    stores.add(storeName);
+  }
+
+  @Override
+  public void onBatchRestored(
+      TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {
+    records.addAndGet(numRestored);
+  }
+
+  @Override
+  public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {}
+
+  @Override
+  public void onChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
+    if (newState != KafkaStreams.State.RUNNING || reported) {
+      return;
+    }
+    reported = true;
+    double seconds = (System.nanoTime() - startedNanos) / 1e9;
+    if (uncleanExactlyOnce) {
+      LOG.warn(
+          "The last run stopped without closing (killed or crashed) under exactly-once, so its"
+              + " local state could hold uncommitted writes: Kafka Streams discarded it and"
+              + " restored {} records of {} stores ({} changelog partitions) from the changelogs;"
+              + " running {} s after start. Nothing committed was lost.",
+          records.get(),
+          stores.size(),
+          restored.size(),
+          String.format(java.util.Locale.ROOT, "%.1f", seconds));
+    } else if (records.get() > 0) {
+      LOG.info(
+          "Restored {} records of {} stores ({} changelog partitions); running {} s after start",
+          records.get(),
+          stores.size(),
+          restored.size(),
+          String.format(java.util.Locale.ROOT, "%.1f", seconds));
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.recsys.app.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateRecoveryTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldTellAnUncleanExactlyOnceStopFromACleanClose() throws Exception {
+    Path app = dir.resolve("recsys");
+    assertThat(StateRecovery.open(app, true).followsUncleanStop())
+        .as("a first start has no state to distrust")
+        .isFalse();
+
+    Files.createDirectories(app.resolve("0_1").resolve("rocksdb"));
+    assertThat(StateRecovery.open(app, true).followsUncleanStop())
+        .as("task state without the clean-close marker")
+        .isTrue();
+    assertThat(StateRecovery.open(app, false).followsUncleanStop())
+        .as("at-least-once keeps its state whatever happened")
+        .isFalse();
+
+    StateRecovery recovery = StateRecovery.open(app, true);
+    recovery.closedCleanly();
+    assertThat(StateRecovery.open(app, true).followsUncleanStop()).isFalse();
+    assertThat(StateRecovery.open(app, true).followsUncleanStop())
+        .as("the marker counts for one start only")
+        .isTrue();
+  }
+}
