@@ -42,6 +42,10 @@ public final class RecsysService implements AutoCloseable {
     MetricsPublisher publisher = null;
     try {
       app.setStateListener((now, before) -> stateListener.accept(now));
+      // Kafka Streams first: a restarted instance must rejoin its group within the session
+      // timeout to take its partitions back without a rebalance, and the HTTP server's start
+      // (the model library's native code) takes seconds on a busy machine.
+      app.start();
       if (app.settings().http().port() >= 0) {
         // Ready needs a model only where the model serves at all.
         boolean modelServes = app.settings().serving().modelEnabled();
@@ -50,7 +54,6 @@ public final class RecsysService implements AutoCloseable {
                 app, registry, () -> !modelServes || app.model().get().isPresent());
       }
       publisher = MetricsPublisher.start(app);
-      app.start();
       return new RecsysService(app, http, publisher);
     } catch (RuntimeException e) {
       closeQuietly(publisher, http, app);

@@ -391,6 +391,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       // Tests and the demo start consumers right away; the 3 s default would delay every first
       // rebalance of a classic consumer group.
       props.put("group.initial.rebalance.delay.ms", "0");
+      // A transaction left open by a killed producer blocks read_committed readers of its
+      // partitions until the coordinator aborts it: at most this long after its timeout (10 s by
+      // default), instead of up to 10 s more.
+      props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
       // The 128 MiB default dedupe buffer is allocated on the heap of the application sharing
       // this JVM; the compacted topics of a demo need a tiny fraction of it.
       props.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));

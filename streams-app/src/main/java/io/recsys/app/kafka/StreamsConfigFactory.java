@@ -28,6 +28,14 @@ public final class StreamsConfigFactory {
 
   static final int HEARTBEAT_INTERVAL_MS = 1_500;
 
+  /**
+   * Under exactly-once: how long a transaction may stay open. A killed instance's last transaction
+   * blocks read_committed readers of the partitions it wrote until the coordinator aborts it after
+   * this (and its cleanup interval); Kafka Streams' 10 s would outlast the session timeout. A
+   * transaction normally lives one commit interval (100 ms).
+   */
+  static final int TRANSACTION_TIMEOUT_MS = 5_000;
+
   private StreamsConfigFactory() {}
 
   /**
@@ -64,6 +72,14 @@ public final class StreamsConfigFactory {
             config.put(key, value);
           }
         });
+    if (StreamsConfig.EXACTLY_ONCE_V2.equals(config.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+        && !config.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)
+        && !config.containsKey(
+            StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))) {
+      config.put(
+          StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+          TRANSACTION_TIMEOUT_MS);
+    }
     defaultMainConsumer(config, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
     defaultMainConsumer(config, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
     StaticMembership.instanceId(instanceId, stateDir(config))

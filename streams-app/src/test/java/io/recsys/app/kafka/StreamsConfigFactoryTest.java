@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,19 @@ class StreamsConfigFactoryTest {
         .isNotEqualTo(b.get(MAIN_INSTANCE_ID));
     assertThat(a).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
     assertThat(a).containsEntry(MAIN_SESSION_TIMEOUT, StreamsConfigFactory.SESSION_TIMEOUT_MS);
+  }
+
+  @Test
+  void shouldShortenTransactionsUnderExactlyOnceOnlyUnlessTheUserSetsThem() {
+    String producerTimeout =
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+    assertThat(build(Map.of())).doesNotContainKey(producerTimeout);
+    Map<String, Object> eos = Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2");
+    assertThat(build(eos))
+        .containsEntry(producerTimeout, StreamsConfigFactory.TRANSACTION_TIMEOUT_MS);
+    Map<String, Object> own = new HashMap<>(eos);
+    own.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "20000");
+    assertThat(build(own)).doesNotContainKey(producerTimeout);
   }
 
   @Test
