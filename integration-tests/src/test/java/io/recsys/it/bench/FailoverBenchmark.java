@@ -42,10 +42,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * by), fed at a steady rate while a client queries the API. Three faults, each a SIGKILL: one
  * process restarted at once; the process that does not train, kept down; the process that trains,
  * kept down. Per fault it prints events lost and duplicated (among those sent from the fault to the
- * next), the longest gap between recommendations, the API requests made meanwhile (status counts,
- * p99), the time from the restart to RUNNING, until every event sent before the restart has its
- * recommendation, and (trainer) until a new model version is published. The last line is one JSON
- * object with the worst case over the faults.
+ * next), the longest gap between recommendations, the API requests made meanwhile (status counts, 0
+ * for no answer at all, p99), the time from the restart to RUNNING, until every event sent before
+ * the restart has its recommendation, and (trainer) until a new model version is published. The
+ * last line is one JSON object with the worst case over the faults.
  */
 public final class FailoverBenchmark {
   private static final HttpClient HTTP =
@@ -70,6 +70,7 @@ public final class FailoverBenchmark {
     options.put("partitions", 4);
     options.put("users", 2000);
     options.put("guarantee", StreamsConfig.EXACTLY_ONCE_V2);
+    options.put("instances", 2);
     boolean json = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -103,14 +104,16 @@ public final class FailoverBenchmark {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"))) {
       bootstrap = broker.bootstrapServers();
       Instance a = new Instance("a");
-      Instance b = new Instance("b");
       instances.add(a);
-      instances.add(b);
       // A first, so that it takes the trainer lease.
       a.start();
       a.awaitRunning(Duration.ofMinutes(3));
-      b.start();
-      b.awaitRunning(Duration.ofMinutes(3));
+      if (option("instances") > 1) {
+        Instance b = new Instance("b");
+        instances.add(b);
+        b.start();
+        b.awaitRunning(Duration.ofMinutes(3));
+      }
       String topicPrefix = "failover-";
       try (Recommendations recommendations =
               new Recommendations(bootstrap, topicPrefix + "recommendations");
@@ -121,25 +124,30 @@ public final class FailoverBenchmark {
         System.out.printf("warming up for %d s at %d events/s%n", option("warmup"), option("rate"));
         Thread.sleep(option("warmup") * 1000L);
         List<Map<String, Object>> faults = new ArrayList<>();
-        faults.add(fault("restart", standby(), 0, recommendations, versions, feeder, probe));
-        faults.add(
-            fault(
-                "serving-loss",
-                standby(),
-                option("down"),
-                recommendations,
-                versions,
-                feeder,
-                probe));
-        faults.add(
-            fault(
-                "trainer-loss",
-                trainer(),
-                option("down"),
-                recommendations,
-                versions,
-                feeder,
-                probe));
+        if (instances.size() == 1) {
+          // The instance alone: nothing answers while it is down.
+          faults.add(fault("restart", a, 0, recommendations, versions, feeder, probe));
+        } else {
+          faults.add(fault("restart", standby(), 0, recommendations, versions, feeder, probe));
+          faults.add(
+              fault(
+                  "serving-loss",
+                  standby(),
+                  option("down"),
+                  recommendations,
+                  versions,
+                  feeder,
+                  probe));
+          faults.add(
+              fault(
+                  "trainer-loss",
+                  trainer(),
+                  option("down"),
+                  recommendations,
+                  versions,
+                  feeder,
+                  probe));
+        }
         feeder.close();
         long drainEnd = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (recommendations.unanswered(feeder.sent(), Long.MAX_VALUE) > 0
@@ -178,8 +186,7 @@ public final class FailoverBenchmark {
       Feeder feeder,
       Probe probe)
       throws Exception {
-    Instance survivor = instances.stream().filter(i -> i != victim).findFirst().orElseThrow();
-    probe.target(survivor);
+    probe.target(instances.stream().filter(i -> i != victim).findFirst().orElse(victim));
     boolean trainerFault = victim.trains();
     System.out.printf(
         "fault %s: SIGKILL %s (%s), down %d s%n",
@@ -213,6 +220,7 @@ public final class FailoverBenchmark {
     figures.put("api_requests", api.requests());
     figures.put("api_statuses", api.statuses());
     figures.put("api_5xx", api.serverErrors());
+    figures.put("api_unreachable", api.unreachable());
     figures.put("api_stale", api.stale());
     figures.put("api_p99_ms", round(api.p99Millis()));
     if (trainerFault) {
@@ -235,6 +243,7 @@ public final class FailoverBenchmark {
             "pending_answered_s",
             "max_gap_s",
             "api_5xx",
+            "api_unreachable",
             "api_p99_ms",
             "trainer_resume_s")) {
       double worst = 0;
@@ -244,7 +253,11 @@ public final class FailoverBenchmark {
           worst = Math.max(worst, number.doubleValue());
         }
       }
-      summary.put(figure, figure.equals("api_5xx") ? (Object) (long) worst : (Object) worst);
+      summary.put(
+          figure,
+          figure.startsWith("api_") && !figure.endsWith("_ms")
+              ? (Object) (long) worst
+              : (Object) worst);
     }
     long requests = 0;
     for (Map<String, Object> fault : faults) {
@@ -600,12 +613,16 @@ public final class FailoverBenchmark {
 
   /** A client asking the API for users' recommendations, 20 times a second. */
   private static final class Probe implements AutoCloseable {
+    /** The status recorded for a request that got no answer (connection refused, timeout). */
+    static final int UNREACHABLE = 0;
+
     record Result(long at, int status, long nanos, boolean stale) {}
 
     record Window(
         long requests,
         Map<Integer, Long> statuses,
         long serverErrors,
+        long unreachable,
         long stale,
         double p99Millis) {}
 
@@ -637,7 +654,7 @@ public final class FailoverBenchmark {
                     status = response.statusCode();
                     stale = response.body().contains("\"stale\":true");
                   } catch (IOException e) {
-                    status = 599;
+                    status = UNREACHABLE;
                   } catch (InterruptedException e) {
                     return;
                   }
@@ -672,6 +689,7 @@ public final class FailoverBenchmark {
           in.size(),
           statuses,
           in.stream().filter(r -> r.status() >= 500).count(),
+          in.stream().filter(r -> r.status() == UNREACHABLE).count(),
           in.stream().filter(Result::stale).count(),
           p99);
     }
