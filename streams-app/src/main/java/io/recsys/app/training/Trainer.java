@@ -199,8 +199,11 @@ public final class Trainer implements AutoCloseable {
    */
   private void holdBackTo(String published) {
     var updates = ModelUpdates.updatesOf(published, base, baseUpdates);
-    if (updates.isPresent() && updates.getAsLong() > model.updateCount()) {
-      publishedThrough = updates.getAsLong();
+    if (updates.isEmpty()) {
+      return;
+    }
+    publishedThrough = updates.getAsLong();
+    if (publishedThrough > model.updateCount()) {
       LOG.info(
           "{} is already published and the checkpoint is {} updates behind it: publishing resumes"
               + " after it",

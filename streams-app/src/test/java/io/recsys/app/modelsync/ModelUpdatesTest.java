@@ -86,6 +86,16 @@ class ModelUpdatesTest {
   }
 
   @Test
+  void shouldCountTheUpdatesOfAVersionOfTheSameLineageOnly() {
+    assertThat(ModelUpdates.updatesOf("m-120", null, 0)).hasValue(120);
+    assertThat(ModelUpdates.updatesOf(ModelUpdates.lineageName("v3", 20), "v3", 500)).hasValue(520);
+    assertThat(ModelUpdates.updatesOf("m-120", "v3", 500)).isEmpty();
+    assertThat(ModelUpdates.updatesOf("v31+4", "v3", 500)).isEmpty();
+    assertThat(ModelUpdates.updatesOf("v3", null, 0)).isEmpty();
+    assertThat(ModelUpdates.updatesOf("m-x", null, 0)).isEmpty();
+  }
+
+  @Test
   void shouldTellWhichVersionsDeriveFromARegistryVersion() {
     assertThat(ModelUpdates.derivesFrom("v3", "v3")).isTrue();
     assertThat(ModelUpdates.derivesFrom(ModelUpdates.lineageName("v3", 120), "v3")).isTrue();
