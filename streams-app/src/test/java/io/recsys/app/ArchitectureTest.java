@@ -98,6 +98,7 @@ class ArchitectureTest {
         .definedBy(
             "io.recsys.app.modelsync..",
             "io.recsys.app.erasure..",
+            "io.recsys.app.eventfiles..",
             "io.recsys.app.prequential..",
             "io.recsys.app.metrics..",
             "io.recsys.app.kafka..",

@@ -1,67 +1,38 @@
 package io.recsys.app.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
+import io.recsys.app.eventfiles.EventHistories;
 
 /**
- * The {@code movielens:DIR} value of {@code --data} and {@code --load}, checked before anything
- * starts: the prefix, that DIR exists, and that it holds a ratings file this version reads.
+ * The event history a flag names ({@code --data}, {@code --load}, {@code --file}), checked before
+ * anything starts: {@code movielens:DIR} or {@code file:PATH} ({@link EventHistories}).
  */
 final class DataSourceArgument {
-  static final String MOVIELENS_PREFIX = "movielens:";
-
   private DataSourceArgument() {}
 
   /**
-   * The MovieLens directory named by {@code value}.
+   * Checks {@code value}.
    *
    * @param flag the flag's name, for the message
-   * @param alternatives what else {@code flag} accepts (for the message), such as "synthetic or "
+   * @param alternatives what else {@code flag} accepts (for the message), such as "synthetic, "
    * @throws UsageError naming the flag, the value and what to give instead
    */
-  static Path movieLens(String flag, String value, String alternatives) {
-    if (!value.startsWith(MOVIELENS_PREFIX)) {
+  static String history(String flag, String value, String alternatives) {
+    try {
+      EventHistories.check(value);
+    } catch (IllegalArgumentException e) {
       throw new UsageError(
           flag
-              + ": expected "
-              + alternatives
-              + "movielens:DIR, got '"
-              + value
-              + "'"
-              + (Files.isDirectory(Path.of(value))
-                  ? "; for a MovieLens directory write movielens:" + value
-                  : ""));
-    }
-    Path dir = Path.of(value.substring(MOVIELENS_PREFIX.length()));
-    if (!Files.isDirectory(dir)) {
-      throw new UsageError(flag + " " + value + ": no such directory " + dir);
-    }
-    if (!Files.isRegularFile(dir.resolve("ratings.dat"))
-        && !Files.isRegularFile(dir.resolve("u.data"))) {
-      String csv =
-          Files.isRegularFile(dir.resolve("ratings.csv"))
-              ? "; it holds ratings.csv, the newer MovieLens layout, which this version does not"
-                  + " read"
-              : "";
-      throw new UsageError(
-          flag
-              + " "
-              + value
               + ": "
-              + dir
-              + " holds neither ratings.dat (ML-1M) nor u.data (ML-100K)"
-              + csv
-              + ".");
+              + e.getMessage()
+              + (alternatives.isEmpty() ? "" : "; " + flag + " also takes " + alternatives));
     }
-    return dir;
+    return value;
   }
 
-  /** The directory of a {@code movielens:DIR} value, or empty for {@code synthetic}. */
-  static Optional<Path> syntheticOrMovieLens(String flag, String value) {
-    if (value.equals("synthetic")) {
-      return Optional.empty();
+  /** Checks a {@code --data} value that may also be {@code synthetic}. */
+  static void syntheticOrHistory(String flag, String value) {
+    if (!value.equals("synthetic")) {
+      history(flag, value, "synthetic");
     }
-    return Optional.of(movieLens(flag, value, "synthetic or "));
   }
 }

@@ -35,9 +35,12 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "synthetic",
       paramLabel = "SOURCE",
       description =
-          "synthetic, or movielens:DIR (a folder with ratings.dat or u.data)."
-              + " Default: ${DEFAULT-VALUE}.")
+          "synthetic, movielens:DIR (a folder with ratings.dat, u.data or ratings.csv), or"
+              + " file:PATH (a CSV, TSV or JSON-lines event file; see --columns). Default:"
+              + " ${DEFAULT-VALUE}.")
   String data;
+
+  @Mixin EventFileOptions eventFile = new EventFileOptions();
 
   @Option(
       names = "--items",
@@ -170,6 +173,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoOptions options =
         new DemoOptions(
             data,
+            eventFile.mapping(),
             catalogue(),
             maxEvents,
             fixedRate(),
@@ -309,7 +313,8 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Every flag checked before the broker starts, each error naming its flag. */
   private void checkFlags() {
-    DataSourceArgument.syntheticOrMovieLens("--data", data);
+    DataSourceArgument.syntheticOrHistory("--data", data);
+    eventFile.mapping();
     require(
         (items == null && users == null) || data.equals("synthetic"),
         "--items and --users size synthetic data; they do not apply to --data " + data);

@@ -1,15 +1,14 @@
 package io.recsys.app.cli;
 
+import io.recsys.app.eventfiles.EventHistories;
 import io.recsys.app.retrain.EvaluationFigures;
 import io.recsys.model.BackendInfo;
 import io.recsys.model.data.Interaction;
-import io.recsys.model.data.MovieLensReader;
 import io.recsys.model.evaluation.EpochProgress;
 import io.recsys.model.evaluation.EvaluationResult;
 import io.recsys.model.evaluation.EvaluationSettings;
 import io.recsys.model.evaluation.LeaveOneOutEvaluation;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +42,13 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       required = true,
-      paramLabel = "movielens:DIR",
+      paramLabel = "SOURCE",
       description =
-          "The data set: movielens:DIR, where DIR holds ratings.dat (ML-1M) or u.data (ML-100K).")
+          "The data set: movielens:DIR (DIR holds ratings.dat, u.data or ratings.csv) or"
+              + " file:PATH (a CSV, TSV or JSON-lines event file; see --columns).")
   String data;
+
+  @Mixin EventFileOptions eventFile = new EventFileOptions();
 
   @Option(
       names = "--protocol",
@@ -64,14 +66,21 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--protocol must be 'loo', got '" + protocol + "'");
     }
-    Path dir = DataSourceArgument.movieLens("--data", data, "");
+    DataSourceArgument.history("--data", data, "");
+    var columns = eventFile.mapping();
     LOG.info("ND4J backend: {}", BackendInfo.describe());
-    List<Interaction> interactions = MovieLensReader.read(dir);
+    long readStart = System.nanoTime();
+    List<Interaction> interactions = EventHistories.interactions(data, columns);
+    LOG.info(
+        "Read {} events of {} in {} ms",
+        interactions.size(),
+        data,
+        (System.nanoTime() - readStart) / 1_000_000);
     EvaluationSettings settings = resolveSettings(spec, training);
     PrintStream out = System.out;
     EvaluationResult r = LeaveOneOutEvaluation.run(interactions, settings, p -> printEpoch(out, p));
     printTest(out, r);
-    json.print(out, figures(dir, r, settings));
+    json.print(out, figures(data, r, settings));
     return 0;
   }
 
@@ -112,9 +121,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private static Map<String, Object> figures(
-      Path dir, EvaluationResult r, EvaluationSettings settings) {
+      String data, EvaluationResult r, EvaluationSettings settings) {
     Map<String, Object> f = new LinkedHashMap<>();
-    f.put("data", dir.toString());
+    f.put("data", data);
     Map<String, Object> loo = EvaluationFigures.loo(r);
     // Same keys and order as before the figures were shared with retrain.
     for (String key :

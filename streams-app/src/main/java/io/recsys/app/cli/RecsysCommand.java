@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       ConfigCommand.class,
       ModelsCommand.class,
       ForgetCommand.class,
+      ProduceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class RecsysCommand implements Runnable {

@@ -3,8 +3,9 @@ package io.recsys.app.cli;
 import io.recsys.app.broker.EmbeddedKafkaBroker;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.eventfiles.EventHistories;
 import io.recsys.app.history.TimeRange;
-import io.recsys.app.retrain.MovieLensTopicLoader;
+import io.recsys.app.retrain.EventTopicLoader;
 import io.recsys.app.retrain.Retrain;
 import io.recsys.app.retrain.RetrainProtocol;
 import io.recsys.app.retrain.RetrainRequest;
@@ -108,11 +109,14 @@ public final class RetrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--load",
-      paramLabel = "movielens:DIR",
+      paramLabel = "SOURCE",
       description =
-          "Benchmark: start an embedded Kafka broker, write the MovieLens ratings of DIR into its"
-              + " events topic (recsys.topic.partitions partitions), then retrain from it.")
+          "Benchmark: start an embedded Kafka broker, write the events of movielens:DIR or"
+              + " file:PATH (see --columns) into its events topic (recsys.topic.partitions"
+              + " partitions), then retrain from it.")
   String load;
+
+  @Mixin EventFileOptions eventFile = new EventFileOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -127,20 +131,21 @@ public final class RetrainCommand implements Callable<Integer> {
     if (load == null) {
       return retrain(config, settings, request);
     }
-    Path ratingsDir = DataSourceArgument.movieLens("--load", load, "");
+    DataSourceArgument.history("--load", load, "");
+    var events = EventHistories.read(load, eventFile.mapping());
     Path brokerDir = Files.createTempDirectory("recsys-retrain-broker-");
     try (EmbeddedKafkaBroker broker =
         EmbeddedKafkaBroker.builder(brokerDir).deleteDataDirOnClose(true).start()) {
       config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
       long started = System.nanoTime();
       long loaded =
-          MovieLensTopicLoader.load(
-              ratingsDir,
+          EventTopicLoader.load(
+              events,
               broker.bootstrapServers(),
               settings.topics().events(),
               settings.topics().partitions());
       System.out.printf(
-          "loaded %d MovieLens events into %s (%d partitions) in %.1f s%n",
+          "loaded %d events into %s (%d partitions) in %.1f s%n",
           loaded,
           settings.topics().events(),
           settings.topics().partitions(),

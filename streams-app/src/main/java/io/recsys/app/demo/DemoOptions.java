@@ -1,8 +1,10 @@
 package io.recsys.app.demo;
 
+import io.recsys.app.eventfiles.ColumnMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a demo run does.
@@ -32,6 +34,7 @@ import java.util.Map;
  */
 public record DemoOptions(
     String data,
+    Optional<ColumnMapping> columns,
     Catalogue catalogue,
     long maxEvents,
     double eventsPerSecond,

@@ -91,7 +91,7 @@ public final class DemoRun {
 
   private DemoResult run(long commandStart, Path workDir) throws IOException, InterruptedException {
     Iterator<UserEvent> events =
-        EventSources.open(options.data(), options.catalogue(), options.seed());
+        EventSources.open(options.data(), options.columns(), options.catalogue(), options.seed());
     // The batch arm replays exactly the valid events the pipeline got, after the pipeline stops.
     List<UserEvent> sentEvents = options.batchComparison() == null ? null : new ArrayList<>();
     DemoResult result;

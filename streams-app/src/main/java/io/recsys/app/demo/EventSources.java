@@ -1,50 +1,30 @@
 package io.recsys.app.demo;
 
-import io.recsys.model.data.Interaction;
-import io.recsys.model.data.MovieLensReader;
+import io.recsys.app.eventfiles.ColumnMapping;
+import io.recsys.app.eventfiles.EventHistories;
+import io.recsys.app.eventfiles.FileEvent;
 import io.recsys.schemas.UserEvent;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
+import java.util.Optional;
 
-/** Opens the demo's input: the synthetic behaviour generator or a MovieLens replay. */
+/** Opens the demo's input: the synthetic behaviour generator or a recorded history, replayed. */
 final class EventSources {
-  static final String MOVIELENS_PREFIX = "movielens:";
-
   private EventSources() {}
 
-  static Iterator<UserEvent> open(String spec, DemoOptions.Catalogue catalogue, long seed)
+  /**
+   * @param spec {@code synthetic}, or an event history ({@link EventHistories})
+   * @param columns the columns of an event file, or empty to recognise them
+   */
+  static Iterator<UserEvent> open(
+      String spec, Optional<ColumnMapping> columns, DemoOptions.Catalogue catalogue, long seed)
       throws IOException {
-    if (spec.startsWith(MOVIELENS_PREFIX)) {
-      return movieLens(Path.of(spec.substring(MOVIELENS_PREFIX.length())));
+    if (!spec.equals("synthetic")) {
+      return EventHistories.read(spec, columns).stream().map(FileEvent::toUserEvent).iterator();
     }
     return catalogue == null
         ? SyntheticBehaviour.create(seed)
         : new SyntheticBehaviour(
             SyntheticBehaviourConfig.scaled(seed, catalogue.items(), catalogue.users()));
-  }
-
-  /** Every rating as a {@code rating} event, in timestamp order (ties in file order). */
-  static Iterator<UserEvent> movieLens(Path dir) throws IOException {
-    List<Interaction> interactions = MovieLensReader.read(dir);
-    Iterator<Interaction> source = interactions.iterator();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return source.hasNext();
-      }
-
-      @Override
-      public UserEvent next() {
-        Interaction interaction = source.next();
-        return new UserEvent(
-            interaction.userId(),
-            interaction.itemId(),
-            "rating",
-            interaction.rating(),
-            interaction.timestampMs());
-      }
-    };
   }
 }

@@ -130,7 +130,8 @@ public final class TopicProvisioner {
     TopicCreation.createAndAwait(admin, topics, READY_TIMEOUT);
   }
 
-  private static OptionalInt partitionsOf(Admin admin, String topic) {
+  /** The partition count of {@code topic}, or empty where it does not exist. */
+  public static OptionalInt partitionsOf(Admin admin, String topic) {
     try {
       TopicDescription description =
           admin

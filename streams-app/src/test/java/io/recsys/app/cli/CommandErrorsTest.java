@@ -107,14 +107,14 @@ class CommandErrorsTest {
   }
 
   @Test
-  void shouldExplainADataDirectoryWithTheNewerMovieLensLayout() throws Exception {
+  void shouldExplainADataDirectoryWithoutARatingsFile() throws Exception {
     Path data = Files.createDirectories(dir.resolve("ml-latest"));
-    Files.writeString(data.resolve("ratings.csv"), "userId,movieId,rating,timestamp\n");
+    Files.writeString(data.resolve("movies.csv"), "movieId,title\n");
     assertOneMessage(
         run("demo", "--data", "movielens:" + data),
         2,
-        "holds neither ratings.dat (ML-1M) nor u.data (ML-100K)",
-        "ratings.csv");
+        "holds none of ratings.dat (ML-1M), u.data (ML-100K), ratings.csv",
+        "file:PATH");
   }
 
   @Test
@@ -123,8 +123,10 @@ class CommandErrorsTest {
     Outcome demo = run("demo", "--data", data.toString());
     Outcome evaluate = run("evaluate", "--data", data.toString());
 
-    assertOneMessage(demo, 2, "--data: expected synthetic or movielens:DIR", "movielens:" + data);
-    assertOneMessage(evaluate, 2, "--data: expected movielens:DIR", "movielens:" + data);
+    assertOneMessage(
+        demo, 2, "--data", "a directory; for a MovieLens folder write movielens:" + data);
+    assertOneMessage(
+        evaluate, 2, "--data", "a directory; for a MovieLens folder write movielens:" + data);
   }
 
   @Test
