@@ -1,6 +1,7 @@
 package io.recsys.app.demo;
 
 import io.recsys.app.eventfiles.ColumnMapping;
+import io.recsys.app.eventfiles.EventHistories;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -9,7 +10,8 @@ import java.util.Optional;
 /**
  * What a demo run does.
  *
- * @param data {@code synthetic} or {@code movielens:DIR}
+ * @param data {@code synthetic}, {@code movielens:DIR} or {@code file:PATH}
+ * @param columns the columns of an event file, or empty to recognise them from its header
  * @param catalogue size of the synthetic catalogue and user base; null for the defaults
  * @param maxEvents stop after this many input records; 0 for no limit (until the data ends or the
  *     run is stopped)
@@ -74,9 +76,9 @@ public record DemoOptions(
   public record BatchComparison(Duration interval, int epochs) {}
 
   public DemoOptions {
-    if (!data.equals("synthetic") && !data.startsWith("movielens:")) {
+    if (!data.equals("synthetic") && !EventHistories.names(data)) {
       throw new IllegalArgumentException(
-          "data: expected 'synthetic' or 'movielens:DIR', got '" + data + "'");
+          "data: expected 'synthetic', 'movielens:DIR' or 'file:PATH', got '" + data + "'");
     }
     if (catalogue != null && !data.equals("synthetic")) {
       throw new IllegalArgumentException("catalogue: only synthetic data has a size to set");
