@@ -145,15 +145,17 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
       }
       Properties properties = new Properties();
       properties.putAll(streamsConfig);
-      CurrentModel model = new CurrentModel(new IndexMaintainer(settings.serving().index()));
-      KafkaStreams streams =
-          new KafkaStreams(RecsysTopology.build(settings, metrics, model), properties);
       String applicationId = (String) streamsConfig.get(StreamsConfig.APPLICATION_ID_CONFIG);
       StateRecovery recovery =
           StateRecovery.open(
               StreamsConfigFactory.stateDir(streamsConfig).resolve(applicationId),
               StreamsConfig.EXACTLY_ONCE_V2.equals(
                   streamsConfig.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
+      // Before Kafka Streams opens every store only to find it uncommitted and wipe it.
+      recovery.discardUncommittedState();
+      CurrentModel model = new CurrentModel(new IndexMaintainer(settings.serving().index()));
+      KafkaStreams streams =
+          new KafkaStreams(RecsysTopology.build(settings, metrics, model), properties);
       streams.setGlobalStateRestoreListener(recovery);
       streams.setStateListener(recovery);
       streams.setUncaughtExceptionHandler(

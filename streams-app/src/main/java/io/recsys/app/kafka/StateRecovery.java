@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
@@ -20,11 +21,12 @@ import org.slf4j.LoggerFactory;
  * restored into how many stores, and how long until the pipeline ran.
  *
  * <p>After an exactly-once instance was killed, its local stores may hold writes of transactions
- * that were never committed, so Kafka Streams discards them and restores from the changelogs. That
- * is the intended recovery, but Kafka Streams reports it as an ERROR with a stack trace per task
- * ({@link CorruptedTaskFilter} silences those). This tells it apart from a normal start: a clean
- * close leaves a marker file in the application's state directory; a start that finds local task
- * state without the marker follows an unclean stop, and its line is a WARN that says so.
+ * that were never committed, so they must be discarded and restored from the changelogs. Kafka
+ * Streams would find that out store by store and report it as an ERROR with a stack trace per task
+ * ({@link CorruptedTaskFilter} silences those where it still happens). This tells it apart from a
+ * normal start: a clean close leaves a marker file in the application's state directory; a start
+ * that finds local task state without the marker follows an unclean stop: it discards that state
+ * first ({@link #discardUncommittedState()}), and its line is a WARN that says so.
  */
 public final class StateRecovery implements StateRestoreListener, KafkaStreams.StateListener {
   private static final Logger LOG = LoggerFactory.getLogger(StateRecovery.class);
@@ -76,6 +78,32 @@ public final class StateRecovery implements StateRestoreListener, KafkaStreams.S
     return uncleanExactlyOnce;
   }
 
+  /**
+   * After an unclean exactly-once stop, deletes the tasks' local state before Kafka Streams is
+   * created: it would open every store, find no committed offsets, and wipe it anyway (logging
+   * each). Keeps the process id file, so that this instance's transactional ids, which fence the
+   * producers of its dead run, stay the same. Does nothing after a clean stop.
+   */
+  public void discardUncommittedState() {
+    if (!uncleanExactlyOnce) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(applicationDir)) {
+      for (Path task :
+          entries
+              .filter(
+                  entry ->
+                      Files.isDirectory(entry)
+                          && TASK_DIRECTORY.matcher(entry.getFileName().toString()).matches())
+              .toList()) {
+        Utils.delete(task.toFile());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot discard the uncommitted state in " + applicationDir, e);
+    }
+  }
+
   /** Call as Kafka Streams starts: the time to running is counted from here. */
   public void starting() {
     startedNanos = System.nanoTime();
@@ -117,7 +145,7 @@ public final class StateRecovery implements StateRestoreListener, KafkaStreams.S
     if (uncleanExactlyOnce) {
       LOG.warn(
           "The last run stopped without closing (killed or crashed) under exactly-once, so its"
-              + " local state could hold uncommitted writes: Kafka Streams discarded it and"
+              + " local state could hold uncommitted writes: it was discarded and Kafka Streams"
               + " restored {} records of {} stores ({} changelog partitions) from the changelogs;"
               + " running {} s after start. Nothing committed was lost.",
           records.get(),

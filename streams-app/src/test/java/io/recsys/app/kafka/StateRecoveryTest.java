@@ -32,4 +32,20 @@ class StateRecoveryTest {
         .as("the marker counts for one start only")
         .isTrue();
   }
+
+  @Test
+  void shouldDiscardTheTasksStateOfAnUncleanStopButKeepTheProcessId() throws Exception {
+    Path app = dir.resolve("recsys");
+    Files.createDirectories(app.resolve("0_1").resolve("rocksdb").resolve("user-features"));
+    Files.createDirectories(app.resolve("global"));
+    Files.writeString(app.resolve("kafka-streams-process-metadata"), "processId");
+
+    StateRecovery.open(app, false).discardUncommittedState();
+    assertThat(app.resolve("0_1")).as("at-least-once keeps it").exists();
+
+    StateRecovery.open(app, true).discardUncommittedState();
+    assertThat(app.resolve("0_1")).doesNotExist();
+    assertThat(app.resolve("global")).exists();
+    assertThat(app.resolve("kafka-streams-process-metadata")).exists();
+  }
 }
