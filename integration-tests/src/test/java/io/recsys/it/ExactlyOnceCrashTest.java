@@ -108,19 +108,7 @@ class ExactlyOnceCrashTest {
   }
 
   private Process start(Path config, String log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.recsys.app.cli.RecsysCommand",
-            "run",
-            "--config",
-            config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve(log).toFile())
-        .start();
+    return RunProcess.start(config, dir.resolve(log), "512m");
   }
 
   private static void produce(String topic) {

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.StreamsConfig;
@@ -140,18 +139,6 @@ class ProduceCommandTest {
   }
 
   private Path writeConfig(Map<String, Object> config) throws Exception {
-    Properties properties = new Properties();
-    config.forEach(
-        (key, value) -> {
-          if (key.startsWith("recsys.topic.")
-              || key.equals(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-            properties.setProperty(key, value.toString());
-          }
-        });
-    Path file = Files.createTempFile(dir, "produce", ".properties");
-    try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      properties.store(writer, null);
-    }
-    return file;
+    return ClientConfigFile.write(config, Files.createTempFile(dir, "produce", ".properties"));
   }
 }

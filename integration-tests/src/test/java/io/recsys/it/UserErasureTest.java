@@ -17,20 +17,17 @@ import io.recsys.app.testing.KafkaCluster;
 import io.recsys.features.UserFeatures;
 import io.recsys.schemas.DeletionReport;
 import io.recsys.schemas.Json;
-import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -260,19 +257,7 @@ class UserErasureTest {
   }
 
   private Path writeConfig(Map<String, Object> config) throws Exception {
-    Properties properties = new Properties();
-    config.forEach(
-        (key, value) -> {
-          if (key.startsWith("recsys.topic.")
-              || key.equals(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-            properties.setProperty(key, value.toString());
-          }
-        });
-    Path file = dir.resolve("forget.properties");
-    try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      properties.store(writer, null);
-    }
-    return file;
+    return ClientConfigFile.write(config, dir.resolve("forget.properties"));
   }
 
   private static void produce(List<ProducerRecord<byte[], byte[]>> records) {

@@ -3,6 +3,7 @@ package io.recsys.it.bench;
 import io.recsys.app.broker.EmbeddedKafkaBroker;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.modelsync.ModelUpdates;
+import io.recsys.it.RunProcess;
 import io.recsys.schemas.Json;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.SchemaSerdes;
@@ -322,20 +323,7 @@ public final class FailoverBenchmark {
     void start() throws IOException {
       starts++;
       log = work.resolve(name + "-" + starts + ".log");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      process =
-          new ProcessBuilder(
-                  java,
-                  "-Xmx1g",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "io.recsys.app.cli.RecsysCommand",
-                  "run",
-                  "--config",
-                  config.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      process = RunProcess.start(config, log, "1g");
     }
 
     /**
