@@ -115,7 +115,10 @@ public final class StateRecovery implements StateRestoreListener, KafkaStreams.S
       Files.createDirectories(applicationDir);
       Files.writeString(applicationDir.resolve(CLEAN_MARKER), "closed cleanly\n");
     } catch (IOException e) {
-      LOG.warn("Cannot mark the clean close in {}: the next start will say it was unclean", e);
+      LOG.warn(
+          "Cannot mark the clean close in {}: the next start will take it for an unclean one",
+          applicationDir,
+          e);
     }
   }
 
