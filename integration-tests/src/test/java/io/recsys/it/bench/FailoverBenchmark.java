@@ -28,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -251,7 +253,9 @@ public final class FailoverBenchmark {
       for (Map<String, Object> fault : faults) {
         Object value = fault.get(figure);
         if (value instanceof Number number) {
-          worst = Math.max(worst, number.doubleValue());
+          // -1: it did not happen within the fault's window, worse than any time.
+          worst =
+              worst < 0 || number.doubleValue() < 0 ? -1 : Math.max(worst, number.doubleValue());
         }
       }
       summary.put(
@@ -451,38 +455,28 @@ public final class FailoverBenchmark {
     /** Per partition: when each recommendation arrived (System.nanoTime). */
     private final Map<Integer, ConcurrentLinkedQueue<Long>> arrivals = new ConcurrentHashMap<>();
 
-    private final Thread thread;
-    private volatile boolean closed;
+    private final TopicWatch watch;
 
     Recommendations(String bootstrap, String topic) {
-      this.thread =
-          new Thread(
-              () -> {
-                try (var consumer = committedReader(bootstrap)) {
-                  consumer.subscribe(List.of(topic));
-                  while (!closed) {
-                    for (var record : consumer.poll(Duration.ofMillis(100))) {
-                      if (record.value() == null) {
-                        continue;
-                      }
-                      Recommendation recommendation =
-                          SchemaSerdes.recommendation()
-                              .deserializer()
-                              .deserialize(topic, record.value());
-                      arrivals
-                          .computeIfAbsent(record.partition(), p -> new ConcurrentLinkedQueue<>())
-                          .add(System.nanoTime());
-                      answered
-                          .computeIfAbsent(
-                              recommendation.userId() + "@" + recommendation.eventTime(),
-                              k -> new AtomicInteger())
-                          .incrementAndGet();
-                    }
-                  }
+      this.watch =
+          new TopicWatch(
+              bootstrap,
+              topic,
+              record -> {
+                if (record.value() == null) {
+                  return;
                 }
-              },
-              "recommendations");
-      thread.start();
+                Recommendation recommendation =
+                    SchemaSerdes.recommendation().deserializer().deserialize(topic, record.value());
+                arrivals
+                    .computeIfAbsent(record.partition(), p -> new ConcurrentLinkedQueue<>())
+                    .add(System.nanoTime());
+                answered
+                    .computeIfAbsent(
+                        recommendation.userId() + "@" + recommendation.eventTime(),
+                        k -> new AtomicInteger())
+                    .incrementAndGet();
+              });
     }
 
     /** Events sent before {@code before} (System.nanoTime) without a recommendation yet. */
@@ -522,8 +516,7 @@ public final class FailoverBenchmark {
 
     @Override
     public void close() throws InterruptedException {
-      closed = true;
-      thread.join();
+      watch.close();
     }
   }
 
@@ -531,35 +524,27 @@ public final class FailoverBenchmark {
   private static final class Versions implements AutoCloseable {
     private final ConcurrentLinkedQueue<Long> publishedAt = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicInteger> names = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile boolean closed;
+    private final TopicWatch watch;
 
     Versions(String bootstrap, String topic) {
-      this.thread =
-          new Thread(
-              () -> {
-                try (var consumer = committedReader(bootstrap)) {
-                  consumer.subscribe(List.of(topic));
-                  while (!closed) {
-                    for (var record : consumer.poll(Duration.ofMillis(100))) {
-                      var chunk = record.headers().lastHeader(ModelUpdates.CHUNK);
-                      var version = record.headers().lastHeader(ModelUpdates.VERSION);
-                      if (chunk != null
-                          && version != null
-                          && "0".equals(new String(chunk.value(), StandardCharsets.UTF_8))) {
-                        publishedAt.add(record.timestamp());
-                        names
-                            .computeIfAbsent(
-                                new String(version.value(), StandardCharsets.UTF_8),
-                                k -> new AtomicInteger())
-                            .incrementAndGet();
-                      }
-                    }
-                  }
+      this.watch =
+          new TopicWatch(
+              bootstrap,
+              topic,
+              record -> {
+                var chunk = record.headers().lastHeader(ModelUpdates.CHUNK);
+                var version = record.headers().lastHeader(ModelUpdates.VERSION);
+                if (chunk != null
+                    && version != null
+                    && "0".equals(new String(chunk.value(), StandardCharsets.UTF_8))) {
+                  publishedAt.add(record.timestamp());
+                  names
+                      .computeIfAbsent(
+                          new String(version.value(), StandardCharsets.UTF_8),
+                          k -> new AtomicInteger())
+                      .incrementAndGet();
                 }
-              },
-              "versions");
-      thread.start();
+              });
     }
 
     /** Seconds from {@code fromMs} (epoch) to the first version published after it; -1 if none. */
@@ -573,6 +558,32 @@ public final class FailoverBenchmark {
 
     long publishedTwice() {
       return names.values().stream().filter(count -> count.get() > 1).count();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      watch.close();
+    }
+  }
+
+  /** A thread handing every committed record of a topic, from its beginning, to a handler. */
+  private static final class TopicWatch implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean closed;
+
+    TopicWatch(String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+      this.thread =
+          new Thread(
+              () -> {
+                try (var consumer = committedReader(bootstrap)) {
+                  consumer.subscribe(List.of(topic));
+                  while (!closed) {
+                    consumer.poll(Duration.ofMillis(100)).forEach(handler);
+                  }
+                }
+              },
+              "watch-" + topic);
+      thread.start();
     }
 
     @Override

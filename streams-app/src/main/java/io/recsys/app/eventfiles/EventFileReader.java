@@ -272,22 +272,17 @@ public final class EventFileReader {
         try {
           number = Double.parseDouble(value.strip());
         } catch (NumberFormatException e) {
-          throw new EventFileException(
-              where
-                  + "value (column '"
-                  + mapping.value().orElse("")
-                  + "'): '"
-                  + value
-                  + "' is not a number");
+          // Reported below with the infinite and NaN values.
         }
-        if (!Double.isFinite(number)) {
+        if (number == null || !Double.isFinite(number)) {
           throw new EventFileException(
               where
                   + "value (column '"
                   + mapping.value().orElse("")
                   + "'): '"
                   + value
-                  + "' is not a finite number");
+                  + "' is not a "
+                  + (number == null ? "number" : "finite number"));
         }
       }
       String eventType =
