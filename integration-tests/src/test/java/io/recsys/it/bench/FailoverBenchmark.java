@@ -47,8 +47,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * kept down. Per fault it prints events lost and duplicated (among those sent from the fault to the
  * next), the longest gap between recommendations, the API requests made meanwhile (status counts, 0
  * for no answer at all, p99), the time from the restart to RUNNING, until every event sent before
- * the restart has its recommendation, and (trainer) until a new model version is published. The
- * last line is one JSON object with the worst case over the faults.
+ * the restart has its recommendation, and (trainer) until a new model version is published (-1:
+ * none within the fault's window). The last line is one JSON object with the worst case over the
+ * faults.
  */
 public final class FailoverBenchmark {
   private static final HttpClient HTTP =
