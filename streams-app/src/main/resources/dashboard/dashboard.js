@@ -28,7 +28,7 @@ function lineChart(id, title, series) {
 const charts = {
   throughput: lineChart("throughputChart", "per second", ["events", "recommendations", "DLQ"]),
   latency: lineChart("latencyChart", "event → recommendation latency (ms)", ["p50", "p99"]),
-  quality: lineChart("qualityChart", "prequential @10", ["HR model", "HR popularity", "NDCG model", "NDCG popularity"]),
+  quality: lineChart("qualityChart", "prequential HR@10", ["served", "model", "co-occurrence", "popularity", "blend"]),
 };
 
 function push(chart, label, values) {
@@ -48,6 +48,21 @@ function quality(q, field) {
 
 let received = 0;
 const latestByInstance = new Map();
+
+// Each strategy's share of the lists of every instance, weighted by how many lists each made.
+function shares(records) {
+  const total = {};
+  let lists = 0;
+  records.forEach((r) => {
+    if (!r.servedShares) return;
+    const weight = r.recommendationsPerSecond || 0;
+    lists += weight;
+    Object.entries(r.servedShares).forEach(([s, share]) => { total[s] = (total[s] || 0) + share * weight; });
+  });
+  if (!lists) return undefined;
+  Object.keys(total).forEach((s) => { total[s] /= lists; });
+  return total;
+}
 
 // Several instances publish to the same topic: sum their rates and take the worst latency over
 // those that reported recently, so that the figures describe the whole application.
@@ -82,6 +97,10 @@ function aggregate(m) {
     trainerLag: max("trainerLag"),
     prequentialModel: quality("prequentialModel"),
     prequentialPopularity: quality("prequentialPopularity"),
+    prequentialCooccurrence: quality("prequentialCooccurrence"),
+    prequentialBlend: quality("prequentialBlend"),
+    prequentialServed: quality("prequentialServed"),
+    servedShares: shares(fresh),
   };
 }
 
@@ -101,10 +120,16 @@ function onMetrics(record) {
   const nM = quality(m.prequentialModel, "ndcg10"), nP = quality(m.prequentialPopularity, "ndcg10");
   setText("hr10", fixed(3)(hrM) + " / " + fixed(3)(hrP));
   setText("ndcg10", fixed(3)(nM) + " / " + fixed(3)(nP));
+  const hrS = quality(m.prequentialServed, "hitRate10"), hrC = quality(m.prequentialCooccurrence, "hitRate10");
+  const hrB = quality(m.prequentialBlend, "hitRate10");
+  setText("hr10Served", fixed(3)(hrS) + " / " + fixed(3)(hrC));
+  setText("servedShares", m.servedShares
+    ? Object.entries(m.servedShares).filter(([, v]) => v > 0).map(([s, v]) => s + " " + Math.round(v * 100) + "%").join(", ") || DASH
+    : DASH);
   const label = new Date(m.windowEnd).toLocaleTimeString();
   push(charts.throughput, label, [m.eventsPerSecond, m.recommendationsPerSecond, m.deadLettersPerSecond]);
   push(charts.latency, label, [m.latencyP50Ms, m.latencyP99Ms]);
-  push(charts.quality, label, [hrM, hrP, nM, nP]);
+  push(charts.quality, label, [hrS, hrM, hrC, hrP, hrB]);
 }
 
 // With recsys.http.auth.token set, the page is opened as /?access_token=<token>: a browser cannot

@@ -18,4 +18,12 @@ public final class FeatureSerdes {
   public static Serde<PopularitySnapshot> popularitySnapshot() {
     return new JsonSerde<>(PopularitySnapshot.class);
   }
+
+  public static Serde<ItemPairs> itemPairs() {
+    return new JsonSerde<>(ItemPairs.class);
+  }
+
+  public static Serde<ItemNeighbours> itemNeighbours() {
+    return new JsonSerde<>(ItemNeighbours.class);
+  }
 }

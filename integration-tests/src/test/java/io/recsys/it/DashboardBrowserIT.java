@@ -95,6 +95,9 @@ class DashboardBrowserIT {
                         .equals(totalsBefore));
         assertThat(text(browser, "connection")).isEqualTo("live");
         assertThat(text(browser, "hr10")).contains("/");
+        assertThat(text(browser, "hr10Served")).contains("/");
+        // Lists were published in these windows, so every one names the strategies that made them.
+        assertThat(text(browser, "servedShares")).containsPattern("[a-z]+ \\d+%");
 
         // And looking a user up shows their recent items and recommendations with a reason
         browser.findElement(By.id("userId")).sendKeys("user-7");

@@ -25,6 +25,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param examplesTrainedPerSecond training examples folded into the model per second
  * @param prequentialModel test-then-train quality of the model's lists in the window
  * @param prequentialPopularity the same for the popularity strategy, on the same events
+ * @param prequentialCooccurrence the same for the co-occurrence strategy; absent while it held no
+ *     list for the window's events (off, or no neighbours yet)
+ * @param prequentialBlend the same for the blend of the strategies' lists; absent likewise
+ * @param prequentialServed the same for the lists users were given, whichever strategy made each
+ * @param servedShares per strategy, the share of the window's lists it made; absent in a window
+ *     without lists
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricsRecord(
@@ -46,7 +52,11 @@ public record MetricsRecord(
     Double trainingLoss,
     Double examplesTrainedPerSecond,
     Quality prequentialModel,
-    Quality prequentialPopularity) {
+    Quality prequentialPopularity,
+    Quality prequentialCooccurrence,
+    Quality prequentialBlend,
+    Quality prequentialServed,
+    java.util.Map<String, Double> servedShares) {
 
   public static final int SCHEMA_VERSION = 1;
 

@@ -7,7 +7,11 @@ public enum Strategy {
   /** Scored by the learned next-item model. */
   MODEL,
   /** Globally popular items (time-decayed), used for cold users or when no model is loaded. */
-  POPULARITY;
+  POPULARITY,
+  /** Items that followed the user's recent items in other users' histories (item-to-item). */
+  COOCCURRENCE,
+  /** The rank fusion of the other strategies' lists, each weighted by its live figure. */
+  BLEND;
 
   @JsonValue
   public String wireName() {

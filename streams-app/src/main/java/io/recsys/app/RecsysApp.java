@@ -16,6 +16,7 @@ import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.modelsync.IndexMaintainer;
 import io.recsys.app.modelsync.ModelFollower;
 import io.recsys.app.pipeline.RecsysTopology;
+import io.recsys.app.pipeline.serving.RecommendProcessor;
 import io.recsys.app.training.Trainer;
 import io.recsys.app.training.TrainerLease;
 import io.recsys.features.RocksDBMemoryBudget;
@@ -52,6 +53,7 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
   private final PipelineMetrics metrics;
   private final Map<String, Object> streamsConfig;
   private final CurrentModel model;
+  private final RecommendProcessor.Strategies strategies;
   private final TrainerMetrics trainerMetrics;
   private final StateRecovery recovery;
   private ModelFollower follower;
@@ -65,8 +67,10 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
       PipelineMetrics metrics,
       Map<String, Object> streamsConfig,
       CurrentModel model,
+      RecommendProcessor.Strategies strategies,
       StateRecovery recovery) {
     this.metrics = metrics;
+    this.strategies = strategies;
     this.recovery = recovery;
     this.streamsConfig = streamsConfig;
     this.model = model;
@@ -154,8 +158,9 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
       // Before Kafka Streams opens every store only to find it uncommitted and wipe it.
       recovery.discardUncommittedState();
       CurrentModel model = new CurrentModel(new IndexMaintainer(settings.serving().index()));
+      RecommendProcessor.Strategies strategies = RecommendProcessor.Strategies.of(settings);
       KafkaStreams streams =
-          new KafkaStreams(RecsysTopology.build(settings, metrics, model), properties);
+          new KafkaStreams(RecsysTopology.build(settings, metrics, model, strategies), properties);
       streams.setGlobalStateRestoreListener(recovery);
       streams.setStateListener(recovery);
       streams.setUncaughtExceptionHandler(
@@ -164,7 +169,15 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
             return StreamThreadExceptionResponse.REPLACE_THREAD;
           });
       return new RecsysApp(
-          settings, budget, streams, applicationId, metrics, streamsConfig, model, recovery);
+          settings,
+          budget,
+          streams,
+          applicationId,
+          metrics,
+          streamsConfig,
+          model,
+          strategies,
+          recovery);
     } catch (RuntimeException e) {
       budget.close();
       throw e;
@@ -214,6 +227,11 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
   @Override
   public CurrentModel model() {
     return model;
+  }
+
+  @Override
+  public RecommendProcessor.Strategies strategies() {
+    return strategies;
   }
 
   @Override

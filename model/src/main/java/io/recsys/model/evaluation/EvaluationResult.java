@@ -1,12 +1,18 @@
 package io.recsys.model.evaluation;
 
 import io.recsys.model.ModelConfig;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * The outcome of one leave-one-out run: test metrics of the model and of both baselines, computed
  * on the same users with the same candidate sets, plus the cost of training.
  *
+ * @param blend the rank fusion of the model, co-occurrence and popularity, weighted per history
+ *     bucket by their validation figures
+ * @param served the strategy the pipeline would serve each user: per history bucket, the one (blend
+ *     included) that won on validation
+ * @param servedByBucket per history bucket (such as "4-7"), how many test users got each strategy
  * @param bestEpoch 1-based epoch whose weights were tested (best validation NDCG@10)
  * @param examplesPerSecond training targets processed per second of training time
  */
@@ -14,6 +20,9 @@ public record EvaluationResult(
     RankingSummary model,
     RankingSummary popularity,
     RankingSummary cooccurrence,
+    RankingSummary blend,
+    RankingSummary served,
+    Map<String, Map<String, Long>> servedByBucket,
     double bestValidationNdcg10,
     int bestEpoch,
     int epochsRun,
@@ -26,6 +35,10 @@ public record EvaluationResult(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(popularity, "popularity");
     Objects.requireNonNull(cooccurrence, "cooccurrence");
+    Objects.requireNonNull(blend, "blend");
+    Objects.requireNonNull(served, "served");
+    servedByBucket =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servedByBucket));
     Objects.requireNonNull(config, "config");
   }
 }

@@ -6,6 +6,7 @@ import io.recsys.model.TrainingExample;
 import io.recsys.model.TrainingStats;
 import io.recsys.model.VocabularyConfig;
 import io.recsys.model.data.Interaction;
+import io.recsys.model.strategy.CooccurrenceWeights;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -120,22 +121,50 @@ public final class LeaveOneOutEvaluation {
     stopping.restoreBest();
     RankingSummary modelTest = modelSummary(model, splits, testInputs, true);
 
-    PopularityBaseline pop = new PopularityBaseline(trainRows, items);
-    CooccurrenceBaseline cooc = new CooccurrenceBaseline(trainRows, items);
+    List<int[]> testRows = new ArrayList<>(splits.size());
+    for (UserSplit s : splits) {
+      testRows.add(rows(model, s.testInput()));
+    }
+    // Counting baselines have no epochs to pick, so at test time they count everything before
+    // the test item, validation steps included, as the reference figures of the datasets README
+    // do; on validation they count training data only.
+    PopularityBaseline validationPop = new PopularityBaseline(trainRows, items);
+    CooccurrenceBaseline validationCooc =
+        new CooccurrenceBaseline(trainRows, items, CooccurrenceWeights.DEFAULT);
+    PopularityBaseline pop = new PopularityBaseline(testRows, items);
+    CooccurrenceBaseline cooc =
+        new CooccurrenceBaseline(testRows, items, CooccurrenceWeights.DEFAULT);
     RankAccumulator popAcc = new RankAccumulator();
     RankAccumulator coocAcc = new RankAccumulator();
-    for (UserSplit s : splits) {
-      int[] history = rows(model, s.testInput());
+    int[] validationTargets = new int[splits.size()];
+    int[] testTargets = new int[splits.size()];
+    for (int u = 0; u < splits.size(); u++) {
+      UserSplit s = splits.get(u);
+      int[] history = testRows.get(u);
       BitSet excluded = bits(history);
       int target = model.vocabulary().rowOf(s.test());
+      testTargets[u] = target;
+      validationTargets[u] = model.vocabulary().rowOf(s.validation());
       popAcc.add(Ranks.rankOf(pop.scores(), target, excluded));
       coocAcc.add(Ranks.rankOf(cooc.scores(history), target, excluded));
     }
+    StrategyComparison.Outcome strategies =
+        new StrategyComparison()
+            .compare(
+                scores(model, valInputs, trainRows, validationPop, validationCooc),
+                validationTargets,
+                trainRows,
+                scores(model, testInputs, testRows, pop, cooc),
+                testTargets,
+                testRows);
     EvaluationResult result =
         new EvaluationResult(
             modelTest,
             popAcc.summary(),
             coocAcc.summary(),
+            strategies.blend(),
+            strategies.served(),
+            strategies.servedByBucket(),
             stopping.best(),
             stopping.bestEpoch(),
             epoch,
@@ -145,6 +174,36 @@ public final class LeaveOneOutEvaluation {
             catalogue.size(),
             settings.model());
     return new TrainedEvaluation(result, model);
+  }
+
+  /**
+   * Every strategy's scores of each user's {@code inputs}; the model's are computed a chunk of
+   * users at a time, since the comparison asks for users in order.
+   */
+  private static StrategyComparison.Scores scores(
+      NextItemModel model,
+      List<List<String>> inputs,
+      List<int[]> inputRows,
+      PopularityBaseline pop,
+      CooccurrenceBaseline cooc) {
+    int chunk = 1024;
+    float[][][] cached = new float[1][][];
+    int[] cachedFrom = {-1};
+    return (strategy, user) ->
+        switch (strategy) {
+          case POPULARITY -> pop.scores();
+          case COOCCURRENCE -> cooc.scores(inputRows.get(user));
+          case MODEL -> {
+            int from = user / chunk * chunk;
+            if (cachedFrom[0] != from) {
+              cached[0] =
+                  model.scoreAll(inputs.subList(from, Math.min(inputs.size(), from + chunk)));
+              cachedFrom[0] = from;
+            }
+            yield cached[0][user - from];
+          }
+          case BLEND -> throw new IllegalArgumentException("the blend has no scores of its own");
+        };
   }
 
   /** One example per training event after the first: the preceding items, then the event. */

@@ -14,7 +14,7 @@ class LeaveOneOutEvaluationTest {
   private static final int ITEMS = 40;
 
   /** Each user walks k, k+1, k+2, ... from a random start: the next item is always k+1. */
-  private static List<Interaction> walks(int users, int length) {
+  static List<Interaction> walks(int users, int length) {
     SplittableRandom rng = new SplittableRandom(3);
     List<Interaction> out = new ArrayList<>();
     for (int u = 0; u < users; u++) {
@@ -46,6 +46,33 @@ class LeaveOneOutEvaluationTest {
     // the co-occurrence baseline knows "k then k+1" from the training walks
     assertThat(r.cooccurrence().hr10()).isGreaterThan(0.9);
     assertThat(r.examplesPerSecond()).isPositive();
+    assertThat(r.served().users()).isEqualTo(200);
+    assertThat(r.blend().users()).isEqualTo(200);
+    assertThat(servedUsers(r)).isEqualTo(200);
+  }
+
+  @Test
+  void shouldServeWhatWonOnValidationWhenTheModelHasNotLearned() {
+    // A learning rate this small leaves the model at its random start after one epoch.
+    ModelConfig config =
+        new ModelConfig(
+            16, 32, 50, 5, 0.0, 1e-7, 1.0, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 256, 5L);
+    EvaluationResult r =
+        LeaveOneOutEvaluation.run(
+            walks(200, 12), new EvaluationSettings(config, 1, 1, 16, 10), p -> {});
+
+    assertThat(r.model().hr10()).isLessThan(0.6);
+    assertThat(r.cooccurrence().hr10()).isGreaterThan(0.9);
+    assertThat(r.served().hr10()).isGreaterThan(0.9);
+    assertThat(r.servedByBucket().values())
+        .allSatisfy(counts -> assertThat(counts).doesNotContainKey("model"));
+  }
+
+  private static long servedUsers(EvaluationResult r) {
+    return r.servedByBucket().values().stream()
+        .flatMap(counts -> counts.values().stream())
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   @Test

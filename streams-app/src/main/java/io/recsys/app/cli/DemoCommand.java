@@ -258,6 +258,18 @@ final class DemoCommand implements Callable<Integer> {
         result.prequentialPopularity().ndcg10(),
         result.prequentialPopularity().events(),
         result.prequentialPopularity().coldEvents());
+    System.out.printf(
+        "Prequential, served lists (strategy chosen per user by live evidence): HR@10 %.4f"
+            + " NDCG@10 %.4f over %,d events; co-occurrence HR@10 %.4f NDCG@10 %.4f; blend HR@10"
+            + " %.4f NDCG@10 %.4f; lists per strategy %s%n",
+        result.prequentialServed().hitRate10(),
+        result.prequentialServed().ndcg10(),
+        result.prequentialServed().events(),
+        result.prequentialCooccurrence().hitRate10(),
+        result.prequentialCooccurrence().ndcg10(),
+        result.prequentialBlend().hitRate10(),
+        result.prequentialBlend().ndcg10(),
+        result.servedBy());
     if (result.examplesTrained() > 0) {
       System.out.println(result.modelSyncLine());
       System.out.println(result.servedLine());

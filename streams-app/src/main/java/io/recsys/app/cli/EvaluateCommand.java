@@ -7,8 +7,10 @@ import io.recsys.model.data.Interaction;
 import io.recsys.model.evaluation.EpochProgress;
 import io.recsys.model.evaluation.EvaluationResult;
 import io.recsys.model.evaluation.EvaluationSettings;
+import io.recsys.model.evaluation.HyperparameterSearch;
 import io.recsys.model.evaluation.LeaveOneOutEvaluation;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,14 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin TrainingOptions training = new TrainingOptions();
 
+  @Option(
+      names = "--tune",
+      description =
+          "Try the given hyperparameters and five variations (learning rate x2 and /2, dropout"
+              + " 0.5, L2 1e-5, half the sizes), each with early stopping, and report the one"
+              + " with the best validation NDCG@10. Costs six runs.")
+  boolean tune;
+
   @Override
   public Integer call() throws Exception {
     if (!"loo".equals(protocol)) {
@@ -78,6 +88,41 @@ public final class EvaluateCommand implements Callable<Integer> {
         (System.nanoTime() - readStart) / 1_000_000);
     EvaluationSettings settings = resolveSettings(spec, training);
     PrintStream out = System.out;
+    if (tune) {
+      HyperparameterSearch.Outcome search =
+          HyperparameterSearch.run(
+              interactions,
+              settings,
+              HyperparameterSearch.around(settings.model()),
+              (trial, p) -> {
+                out.print("[" + trial.name() + "] ");
+                printEpoch(out, p);
+              });
+      List<Map<String, Object>> trials = new ArrayList<>();
+      for (HyperparameterSearch.TrialResult t : search.trials()) {
+        out.printf(
+            "trial %-18s best validation NDCG@10 %.4f (epoch %d), test HR@10 %.4f NDCG@10 %.4f%n",
+            t.trial().name(),
+            t.result().bestValidationNdcg10(),
+            t.result().bestEpoch(),
+            t.result().model().hr10(),
+            t.result().model().ndcg10());
+        Map<String, Object> trial = new LinkedHashMap<>();
+        trial.put("name", t.trial().name());
+        trial.put("bestValidationNdcg10", t.result().bestValidationNdcg10());
+        trial.put("bestEpoch", t.result().bestEpoch());
+        trial.put("model", EvaluationFigures.metrics(t.result().model()));
+        trial.put("hyperparameters", t.trial().config());
+        trials.add(trial);
+      }
+      HyperparameterSearch.TrialResult winner = search.winner();
+      out.printf("chosen on validation: %s%n", winner.trial().name());
+      printTest(out, winner.result());
+      Map<String, Object> figures = figures(data, winner.result(), settings);
+      figures.put("tuning", Map.of("chosen", winner.trial().name(), "trials", trials));
+      json.print(out, figures);
+      return 0;
+    }
     EvaluationResult r = LeaveOneOutEvaluation.run(interactions, settings, p -> printEpoch(out, p));
     printTest(out, r);
     json.print(out, figures(data, r, settings));
@@ -106,18 +151,22 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   static void printTest(PrintStream out, EvaluationResult r) {
     out.printf(
-        "test (%d users, %d items): model HR@10 %.4f NDCG@10 %.4f | popularity HR@10 %.4f NDCG@10"
-            + " %.4f | co-occurrence HR@10 %.4f NDCG@10 %.4f | training %.1f s, %.0f examples/s%n",
+        "test (%d users, %d items), HR@10 / NDCG@10: model %.4f / %.4f | co-occurrence %.4f /"
+            + " %.4f | popularity %.4f / %.4f | blend %.4f / %.4f | served %.4f / %.4f%n",
         r.users(),
         r.items(),
         r.model().hr10(),
         r.model().ndcg10(),
-        r.popularity().hr10(),
-        r.popularity().ndcg10(),
         r.cooccurrence().hr10(),
         r.cooccurrence().ndcg10(),
-        r.trainingSeconds(),
-        r.examplesPerSecond());
+        r.popularity().hr10(),
+        r.popularity().ndcg10(),
+        r.blend().hr10(),
+        r.blend().ndcg10(),
+        r.served().hr10(),
+        r.served().ndcg10());
+    out.printf("served by history length: %s%n", r.servedByBucket());
+    out.printf("training %.1f s, %.0f examples/s%n", r.trainingSeconds(), r.examplesPerSecond());
   }
 
   private static Map<String, Object> figures(
@@ -134,6 +183,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             "model",
             "popularity",
             "cooccurrence",
+            "blend",
+            "served",
+            "servedByHistoryLength",
             "bestValidationNdcg10",
             "bestEpoch",
             "epochsRun")) {

@@ -4,6 +4,8 @@ import io.recsys.model.Hyperparameter;
 import io.recsys.model.LossType;
 import io.recsys.model.ModelConfig;
 import io.recsys.model.retrieval.IndexSettings;
+import io.recsys.model.strategy.CooccurrenceWeights;
+import io.recsys.schemas.Strategy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +36,7 @@ public final class RecsysConfig extends AbstractConfig {
   private static final String INGEST = "Ingest";
   private static final String FEATURES = "Features";
   private static final String POPULARITY = "Popularity";
+  private static final String COOCCURRENCE = "Co-occurrence";
   private static final String SERVING = "Serving";
   private static final String TRAINER = "Trainer";
   private static final String MODEL_SYNC = "Model sync";
@@ -47,6 +50,8 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String RECOMMENDATIONS_TOPIC_CONFIG = "recsys.topic.recommendations";
   public static final String ITEM_EVENTS_TOPIC_CONFIG = "recsys.topic.item.events";
   public static final String POPULARITY_TOPIC_CONFIG = "recsys.topic.popularity";
+  public static final String ITEM_PAIRS_TOPIC_CONFIG = "recsys.topic.item.pairs";
+  public static final String ITEM_NEIGHBOURS_TOPIC_CONFIG = "recsys.topic.item.neighbours";
   public static final String TRAINING_EXAMPLES_TOPIC_CONFIG = "recsys.topic.training.examples";
   public static final String MODEL_UPDATES_TOPIC_CONFIG = "recsys.topic.model.updates";
   public static final String METRICS_TOPIC_CONFIG = "recsys.topic.metrics";
@@ -69,7 +74,27 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String HALF_LIFE_CONFIG = "recsys.popularity.half.life.ms";
   public static final String LEADERBOARD_SIZE_CONFIG = "recsys.popularity.leaderboard.size";
   public static final String PUBLISH_INTERVAL_CONFIG = "recsys.popularity.publish.interval.ms";
+  // Co-occurrence
+  public static final String COOCCURRENCE_ENABLED_CONFIG = "recsys.cooccurrence.enabled";
+  public static final String COOCCURRENCE_WINDOW_CONFIG = "recsys.cooccurrence.window";
+  public static final String COOCCURRENCE_DISTANCE_DECAY_CONFIG =
+      "recsys.cooccurrence.distance.decay";
+  public static final String COOCCURRENCE_BACKWARD_WEIGHT_CONFIG =
+      "recsys.cooccurrence.backward.weight";
+  public static final String COOCCURRENCE_RECENT_ITEMS_CONFIG = "recsys.cooccurrence.recent.items";
+  public static final String COOCCURRENCE_AGE_DECAY_CONFIG = "recsys.cooccurrence.age.decay";
+  public static final String COOCCURRENCE_HALF_LIFE_CONFIG = "recsys.cooccurrence.half.life.ms";
+  public static final String COOCCURRENCE_CAPACITY_CONFIG = "recsys.cooccurrence.capacity";
+  public static final String COOCCURRENCE_NEIGHBOURS_CONFIG = "recsys.cooccurrence.neighbours";
+  public static final String COOCCURRENCE_PUBLISH_INTERVAL_CONFIG =
+      "recsys.cooccurrence.publish.interval.ms";
   // Serving
+  public static final String SERVING_STRATEGY_CONFIG = "recsys.serving.strategy";
+  public static final String SERVING_EXPLORATION_CONFIG = "recsys.serving.exploration";
+  public static final String SERVING_EVIDENCE_HALF_LIFE_CONFIG =
+      "recsys.serving.evidence.half.life.events";
+  public static final String SERVING_EVIDENCE_MIN_EVENTS_CONFIG =
+      "recsys.serving.evidence.min.events";
   public static final String MODEL_ENABLED_CONFIG = "recsys.model.enabled";
   public static final String TOP_K_CONFIG = "recsys.recommendations.k";
   public static final String SERVING_MIN_HISTORY_CONFIG = "recsys.serving.min.history";
@@ -179,6 +204,21 @@ public final class RecsysConfig extends AbstractConfig {
         Importance.LOW,
         "Internal compacted topic: each item partition's most popular items, read by every"
             + " instance into a global store.");
+    topics.define(
+        ITEM_PAIRS_TOPIC_CONFIG,
+        Type.STRING,
+        "recsys-item-pairs",
+        nonEmpty(),
+        Importance.LOW,
+        "Internal topic: co-occurrence pairs keyed by the item whose neighbours they update.");
+    topics.define(
+        ITEM_NEIGHBOURS_TOPIC_CONFIG,
+        Type.STRING,
+        "recsys-item-neighbours",
+        nonEmpty(),
+        Importance.LOW,
+        "Internal compacted topic: each item's strongest co-occurrence neighbours (key = item id),"
+            + " read by every instance into a global store.");
     topics.define(
         TRAINING_EXAMPLES_TOPIC_CONFIG,
         Type.STRING,
@@ -350,7 +390,123 @@ public final class RecsysConfig extends AbstractConfig {
         "How often (wall clock) each item partition publishes its changed leaderboard, and serving"
             + " refreshes its merged view. Shorter is fresher and writes more.");
 
+    Definer cooccurrence = new Definer(def, COOCCURRENCE);
+    CooccurrenceWeights weights = CooccurrenceWeights.DEFAULT;
+    cooccurrence.define(
+        COOCCURRENCE_ENABLED_CONFIG,
+        Type.BOOLEAN,
+        true,
+        Importance.MEDIUM,
+        "Keep item-to-item co-occurrence in the pipeline and offer it as a strategy. Off saves"
+            + " the item-pairs traffic (about six small records per event) and its state.");
+    cooccurrence.define(
+        COOCCURRENCE_WINDOW_CONFIG,
+        Type.INT,
+        weights.window(),
+        Range.between(1, 50),
+        Importance.LOW,
+        "How many of a user's previous items pair with each new one. Wider finds more pairs on"
+            + " sparse data and sends more records per event.");
+    cooccurrence.define(
+        COOCCURRENCE_DISTANCE_DECAY_CONFIG,
+        Type.DOUBLE,
+        weights.distanceDecay(),
+        Range.between(0.01, 1.0),
+        Importance.LOW,
+        "Weight factor per step between the two items of a pair: 1 counts every pair in the"
+            + " window alike, lower trusts direct successions most.");
+    cooccurrence.define(
+        COOCCURRENCE_BACKWARD_WEIGHT_CONFIG,
+        Type.DOUBLE,
+        weights.backwardWeight(),
+        Range.between(0.0, 1.0),
+        Importance.LOW,
+        "Weight of \"A came before B\" relative to \"B followed A\": 0 keeps the order strictly,"
+            + " 1 treats pairs as unordered.");
+    cooccurrence.define(
+        COOCCURRENCE_RECENT_ITEMS_CONFIG,
+        Type.INT,
+        weights.recentItems(),
+        Range.between(1, 100),
+        Importance.LOW,
+        "How many of a user's newest items recommend their neighbours (one store read each).");
+    cooccurrence.define(
+        COOCCURRENCE_AGE_DECAY_CONFIG,
+        Type.DOUBLE,
+        weights.ageDecay(),
+        Range.between(0.01, 1.0),
+        Importance.LOW,
+        "Weight factor per step back in the user's history: lower follows the newest item.");
+    cooccurrence.define(
+        COOCCURRENCE_HALF_LIFE_CONFIG,
+        Type.LONG,
+        30L * 24 * 3600 * 1000,
+        Range.atLeast(1),
+        Importance.LOW,
+        "Half-life of a pair's weight, in event time. Shorter follows changing tastes and"
+            + " forgets stable pairs sooner.");
+    cooccurrence.define(
+        COOCCURRENCE_CAPACITY_CONFIG,
+        Type.INT,
+        200,
+        Range.between(10, 100_000),
+        Importance.LOW,
+        "Most neighbours counted per item (store item-cooccurrence); the weakest beyond it are"
+            + " dropped each time the item is published. Larger keeps rarer pairs and costs more"
+            + " state and more work per publication.");
+    cooccurrence.define(
+        COOCCURRENCE_NEIGHBOURS_CONFIG,
+        Type.INT,
+        30,
+        Range.between(1, 10_000),
+        Importance.LOW,
+        "Strongest neighbours published per item to every instance's global store; serving"
+            + " recommends among them.");
+    cooccurrence.define(
+        COOCCURRENCE_PUBLISH_INTERVAL_CONFIG,
+        Type.LONG,
+        5000L,
+        Range.atLeast(10),
+        Importance.LOW,
+        "How often (wall clock) the items whose pairs changed publish their neighbours. Shorter"
+            + " is fresher and writes more: each publication is one record per changed item.");
+
     Definer serving = new Definer(def, SERVING);
+    serving.define(
+        SERVING_STRATEGY_CONFIG,
+        Type.STRING,
+        "auto",
+        ConfigDef.ValidString.in("auto", "model", "cooccurrence", "popularity", "blend"),
+        Importance.HIGH,
+        "What each list is made by. auto: per group of users with similar history lengths, the"
+            + " strategy (model, co-occurrence, popularity or their blend) with the best live"
+            + " prequential NDCG@10. A named strategy is served wherever it has a list, popularity"
+            + " elsewhere; every strategy is still measured.");
+    serving.define(
+        SERVING_EXPLORATION_CONFIG,
+        Type.DOUBLE,
+        0.05,
+        Range.between(0.0, 0.5),
+        Importance.LOW,
+        "Share of lists (auto only) served by a strategy other than the winner, drawn at"
+            + " random, so that users' reactions to every strategy keep being seen. Higher"
+            + " measures more fairly and serves worse lists more often.");
+    serving.define(
+        SERVING_EVIDENCE_HALF_LIFE_CONFIG,
+        Type.INT,
+        5000,
+        Range.atLeast(1),
+        Importance.LOW,
+        "Events of a history group after which an event's part in a strategy's live figure has"
+            + " halved. Shorter follows a learning model sooner and is noisier.");
+    serving.define(
+        SERVING_EVIDENCE_MIN_EVENTS_CONFIG,
+        Type.INT,
+        100,
+        Range.atLeast(1),
+        Importance.LOW,
+        "Events a strategy needs in a history group before its figure there decides; until"
+            + " then its figure over all users does.");
     serving.define(
         MODEL_ENABLED_CONFIG,
         Type.BOOLEAN,
@@ -808,6 +964,8 @@ public final class RecsysConfig extends AbstractConfig {
             c.getString(RECOMMENDATIONS_TOPIC_CONFIG),
             c.getString(ITEM_EVENTS_TOPIC_CONFIG),
             c.getString(POPULARITY_TOPIC_CONFIG),
+            c.getString(ITEM_PAIRS_TOPIC_CONFIG),
+            c.getString(ITEM_NEIGHBOURS_TOPIC_CONFIG),
             c.getString(TRAINING_EXAMPLES_TOPIC_CONFIG),
             c.getString(MODEL_UPDATES_TOPIC_CONFIG),
             c.getString(METRICS_TOPIC_CONFIG),
@@ -829,6 +987,18 @@ public final class RecsysConfig extends AbstractConfig {
             c.getLong(HALF_LIFE_CONFIG),
             c.getInt(LEADERBOARD_SIZE_CONFIG),
             c.getLong(PUBLISH_INTERVAL_CONFIG)),
+        new RecsysSettings.Cooccurrence(
+            c.getBoolean(COOCCURRENCE_ENABLED_CONFIG),
+            new CooccurrenceWeights(
+                c.getInt(COOCCURRENCE_WINDOW_CONFIG),
+                c.getDouble(COOCCURRENCE_DISTANCE_DECAY_CONFIG),
+                c.getDouble(COOCCURRENCE_BACKWARD_WEIGHT_CONFIG),
+                c.getInt(COOCCURRENCE_RECENT_ITEMS_CONFIG),
+                c.getDouble(COOCCURRENCE_AGE_DECAY_CONFIG)),
+            c.getLong(COOCCURRENCE_HALF_LIFE_CONFIG),
+            c.getInt(COOCCURRENCE_CAPACITY_CONFIG),
+            c.getInt(COOCCURRENCE_NEIGHBOURS_CONFIG),
+            c.getLong(COOCCURRENCE_PUBLISH_INTERVAL_CONFIG)),
         new RecsysSettings.Serving(
             c.getBoolean(MODEL_ENABLED_CONFIG),
             c.getInt(TOP_K_CONFIG),
@@ -845,7 +1015,15 @@ public final class RecsysConfig extends AbstractConfig {
                 c.getInt(INDEX_BEAM_WIDTH_CONFIG),
                 c.getDouble(INDEX_REBUILD_FRACTION_CONFIG),
                 c.getDouble(INDEX_DRIFT_TOLERANCE_CONFIG),
-                IndexSettings.defaults().seed())),
+                IndexSettings.defaults().seed()),
+            new RecsysSettings.Selection(
+                "auto".equals(c.getString(SERVING_STRATEGY_CONFIG))
+                    ? null
+                    : Strategy.valueOf(
+                        c.getString(SERVING_STRATEGY_CONFIG).toUpperCase(java.util.Locale.ROOT)),
+                c.getDouble(SERVING_EXPLORATION_CONFIG),
+                c.getInt(SERVING_EVIDENCE_HALF_LIFE_CONFIG),
+                c.getInt(SERVING_EVIDENCE_MIN_EVENTS_CONFIG))),
         new RecsysSettings.Trainer(
             c.getBoolean(TRAINER_ENABLED_CONFIG),
             c.getString(TRAINER_DIR_CONFIG),

@@ -2,7 +2,9 @@ package io.recsys.app.config;
 
 import io.recsys.model.ModelConfig;
 import io.recsys.model.retrieval.IndexSettings;
+import io.recsys.model.strategy.CooccurrenceWeights;
 import io.recsys.schemas.EventTimeBounds;
+import io.recsys.schemas.Strategy;
 import io.recsys.schemas.UserEventParser;
 import java.util.Map;
 
@@ -18,6 +20,7 @@ public record RecsysSettings(
     Ingest ingest,
     int recentItems,
     Popularity popularity,
+    Cooccurrence cooccurrence,
     Serving serving,
     Trainer trainer,
     ModelSync modelSync,
@@ -32,6 +35,8 @@ public record RecsysSettings(
       String recommendations,
       String itemEvents,
       String popularity,
+      String itemPairs,
+      String itemNeighbours,
       String trainingExamples,
       String modelUpdates,
       String metrics,
@@ -103,6 +108,31 @@ public record RecsysSettings(
   /** Item popularity and the popularity fallback. */
   public record Popularity(long halfLifeMs, int leaderboardSize, long publishIntervalMs) {}
 
+  /**
+   * Item-to-item co-occurrence, kept by the pipeline.
+   *
+   * @param capacity most neighbours counted per item
+   * @param neighbours strongest neighbours published per item
+   */
+  public record Cooccurrence(
+      boolean enabled,
+      CooccurrenceWeights weights,
+      long halfLifeMs,
+      int capacity,
+      int neighbours,
+      long publishIntervalMs) {}
+
+  /**
+   * How the strategy of each list is chosen.
+   *
+   * @param fixed the strategy always served where it has a list, or null to choose by evidence
+   * @param exploration share of lists served by a strategy other than the winner
+   * @param evidenceHalfLifeEvents events of a history group after which an event counts half
+   * @param evidenceMinEvents events a strategy needs in a group before its figure there decides
+   */
+  public record Selection(
+      Strategy fixed, double exploration, int evidenceHalfLifeEvents, int evidenceMinEvents) {}
+
   /** How recommendations are made and batched. */
   public record Serving(
       boolean modelEnabled,
@@ -113,7 +143,8 @@ public record RecsysSettings(
       int seenItems,
       int stateSteps,
       int stateUsers,
-      IndexSettings index) {}
+      IndexSettings index,
+      Selection selection) {}
 
   /**
    * The online trainer.

@@ -20,6 +20,9 @@ final class CurvePlot {
 
   private CurvePlot() {}
 
+  private static final Color COOCCURRENCE = new Color(0x2ca02c);
+  private static final Color SERVED = new Color(0x222222);
+
   static void write(List<PrequentialCurve.Point> points, String title, Path file)
       throws IOException {
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -31,7 +34,12 @@ final class CurvePlot {
       double maxX = points.isEmpty() ? 1 : points.get(points.size() - 1).events();
       double maxY = 0.05;
       for (PrequentialCurve.Point point : points) {
-        maxY = Math.max(maxY, Math.max(point.model().hitRate10(), point.popularity().hitRate10()));
+        maxY =
+            Math.max(
+                maxY,
+                Math.max(
+                    Math.max(point.model().hitRate10(), point.popularity().hitRate10()),
+                    Math.max(point.cooccurrence().hitRate10(), point.served().hitRate10())));
       }
       maxY = Math.ceil(maxY * 10) / 10;
       drawAxes(g, maxX, maxY, title);
@@ -39,6 +47,10 @@ final class CurvePlot {
       drawLine(g, points, p -> p.model().ndcg10(), maxX, maxY, new Color(0x1f77b4), false);
       drawLine(g, points, p -> p.popularity().hitRate10(), maxX, maxY, new Color(0xff7f0e), true);
       drawLine(g, points, p -> p.popularity().ndcg10(), maxX, maxY, new Color(0xff7f0e), false);
+      drawLine(g, points, p -> p.cooccurrence().hitRate10(), maxX, maxY, COOCCURRENCE, true);
+      drawLine(g, points, p -> p.cooccurrence().ndcg10(), maxX, maxY, COOCCURRENCE, false);
+      drawLine(g, points, p -> p.served().hitRate10(), maxX, maxY, SERVED, true);
+      drawLine(g, points, p -> p.served().ndcg10(), maxX, maxY, SERVED, false);
       legend(g);
     } finally {
       g.dispose();
@@ -96,9 +108,12 @@ final class CurvePlot {
   private static void legend(Graphics2D g) {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     String[] labels = {
-      "model HR@10 (solid), NDCG@10 (dashed)", "popularity HR@10 (solid), NDCG@10 (dashed)"
+      "model HR@10 (solid), NDCG@10 (dashed)",
+      "popularity HR@10 (solid), NDCG@10 (dashed)",
+      "co-occurrence HR@10 (solid), NDCG@10 (dashed)",
+      "served HR@10 (solid), NDCG@10 (dashed)"
     };
-    Color[] colors = {new Color(0x1f77b4), new Color(0xff7f0e)};
+    Color[] colors = {new Color(0x1f77b4), new Color(0xff7f0e), COOCCURRENCE, SERVED};
     for (int i = 0; i < labels.length; i++) {
       g.setColor(colors[i]);
       g.fillRect(WIDTH - MARGIN - 290, MARGIN + 5 + i * 18, 12, 12);

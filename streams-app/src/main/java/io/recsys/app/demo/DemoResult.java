@@ -27,6 +27,10 @@ import java.util.function.DoubleUnaryOperator;
  * @param firstRecommendationMillis from the start of the command to the first recommendation
  * @param prequentialModel test-then-train quality of the model's lists over the run
  * @param prequentialPopularity the same for popularity, on the same events
+ * @param prequentialCooccurrence the same for co-occurrence
+ * @param prequentialBlend the same for the blend of the strategies' lists
+ * @param prequentialServed the same for the lists users were given, whichever strategy made each
+ * @param servedBy lists published per strategy (wire name)
  * @param examplesEmitted training examples the pipeline wrote to training-examples
  * @param examplesTrained training examples the trainer folded in by the end of the run (fewer than
  *     emitted when the trainer was behind: the run ends when the output is complete)
@@ -53,6 +57,10 @@ public record DemoResult(
     long firstRecommendationMillis,
     Quality prequentialModel,
     Quality prequentialPopularity,
+    Quality prequentialCooccurrence,
+    Quality prequentialBlend,
+    Quality prequentialServed,
+    Map<String, Long> servedBy,
     long examplesEmitted,
     long examplesTrained,
     long examplesSkipped,
@@ -117,6 +125,7 @@ public record DemoResult(
 
   public DemoResult {
     curve = List.copyOf(curve);
+    servedBy = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servedBy));
     resources = List.copyOf(resources);
   }
 
@@ -135,6 +144,10 @@ public record DemoResult(
         firstRecommendationMillis,
         prequentialModel,
         prequentialPopularity,
+        prequentialCooccurrence,
+        prequentialBlend,
+        prequentialServed,
+        servedBy,
         examplesEmitted,
         examplesTrained,
         examplesSkipped,
@@ -257,6 +270,15 @@ public record DemoResult(
     figures.put("prequential_popularity_ndcg10", round(prequentialPopularity.ndcg10()));
     figures.put("prequential_popularity_events", prequentialPopularity.events());
     figures.put("prequential_cold_events", prequentialPopularity.coldEvents());
+    figures.put("prequential_cooccurrence_hr10", round(prequentialCooccurrence.hitRate10()));
+    figures.put("prequential_cooccurrence_ndcg10", round(prequentialCooccurrence.ndcg10()));
+    figures.put("prequential_cooccurrence_events", prequentialCooccurrence.events());
+    figures.put("prequential_blend_hr10", round(prequentialBlend.hitRate10()));
+    figures.put("prequential_blend_ndcg10", round(prequentialBlend.ndcg10()));
+    figures.put("prequential_served_hr10", round(prequentialServed.hitRate10()));
+    figures.put("prequential_served_ndcg10", round(prequentialServed.ndcg10()));
+    figures.put("prequential_served_events", prequentialServed.events());
+    figures.put("served_by", servedBy);
     figures.put("prequential_model_hr10_all", round(hitRateOverAll(prequentialModel)));
     figures.put("prequential_popularity_hr10_all", round(hitRateOverAll(prequentialPopularity)));
     if (batch != null) {

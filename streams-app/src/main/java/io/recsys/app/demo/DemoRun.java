@@ -5,9 +5,11 @@ import io.recsys.app.RecsysService;
 import io.recsys.app.broker.EmbeddedKafkaBroker;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.metrics.ProcessUsage;
 import io.recsys.app.metrics.ResourceSample;
 import io.recsys.schemas.SchemaSerdes;
+import io.recsys.schemas.Strategy;
 import io.recsys.schemas.UserEvent;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +44,15 @@ import org.slf4j.LoggerFactory;
  * the broker, then the temporary directory.
  */
 public final class DemoRun {
+  /** Lists published per strategy, by wire name. */
+  private static Map<String, Long> servedBy(PipelineMetrics metrics) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (Strategy strategy : Strategy.values()) {
+      counts.put(strategy.wireName(), (long) metrics.servedBy(strategy));
+    }
+    return counts;
+  }
+
   private static DemoResult.Served served(RecsysApp app) {
     long items = app.model().get().map(m -> (long) m.knownItemCount()).orElse(0L);
     long indexed = app.model().retrieval().map(r -> (long) r.index().size()).orElse(0L);
@@ -162,6 +174,10 @@ public final class DemoRun {
                 first == 0 ? -1 : (first - commandStart) / 1_000_000,
                 totals.model(),
                 totals.popularity(),
+                totals.cooccurrence(),
+                totals.blend(),
+                totals.served(),
+                servedBy(app.metrics()),
                 (long) app.metrics().trainingExamplesEmitted(),
                 app.trainerMetrics().examplesTrained(),
                 app.trainerMetrics().examplesSkipped(),
@@ -420,7 +436,8 @@ public final class DemoRun {
       var totals = watch.app.metrics().prequential().totals();
       out.printf(
           "[%7.1fs] events in %,d (%,.0f/s) | recommendations out %,d | DLQ %,d | pending %,d"
-              + " | model %s, trained %,d | HR@10 model %.3f popularity %.3f%n",
+              + " | model %s, trained %,d | HR@10 served %.3f model %.3f co-occurrence %.3f"
+              + " popularity %.3f%n",
           (now - commandStart) / 1e9,
           sent,
           rate,
@@ -429,7 +446,9 @@ public final class DemoRun {
           Math.max(0, sent - counter.recommendations() - counter.deadLetters()),
           watch.app.model().get().map(m -> m.version().version()).orElse("none"),
           watch.app.trainerMetrics().examplesTrained(),
+          totals.served().hitRate10(),
           totals.model().hitRate10(),
+          totals.cooccurrence().hitRate10(),
           totals.popularity().hitRate10());
       out.flush();
       lastSent = sent;

@@ -12,15 +12,21 @@ import java.util.List;
  * window, which belongs to the metrics publisher.
  */
 final class PrequentialCurve {
-  /** One window: accepted events at its end, and both strategies' figures within it. */
-  record Point(long events, Quality model, Quality popularity) {}
+  /**
+   * One window: accepted events at its end, and each strategy's figures within it (served: the
+   * lists users were given).
+   */
+  record Point(
+      long events, Quality model, Quality popularity, Quality cooccurrence, Quality served) {}
+
+  private static final Quality NONE = new Quality(0, 0, 0, 0);
 
   private final PrequentialEvaluator evaluator;
   private final long windowEvents;
   private final List<Point> points = new ArrayList<>();
   private long nextBoundary;
   private PrequentialEvaluator.Window previous =
-      new PrequentialEvaluator.Window(new Quality(0, 0, 0, 0), new Quality(0, 0, 0, 0));
+      new PrequentialEvaluator.Window(NONE, NONE, NONE, NONE, NONE);
 
   PrequentialCurve(PrequentialEvaluator evaluator, long windowEvents) {
     this.evaluator = evaluator;
@@ -47,9 +53,11 @@ final class PrequentialCurve {
     PrequentialEvaluator.Window totals = evaluator.totals();
     Quality model = difference(totals.model(), previous.model());
     Quality popularity = difference(totals.popularity(), previous.popularity());
+    Quality cooccurrence = difference(totals.cooccurrence(), previous.cooccurrence());
+    Quality served = difference(totals.served(), previous.served());
     previous = totals;
     if (model.events() + popularity.events() > 0) {
-      points.add(new Point(acceptedEvents, model, popularity));
+      points.add(new Point(acceptedEvents, model, popularity, cooccurrence, served));
     }
   }
 
@@ -72,17 +80,22 @@ final class PrequentialCurve {
   /** The curve as a Markdown table. */
   static String table(List<Point> points) {
     StringBuilder out = new StringBuilder();
-    out.append("| events | model HR@10 | model NDCG@10 | model scored | popularity HR@10 |")
-        .append(" popularity NDCG@10 | popularity scored |\n");
-    out.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.append("| events | served HR@10 | served NDCG@10 | model HR@10 | model NDCG@10 |")
+        .append(" model scored | co-occurrence HR@10 | co-occurrence NDCG@10 |")
+        .append(" popularity HR@10 | popularity NDCG@10 | popularity scored |\n");
+    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Point point : points) {
       out.append(
           String.format(
-              "| %,d | %.4f | %.4f | %,d | %.4f | %.4f | %,d |%n",
+              "| %,d | %.4f | %.4f | %.4f | %.4f | %,d | %.4f | %.4f | %.4f | %.4f | %,d |%n",
               point.events(),
+              point.served().hitRate10(),
+              point.served().ndcg10(),
               point.model().hitRate10(),
               point.model().ndcg10(),
               point.model().events(),
+              point.cooccurrence().hitRate10(),
+              point.cooccurrence().ndcg10(),
               point.popularity().hitRate10(),
               point.popularity().ndcg10(),
               point.popularity().events()));

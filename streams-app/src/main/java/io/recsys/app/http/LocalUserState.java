@@ -2,7 +2,8 @@ package io.recsys.app.http;
 
 import io.recsys.app.pipeline.RecsysTopology;
 import io.recsys.app.pipeline.serving.RecommendProcessor;
-import io.recsys.app.pipeline.state.SeenItemKey;
+import io.recsys.app.pipeline.state.IdPairKey;
+import io.recsys.features.ItemNeighbours;
 import io.recsys.features.PopularityRanking;
 import io.recsys.features.PopularitySnapshot;
 import io.recsys.features.UserFeatures;
@@ -26,6 +27,7 @@ final class LocalUserState {
   private final long rankingRefreshMs;
   private final LongSupplier clock;
   private volatile UserStores active;
+  private volatile ReadOnlyKeyValueStore<String, ItemNeighbours> neighbours;
   private volatile CachedRanking ranking;
 
   private record CachedRanking(PopularityRanking ranking, long at) {}
@@ -39,7 +41,7 @@ final class LocalUserState {
     }
 
     boolean seen(String userId, String itemId) {
-      return seenStore.get(SeenItemKey.of(userId, itemId)) != null;
+      return seenStore.get(IdPairKey.of(userId, itemId)) != null;
     }
   }
 
@@ -95,6 +97,19 @@ final class LocalUserState {
                     RecsysTopology.USER_SEEN_STORE, QueryableStoreTypes.keyValueStore())
                 .withPartition(partition)
                 .enableStaleStores()));
+  }
+
+  /** An item's published co-occurrence neighbours in the global store, or null for none. */
+  ItemNeighbours neighbours(String itemId) {
+    ReadOnlyKeyValueStore<String, ItemNeighbours> store = neighbours;
+    if (store == null) {
+      store =
+          store(
+              StoreQueryParameters.fromNameAndType(
+                  RecsysTopology.ITEM_NEIGHBOURS_STORE, QueryableStoreTypes.keyValueStore()));
+      neighbours = store;
+    }
+    return store.get(itemId);
   }
 
   PopularityRanking ranking() {

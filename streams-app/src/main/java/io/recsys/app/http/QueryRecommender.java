@@ -1,19 +1,26 @@
 package io.recsys.app.http;
 
 import io.recsys.app.modelsync.CurrentModel;
+import io.recsys.app.pipeline.serving.CooccurrenceRecommender;
 import io.recsys.app.pipeline.serving.ModelRecommender;
 import io.recsys.app.pipeline.serving.PopularityRecommender;
+import io.recsys.app.pipeline.serving.RecommendProcessor;
+import io.recsys.app.pipeline.serving.StrategySelector;
 import io.recsys.features.UserFeatures;
 import io.recsys.schemas.Recommendation;
+import io.recsys.schemas.Strategy;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * Answers "what should this user see now?" from local state, with the same strategies the stream
- * uses: the current model when it knows enough of the user's recent items, otherwise the shared
- * {@link PopularityRecommender}. Unknown users get the popularity list, marked as such.
+ * Answers "what should this user see now?" from local state, with the same strategies and the same
+ * {@link StrategySelector} the stream uses (without its exploration share): the model's list where
+ * it knows enough of the user's recent items, co-occurrence's, popularity's, or their blend.
+ * Unknown users get the popularity list, marked as such.
  *
  * <p>The user's state comes from whichever copy the caller found ({@link LocalUserState}); an
  * answer from a copy that may be behind is marked stale.
@@ -21,6 +28,8 @@ import java.util.function.Predicate;
 final class QueryRecommender {
   private final LocalUserState state;
   private final PopularityRecommender popularity;
+  private final CooccurrenceRecommender cooccurrence;
+  private final StrategySelector selector;
   private final CurrentModel model;
   private final ModelRecommender modelRecommender;
   private final String servedBy;
@@ -28,13 +37,15 @@ final class QueryRecommender {
 
   QueryRecommender(
       LocalUserState state,
-      PopularityRecommender popularity,
+      RecommendProcessor.Strategies strategies,
       CurrentModel model,
       ModelRecommender modelRecommender,
       String servedBy,
       LongSupplier clock) {
     this.state = state;
-    this.popularity = popularity;
+    this.popularity = strategies.popularity();
+    this.cooccurrence = strategies.cooccurrence();
+    this.selector = strategies.selector();
     this.model = model;
     this.modelRecommender = modelRecommender;
     this.servedBy = servedBy;
@@ -57,32 +68,37 @@ final class QueryRecommender {
     }
     Predicate<String> seen = item -> stores.seen(userId, item);
     List<String> recent = features.get().recentItems();
+    // Scores are expressed at the user's last event time, as the stream does, so that replayed
+    // (old) event times do not decay every score to zero.
+    long asOf = features.get().lastEventTime();
+    Map<Strategy, Recommendation> lists = new EnumMap<>(Strategy.class);
+    lists.put(
+        Strategy.POPULARITY, popularity.recommend(state.ranking(), userId, seen, k, asOf, now));
     Optional<CurrentModel.Loaded> loaded = model.get();
     Optional<List<String>> history = loaded.flatMap(m -> modelRecommender.history(m, recent));
     if (history.isPresent()) {
-      Recommendation learned =
+      lists.put(
+          Strategy.MODEL,
           modelRecommender.recommendation(
               userId,
               loaded.get().recommend(history.get(), modelRecommender.candidates(k)),
               seen,
               k,
               loaded.get().version().version(),
-              features.get().lastEventTime(),
-              now);
-      if (learned != null) {
-        return answer(
-            true,
-            stale,
-            modelRecommender
-                .explained(loaded.get(), List.of(history.get()), List.of(learned))
-                .get(0));
-      }
+              asOf,
+              now));
     }
-    // Popularity scores are expressed at the user's last event time, as the stream does, so
-    // that replayed (old) event times do not decay every score to zero.
-    Recommendation popular =
-        popularity.recommend(state.ranking(), userId, seen, k, features.get().lastEventTime(), now);
-    return answer(true, stale, popular);
+    if (cooccurrence != null) {
+      lists.put(
+          Strategy.COOCCURRENCE,
+          cooccurrence.recommend(state::neighbours, userId, recent, seen, k, asOf, now));
+    }
+    Recommendation served = selector.choose(recent.size(), lists, k, false).served();
+    if (served.strategy() == Strategy.MODEL) {
+      served =
+          modelRecommender.explained(loaded.get(), List.of(history.get()), List.of(served)).get(0);
+    }
+    return answer(true, stale, served);
   }
 
   /**

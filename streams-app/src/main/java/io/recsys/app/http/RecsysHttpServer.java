@@ -12,7 +12,6 @@ import io.recsys.app.erasure.UserPseudonyms;
 import io.recsys.app.metrics.JvmMeters;
 import io.recsys.app.metrics.ModelMetrics;
 import io.recsys.app.pipeline.serving.ModelRecommender;
-import io.recsys.app.pipeline.serving.PopularityRecommender;
 import io.recsys.schemas.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,7 +126,7 @@ public final class RecsysHttpServer implements AutoCloseable {
     QueryRecommender recommender =
         new QueryRecommender(
             state,
-            new PopularityRecommender(settings.popularity().halfLifeMs()),
+            app.strategies(),
             app.model(),
             new ModelRecommender(settings.model(), settings.serving()),
             selfName,

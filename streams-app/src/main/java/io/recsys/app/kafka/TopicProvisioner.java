@@ -81,6 +81,7 @@ public final class TopicProvisioner {
             names.deadLetters(),
             names.recommendations(),
             names.itemEvents(),
+            names.itemPairs(),
             names.trainingExamples())) {
       topics.add(new NewTopic(name, Optional.of(partitions), replication).configs(userData));
     }
@@ -104,6 +105,12 @@ public final class TopicProvisioner {
     // One small record per item partition, read whole by every instance: compacted, 1 partition.
     topics.add(
         new NewTopic(names.popularity(), Optional.of(1), replication)
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    // Each item's newest neighbour list, read whole by every instance: compacted. Keyed by item
+    // and partitioned like the item-keyed topics, so that publishing spreads over the brokers.
+    topics.add(
+        new NewTopic(names.itemNeighbours(), Optional.of(partitions), replication)
             .configs(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     // The trainer lease is the ownership of this partition; nothing is written to it.

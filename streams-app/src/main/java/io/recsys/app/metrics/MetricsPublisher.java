@@ -6,7 +6,10 @@ import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.schemas.MetricsRecord;
 import io.recsys.schemas.SchemaSerdes;
+import io.recsys.schemas.Strategy;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -52,7 +55,12 @@ public final class MetricsPublisher implements AutoCloseable {
       CurrentModel model) {}
 
   private record Window(
-      long at, double events, double recommendations, double deadLetters, long examplesTrained) {}
+      long at,
+      double events,
+      double recommendations,
+      double deadLetters,
+      long examplesTrained,
+      Map<Strategy, Double> served) {}
 
   /** Starts publishing for {@code app} with its own producer. */
   public static MetricsPublisher start(MeasuredInstance app) {
@@ -148,7 +156,11 @@ public final class MetricsPublisher implements AutoCloseable {
         loss,
         training ? (now.examplesTrained() - previous.examplesTrained()) / seconds : null,
         model.isPresent() ? quality.model() : null,
-        quality.popularity());
+        quality.popularity(),
+        scored(quality.cooccurrence()),
+        scored(quality.blend()),
+        quality.served(),
+        shares(previous, now));
   }
 
   private Window snapshot() {
@@ -158,12 +170,43 @@ public final class MetricsPublisher implements AutoCloseable {
         pipeline.eventsAccepted(),
         pipeline.recommendations(),
         pipeline.deadLetters(),
-        sources.trainer().examplesTrained());
+        sources.trainer().examplesTrained(),
+        servedCounts(pipeline));
+  }
+
+  private static Map<Strategy, Double> servedCounts(PipelineMetrics pipeline) {
+    Map<Strategy, Double> counts = new EnumMap<>(Strategy.class);
+    for (Strategy s : Strategy.values()) {
+      counts.put(s, pipeline.servedBy(s));
+    }
+    return counts;
+  }
+
+  /** Each strategy's share of the lists made between two windows; null when none was made. */
+  private static Map<String, Double> shares(Window previous, Window now) {
+    double total = 0;
+    for (Strategy s : Strategy.values()) {
+      total += now.served().get(s) - previous.served().getOrDefault(s, 0.0);
+    }
+    if (total <= 0) {
+      return null;
+    }
+    Map<String, Double> shares = new LinkedHashMap<>();
+    for (Strategy s : Strategy.values()) {
+      shares.put(
+          s.wireName(), (now.served().get(s) - previous.served().getOrDefault(s, 0.0)) / total);
+    }
+    return shares;
   }
 
   /** Absent until a recommendation was made: an empty histogram reports 0, not "none". */
   private static Double latency(PipelineMetrics pipeline, Window now, double percentile) {
     return now.recommendations() > 0 ? finite(pipeline.latencyPercentileMillis(percentile)) : null;
+  }
+
+  /** Absent while a strategy held no list for the window's events (off, or not yet able). */
+  private static MetricsRecord.Quality scored(MetricsRecord.Quality quality) {
+    return quality.events() > 0 ? quality : null;
   }
 
   private static Double finite(double value) {

@@ -7,8 +7,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.recsys.app.prequential.PrequentialEvaluator;
+import io.recsys.schemas.MetricsRecord;
+import io.recsys.schemas.Strategy;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The pipeline's own counters and latency distribution, recorded by the processors of every stream
@@ -26,6 +32,7 @@ public final class PipelineMetrics {
   private final Counter deadLetters;
   private final Counter usersErased;
   private final Counter recommendations;
+  private final Map<Strategy, Counter> served = new EnumMap<>(Strategy.class);
   private final Counter trainingExamples;
   private final Counter statesStepped;
   private final Counter statesReread;
@@ -94,22 +101,34 @@ public final class PipelineMetrics {
                     + " each model call's fixed cost, so small batches cost far more per event"
                     + " (see recsys.serving.batch.wait.ms)")
             .register(registry);
-    Gauge.builder("recsys.prequential.hr10", prequential, p -> p.totals().model().hitRate10())
-        .tag("strategy", "model")
-        .description("Prequential HR@10 since start")
-        .register(registry);
-    Gauge.builder("recsys.prequential.hr10", prequential, p -> p.totals().popularity().hitRate10())
-        .tag("strategy", "popularity")
-        .description("Prequential HR@10 since start")
-        .register(registry);
-    Gauge.builder("recsys.prequential.ndcg10", prequential, p -> p.totals().model().ndcg10())
-        .tag("strategy", "model")
-        .description("Prequential NDCG@10 since start")
-        .register(registry);
-    Gauge.builder("recsys.prequential.ndcg10", prequential, p -> p.totals().popularity().ndcg10())
-        .tag("strategy", "popularity")
-        .description("Prequential NDCG@10 since start")
-        .register(registry);
+    Map<String, Function<PrequentialEvaluator.Window, MetricsRecord.Quality>> figures =
+        new LinkedHashMap<>();
+    figures.put("model", PrequentialEvaluator.Window::model);
+    figures.put("popularity", PrequentialEvaluator.Window::popularity);
+    figures.put("cooccurrence", PrequentialEvaluator.Window::cooccurrence);
+    figures.put("blend", PrequentialEvaluator.Window::blend);
+    figures.put("served", PrequentialEvaluator.Window::served);
+    figures.forEach(
+        (strategy, figure) -> {
+          Gauge.builder(
+                  "recsys.prequential.hr10", prequential, p -> figure.apply(p.totals()).hitRate10())
+              .tag("strategy", strategy)
+              .description("Prequential HR@10 since start (served: the lists users were given)")
+              .register(registry);
+          Gauge.builder(
+                  "recsys.prequential.ndcg10", prequential, p -> figure.apply(p.totals()).ndcg10())
+              .tag("strategy", strategy)
+              .description("Prequential NDCG@10 since start (served: the lists users were given)")
+              .register(registry);
+        });
+    for (Strategy strategy : Strategy.values()) {
+      served.put(
+          strategy,
+          Counter.builder("recsys.recommendations.served")
+              .tag("strategy", strategy.wireName())
+              .description("Recommendation lists published, by the strategy that made them")
+              .register(registry));
+    }
   }
 
   /**
@@ -175,6 +194,16 @@ public final class PipelineMetrics {
     statesStepped.increment(stepped);
     statesReread.increment(reread);
     statesKept.increment(kept);
+  }
+
+  /** Counts one published list made by {@code strategy}. */
+  public void served(Strategy strategy) {
+    served.get(strategy).increment();
+  }
+
+  /** Lists published by {@code strategy} since this process started. */
+  public double servedBy(Strategy strategy) {
+    return served.get(strategy).count();
   }
 
   public void recommendationSent(long latencyMillis) {

@@ -8,14 +8,16 @@ import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.pipeline.ingest.DeletionValidationProcessor;
 import io.recsys.app.pipeline.ingest.EventValidationProcessor;
 import io.recsys.app.pipeline.serving.PendingActivity;
-import io.recsys.app.pipeline.serving.PopularityRecommender;
 import io.recsys.app.pipeline.serving.RecommendProcessor;
 import io.recsys.app.pipeline.state.GlobalStoreUpdater;
+import io.recsys.app.pipeline.state.ItemCooccurrenceProcessor;
 import io.recsys.app.pipeline.state.ItemPopularityProcessor;
 import io.recsys.app.pipeline.state.UserErasureProcessor;
 import io.recsys.app.pipeline.state.UserFeaturesProcessor;
 import io.recsys.app.prequential.HeldLists;
 import io.recsys.features.FeatureSerdes;
+import io.recsys.features.ItemNeighbours;
+import io.recsys.features.ItemPairs;
 import io.recsys.features.PopularitySnapshot;
 import io.recsys.schemas.DeletionReport;
 import io.recsys.schemas.JsonSerde;
@@ -58,6 +60,9 @@ public final class RecsysTopology {
   public static final String POPULARITY_STORE = "popularity-leaders";
   public static final String USER_HELD_LISTS_STORE = "user-held-lists";
   public static final String PENDING_STORE = "serving-pending";
+  public static final String ITEM_COOCCURRENCE_STORE = "item-cooccurrence";
+  public static final String ITEM_COOCCURRENCE_CHANGED_STORE = "item-cooccurrence-changed";
+  public static final String ITEM_NEIGHBOURS_STORE = "item-neighbours";
 
   private static final String EVENTS_SOURCE = "events-source";
   private static final String VALIDATE = "validate";
@@ -76,6 +81,12 @@ public final class RecsysTopology {
   private static final String VALIDATE_DELETION = "validate-deletion";
   private static final String FORGET = "forget-user";
   private static final String DELETION_REPORTS_SINK = "deletion-reports-sink";
+  private static final String ITEM_PAIRS_SINK = "item-pairs-sink";
+  private static final String ITEM_PAIRS_SOURCE = "item-pairs-source";
+  private static final String ITEM_COOCCURRENCE = "item-cooccurrence";
+  private static final String ITEM_NEIGHBOURS_SINK = "item-neighbours-sink";
+  private static final String ITEM_NEIGHBOURS_SOURCE = "item-neighbours-source";
+  private static final String ITEM_NEIGHBOURS_UPDATER = "item-neighbours-updater";
 
   private RecsysTopology() {}
 
@@ -86,6 +97,8 @@ public final class RecsysTopology {
       Topic<String, Recommendation> recommendations,
       Topic<String, UserEvent> itemEvents,
       Topic<String, PopularitySnapshot> popularity,
+      Topic<String, ItemPairs> itemPairs,
+      Topic<String, ItemNeighbours> itemNeighbours,
       Topic<String, TrainingExampleRecord> trainingExamples,
       Topic<byte[], byte[]> userDeletions,
       Topic<String, DeletionReport> deletionReports) {
@@ -100,6 +113,8 @@ public final class RecsysTopology {
           new Topic<>(names.recommendations(), strings, SchemaSerdes.recommendation()),
           new Topic<>(names.itemEvents(), strings, SchemaSerdes.userEvent()),
           new Topic<>(names.popularity(), strings, FeatureSerdes.popularitySnapshot()),
+          new Topic<>(names.itemPairs(), strings, FeatureSerdes.itemPairs()),
+          new Topic<>(names.itemNeighbours(), strings, FeatureSerdes.itemNeighbours()),
           new Topic<>(names.trainingExamples(), strings, SchemaSerdes.trainingExample()),
           new Topic<>(names.userDeletions(), bytes, bytes),
           new Topic<>(names.deletionReports(), strings, SchemaSerdes.deletionReport()));
@@ -118,12 +133,26 @@ public final class RecsysTopology {
    */
   public static Topology build(
       RecsysSettings settings, PipelineMetrics metrics, CurrentModel model) {
+    return build(settings, metrics, model, RecommendProcessor.Strategies.of(settings));
+  }
+
+  /**
+   * The pipeline.
+   *
+   * @param model the model serving uses; kept up to date by the caller
+   * @param strategies what makes and chooses the lists; every task of this topology shares them,
+   *     and so can the instance's query API
+   */
+  public static Topology build(
+      RecsysSettings settings,
+      PipelineMetrics metrics,
+      CurrentModel model,
+      RecommendProcessor.Strategies strategies) {
     Topics topics = Topics.of(settings);
     UserEventParser parser = settings.ingest().newParser();
     UserPseudonyms pseudonyms = UserPseudonyms.of(settings.ingest());
     Duration publishInterval = Duration.ofMillis(settings.popularity().publishIntervalMs());
-    PopularityRecommender popularityRecommender =
-        new PopularityRecommender(settings.popularity().halfLifeMs());
+    RecsysSettings.Cooccurrence cooccurrence = settings.cooccurrence();
 
     Topology topology = new Topology();
     topology
@@ -176,19 +205,25 @@ public final class RecsysTopology {
                     ITEM_EVENTS_SINK,
                     TRAINING_EXAMPLES_SINK,
                     settings.ingest().eventWeights(),
-                    metrics),
+                    metrics,
+                    cooccurrence.weights(),
+                    cooccurrence.enabled() ? ITEM_PAIRS_SINK : null),
             VALIDATE)
         .addProcessor(
             RECOMMEND,
             () ->
                 new RecommendProcessor(
                     new RecommendProcessor.Stores(
-                        USER_SEEN_STORE, POPULARITY_STORE, USER_HELD_LISTS_STORE, PENDING_STORE),
+                        USER_SEEN_STORE,
+                        POPULARITY_STORE,
+                        USER_HELD_LISTS_STORE,
+                        PENDING_STORE,
+                        ITEM_NEIGHBOURS_STORE),
                     new RecommendProcessor.Children(RECOMMENDATIONS_SINK, DELETION_REPORTS_SINK),
                     settings.serving(),
                     settings.model(),
                     settings.popularity().publishIntervalMs(),
-                    popularityRecommender,
+                    strategies,
                     model,
                     metrics),
             USER_FEATURES,
@@ -270,7 +305,57 @@ public final class RecsysTopology {
             topics.popularity().name(),
             POPULARITY_UPDATER,
             () -> new GlobalStoreUpdater<>(POPULARITY_STORE));
+    if (cooccurrence.enabled()) {
+      addCooccurrence(topology, topics, cooccurrence);
+    }
     return topology;
+  }
+
+  /**
+   * The item-keyed co-occurrence branch: pairs from the user-keyed side are counted per item, and
+   * each item's strongest neighbours reach every instance through a global store.
+   */
+  private static void addCooccurrence(
+      Topology topology, Topics topics, RecsysSettings.Cooccurrence settings) {
+    topology
+        .addSink(
+            ITEM_PAIRS_SINK,
+            topics.itemPairs().name(),
+            topics.itemPairs().keySerde().serializer(),
+            topics.itemPairs().valueSerde().serializer(),
+            USER_FEATURES)
+        .addSource(
+            ITEM_PAIRS_SOURCE,
+            topics.itemPairs().keySerde().deserializer(),
+            topics.itemPairs().valueSerde().deserializer(),
+            topics.itemPairs().name())
+        .addProcessor(
+            ITEM_COOCCURRENCE,
+            () ->
+                new ItemCooccurrenceProcessor(
+                    ITEM_COOCCURRENCE_STORE, ITEM_COOCCURRENCE_CHANGED_STORE, settings),
+            ITEM_PAIRS_SOURCE)
+        .addStateStore(
+            persistentStore(ITEM_COOCCURRENCE_STORE, Serdes.String(), Serdes.Double()),
+            ITEM_COOCCURRENCE)
+        .addStateStore(
+            persistentStore(ITEM_COOCCURRENCE_CHANGED_STORE, Serdes.String(), Serdes.Long()),
+            ITEM_COOCCURRENCE)
+        .addSink(
+            ITEM_NEIGHBOURS_SINK,
+            topics.itemNeighbours().name(),
+            topics.itemNeighbours().keySerde().serializer(),
+            topics.itemNeighbours().valueSerde().serializer(),
+            ITEM_COOCCURRENCE)
+        .addGlobalStore(
+            persistentStore(ITEM_NEIGHBOURS_STORE, Serdes.String(), FeatureSerdes.itemNeighbours())
+                .withLoggingDisabled(),
+            ITEM_NEIGHBOURS_SOURCE,
+            topics.itemNeighbours().keySerde().deserializer(),
+            topics.itemNeighbours().valueSerde().deserializer(),
+            topics.itemNeighbours().name(),
+            ITEM_NEIGHBOURS_UPDATER,
+            () -> new GlobalStoreUpdater<>(ITEM_NEIGHBOURS_STORE));
   }
 
   private static <K, V> StoreBuilder<KeyValueStore<K, V>> persistentStore(

@@ -2,36 +2,57 @@ package io.recsys.app.prequential;
 
 import io.recsys.model.evaluation.RankingMetrics;
 import io.recsys.schemas.MetricsRecord;
+import io.recsys.schemas.Strategy;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Test-then-train quality (the prequential protocol of the datasets README): each event's item is
- * scored against the list its user held before the event, for the model and for popularity on the
- * same events. Users with no earlier list are counted as cold and kept out of the main figures.
- * Keeps a window (reset by {@link #drainWindow()}) and totals. Thread-safe.
+ * scored against the lists its user held before the event, for every strategy on the same events
+ * and for the list the user was actually served. Users with no earlier list are counted as cold and
+ * kept out of the main figures. Keeps a window (reset by {@link #drainWindow()}) and totals.
+ * Thread-safe.
  */
 public final class PrequentialEvaluator {
   /** The cut-off of HR@10 and NDCG@10. */
   public static final int K = 10;
 
-  private final Accumulator modelWindow = new Accumulator();
-  private final Accumulator popularityWindow = new Accumulator();
-  private final Accumulator modelTotal = new Accumulator();
-  private final Accumulator popularityTotal = new Accumulator();
+  private final Map<Strategy, Accumulator> windows = new EnumMap<>(Strategy.class);
+  private final Map<Strategy, Accumulator> totals = new EnumMap<>(Strategy.class);
+  private final Accumulator servedWindow = new Accumulator();
+  private final Accumulator servedTotal = new Accumulator();
 
-  /** Scores {@code item} against {@code held}, the user's lists before the event (null: none). */
-  public void record(String item, HeldLists held) {
-    List<String> model = held == null ? List.of() : held.model();
-    List<String> popularity = held == null ? List.of() : held.popularity();
-    add(modelWindow, modelTotal, item, model);
-    add(popularityWindow, popularityTotal, item, popularity);
+  public PrequentialEvaluator() {
+    for (Strategy s : Strategy.values()) {
+      windows.put(s, new Accumulator());
+      totals.put(s, new Accumulator());
+    }
   }
 
-  private static void add(Accumulator window, Accumulator total, String item, List<String> list) {
+  /**
+   * Scores {@code item} against {@code held}, the user's lists before the event (null: none).
+   *
+   * @return NDCG@10 of each strategy that had a list, for the choice of strategy
+   */
+  public Map<Strategy, Double> record(String item, HeldLists held) {
+    Map<Strategy, Double> gains = new EnumMap<>(Strategy.class);
+    for (Strategy s : Strategy.values()) {
+      List<String> list = held == null ? List.of() : held.of(s);
+      double gain = add(windows.get(s), totals.get(s), item, list);
+      if (!list.isEmpty()) {
+        gains.put(s, gain);
+      }
+    }
+    add(servedWindow, servedTotal, item, held == null ? List.of() : held.servedList());
+    return gains;
+  }
+
+  private static double add(Accumulator window, Accumulator total, String item, List<String> list) {
     if (list.isEmpty()) {
       window.addCold();
       total.addCold();
-      return;
+      return 0;
     }
     int rank = list.indexOf(item);
     int effective = rank < 0 ? Integer.MAX_VALUE : rank;
@@ -39,20 +60,40 @@ public final class PrequentialEvaluator {
     double ndcg = RankingMetrics.ndcg(effective, K);
     window.add(hit, ndcg);
     total.add(hit, ndcg);
+    return ndcg;
   }
 
-  /** Model and popularity figures of the window so far, and starts a new window. */
+  /** Every strategy's figures of the window so far, and starts a new window. */
   public Window drainWindow() {
-    return new Window(modelWindow.drain(), popularityWindow.drain());
+    return new Window(
+        windows.get(Strategy.MODEL).drain(),
+        windows.get(Strategy.POPULARITY).drain(),
+        windows.get(Strategy.COOCCURRENCE).drain(),
+        windows.get(Strategy.BLEND).drain(),
+        servedWindow.drain());
   }
 
-  /** Model and popularity figures since the start. */
+  /** Every strategy's figures since the start. */
   public Window totals() {
-    return new Window(modelTotal.snapshot(), popularityTotal.snapshot());
+    return new Window(
+        totals.get(Strategy.MODEL).snapshot(),
+        totals.get(Strategy.POPULARITY).snapshot(),
+        totals.get(Strategy.COOCCURRENCE).snapshot(),
+        totals.get(Strategy.BLEND).snapshot(),
+        servedTotal.snapshot());
   }
 
-  /** Figures of one window or of the whole run. */
-  public record Window(MetricsRecord.Quality model, MetricsRecord.Quality popularity) {}
+  /**
+   * Figures of one window or of the whole run.
+   *
+   * @param served the lists users were given, whichever strategy made them
+   */
+  public record Window(
+      MetricsRecord.Quality model,
+      MetricsRecord.Quality popularity,
+      MetricsRecord.Quality cooccurrence,
+      MetricsRecord.Quality blend,
+      MetricsRecord.Quality served) {}
 
   private static final class Accumulator {
     private long events;

@@ -125,6 +125,8 @@ public final class Replay {
             t.recommendations(),
             t.itemEvents(),
             t.popularity(),
+            t.itemPairs(),
+            t.itemNeighbours(),
             t.trainingExamples(),
             t.modelUpdates(),
             t.metrics())) {
@@ -149,6 +151,8 @@ public final class Replay {
     config.put(RecsysConfig.DLQ_TOPIC_CONFIG, replayId + "-dlq");
     config.put(RecsysConfig.ITEM_EVENTS_TOPIC_CONFIG, replayId + "-item-events");
     config.put(RecsysConfig.POPULARITY_TOPIC_CONFIG, replayId + "-popularity");
+    config.put(RecsysConfig.ITEM_PAIRS_TOPIC_CONFIG, replayId + "-item-pairs");
+    config.put(RecsysConfig.ITEM_NEIGHBOURS_TOPIC_CONFIG, replayId + "-item-neighbours");
     config.put(RecsysConfig.TRAINING_EXAMPLES_TOPIC_CONFIG, replayId + "-training-examples");
     config.put(RecsysConfig.METRICS_TOPIC_CONFIG, replayId + "-metrics");
     // Nothing publishes here: the follower idles and the version loaded up front stays.

@@ -42,6 +42,9 @@ public final class EvaluationFigures {
     f.put("model", metrics(r.model()));
     f.put("popularity", metrics(r.popularity()));
     f.put("cooccurrence", metrics(r.cooccurrence()));
+    f.put("blend", metrics(r.blend()));
+    f.put("served", metrics(r.served()));
+    f.put("servedByHistoryLength", r.servedByBucket());
     training(
         f,
         r.bestValidationNdcg10(),

@@ -82,6 +82,8 @@ class RecsysHttpServerTest {
     config.put(RecsysConfig.METRICS_INTERVAL_CONFIG, "200");
     config.put(RecsysConfig.MODEL_ENABLED_CONFIG, "false");
     config.put(RecsysConfig.TRAINER_ENABLED_CONFIG, "false");
+    // The model's list where it has one, popularity's elsewhere: each test knows which it gets.
+    config.put(RecsysConfig.SERVING_STRATEGY_CONFIG, "model");
 
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     app = RecsysApp.create(config, new PipelineMetrics(registry));

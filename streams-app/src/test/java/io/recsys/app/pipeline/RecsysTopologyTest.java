@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
-import io.recsys.app.kafka.StreamsConfigFactory;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.features.RocksDBMemoryBudget;
 import io.recsys.features.UserFeatures;
@@ -25,7 +24,6 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -61,17 +59,7 @@ class RecsysTopologyTest {
     config.putIfAbsent(RecsysConfig.SERVING_BATCH_SIZE_CONFIG, "1");
     settings = RecsysConfig.parse(config);
     budget = new RocksDBMemoryBudget(16L << 20);
-    Properties props = new Properties();
-    props.putAll(
-        StreamsConfigFactory.build(
-            Map.of(
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
-                "unused:9092",
-                StreamsConfig.STATE_DIR_CONFIG,
-                stateDir.toString()),
-            settings.topics(),
-            settings.instance().id(),
-            budget));
+    Properties props = DriverConfig.of(settings, stateDir, budget);
     driver = new TopologyTestDriver(RecsysTopology.build(settings, metrics), props);
     var names = settings.topics();
     events =

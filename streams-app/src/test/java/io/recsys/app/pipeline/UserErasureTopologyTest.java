@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.erasure.UserPseudonyms;
-import io.recsys.app.kafka.StreamsConfigFactory;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.modelsync.ModelUpdates.ModelVersion;
@@ -32,7 +31,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -78,17 +76,7 @@ class UserErasureTopologyTest {
     config.put(RecsysConfig.SERVING_MIN_HISTORY_CONFIG, "1");
     settings = RecsysConfig.parse(config);
     budget = new RocksDBMemoryBudget(16L << 20);
-    Properties props = new Properties();
-    props.putAll(
-        StreamsConfigFactory.build(
-            Map.of(
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
-                "unused:9092",
-                StreamsConfig.STATE_DIR_CONFIG,
-                stateDir.toString()),
-            settings.topics(),
-            settings.instance().id(),
-            budget));
+    Properties props = DriverConfig.of(settings, stateDir, budget);
     CurrentModel model = new CurrentModel();
     Path checkpoint = stateDir.resolve("m.zip");
     if (!java.nio.file.Files.exists(checkpoint)) {

@@ -8,6 +8,7 @@ import io.recsys.app.pipeline.state.UserActivity;
 import io.recsys.app.pipeline.state.UserErasure;
 import io.recsys.app.pipeline.state.UserInput;
 import io.recsys.app.prequential.HeldLists;
+import io.recsys.features.ItemNeighbours;
 import io.recsys.features.PopularityRanking;
 import io.recsys.features.PopularitySnapshot;
 import io.recsys.model.CarriedStates;
@@ -21,6 +22,7 @@ import io.recsys.schemas.UserEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,9 +43,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes each user's top-K list after every accepted event: from the current model when one is
- * loaded and knows enough of the user's recent items, otherwise from {@link PopularityRecommender}.
- * Items the user interacted with are never recommended.
+ * Publishes each user's top-K list after every accepted event, made by the strategy that {@link
+ * StrategySelector} chooses for the user among the current model (when one is loaded and knows
+ * enough of the user's recent items), {@link CooccurrenceRecommender} (neighbours of the user's
+ * newest items, global store {@code item-neighbours}), {@link PopularityRecommender} and their
+ * blend. Items the user interacted with are never recommended.
  *
  * <p>Scoring one user at a time costs the model a fixed overhead per call, so events are collected
  * for up to {@code recsys.serving.batch.wait.ms} (or {@code recsys.serving.batch.size} events) and
@@ -60,7 +64,30 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecommendProcessor implements Processor<String, UserInput, String, Object> {
   /** Names of the stores this processor uses. */
-  public record Stores(String seen, String popularity, String held, String pending) {}
+  public record Stores(
+      String seen, String popularity, String held, String pending, String neighbours) {}
+
+  /**
+   * The strategies and the choice among them.
+   *
+   * @param cooccurrence null when co-occurrence is off
+   */
+  public record Strategies(
+      PopularityRecommender popularity,
+      CooccurrenceRecommender cooccurrence,
+      StrategySelector selector) {
+
+    /** The strategies {@code settings} ask for, with a new selector. */
+    public static Strategies of(RecsysSettings settings) {
+      RecsysSettings.Cooccurrence cooccurrence = settings.cooccurrence();
+      return new Strategies(
+          new PopularityRecommender(settings.popularity().halfLifeMs()),
+          cooccurrence.enabled()
+              ? new CooccurrenceRecommender(cooccurrence.weights(), cooccurrence.halfLifeMs())
+              : null,
+          new StrategySelector(settings.serving().selection()));
+    }
+  }
 
   /** Names of the children: the recommendations sink and the deletion reports sink. */
   public record Children(String recommendations, String deletionReports) {}
@@ -75,6 +102,8 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
   private final long popularityRefreshMs;
 
   private final PopularityRecommender recommender;
+  private final CooccurrenceRecommender cooccurrence;
+  private final StrategySelector selector;
   private final ModelRecommender modelRecommender;
   private final CurrentModel model;
   private final CarriedStates states;
@@ -86,6 +115,7 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
   private KeyValueStore<String, HeldLists> held;
   private KeyValueStore<Long, PendingActivity> pending;
   private ReadOnlyKeyValueStore<String, PopularitySnapshot> popularity;
+  private ReadOnlyKeyValueStore<String, ItemNeighbours> neighbours;
   private PopularityRanking ranking = PopularityRanking.EMPTY;
   private long refreshedAt = Long.MIN_VALUE;
   private long nextSequence;
@@ -96,14 +126,16 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
       RecsysSettings.Serving settings,
       ModelConfig modelSettings,
       long popularityRefreshMs,
-      PopularityRecommender recommender,
+      Strategies strategies,
       CurrentModel model,
       PipelineMetrics metrics) {
     this.stores = stores;
     this.children = children;
     this.settings = settings;
     this.popularityRefreshMs = popularityRefreshMs;
-    this.recommender = recommender;
+    this.recommender = strategies.popularity();
+    this.cooccurrence = strategies.cooccurrence();
+    this.selector = strategies.selector();
     this.modelRecommender = new ModelRecommender(modelSettings, settings);
     this.model = model;
     this.states = new CarriedStates(settings.stateSteps(), settings.stateUsers());
@@ -117,6 +149,9 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
     KeyValueStore<String, Long> seenStore = context.getStateStore(stores.seen());
     this.seen = new SeenItems(seenStore, settings.seenItems());
     this.popularity = context.getStateStore(stores.popularity());
+    if (cooccurrence != null) {
+      this.neighbours = context.getStateStore(stores.neighbours());
+    }
     this.held = context.getStateStore(stores.held());
     this.pending = context.getStateStore(stores.pending());
     // Events a previous owner of this task read but did not publish.
@@ -326,37 +361,59 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
   }
 
   /**
-   * Scores the entry's item against the lists its user held (test, then train) and returns the
-   * user's new list, which the user now holds: the model's when it has one, else popularity's.
+   * Scores the entry's item against the lists its user held (test, then train), lets the selector
+   * learn from it, and returns the user's new list, which the user now holds: the one the selector
+   * chose among the model's (where it has one), co-occurrence's, popularity's and their blend.
    */
   private Recommendation recommend(
       PendingActivity entry, ModelCandidates candidates, String version, Set<String> unseenYet) {
     UserActivity activity = entry.activity();
     UserEvent event = activity.event();
     String userId = event.userId();
-    metrics.prequential().record(event.itemId(), held.get(userId));
+    HeldLists before = held.get(userId);
+    Map<Strategy, Double> gains = metrics.prequential().record(event.itemId(), before);
+    if (before != null) {
+      selector.record(before.historyLength(), gains);
+    }
     long now = System.currentTimeMillis();
     Set<String> seenItems = seen.of(userId);
     Predicate<String> seenByUser = item -> !unseenYet.contains(item) && seenItems.contains(item);
-    Recommendation popular =
-        recommender.recommend(ranking, userId, seenByUser, settings.topK(), event.eventTime(), now);
-    Recommendation learned =
-        candidates == null
-            ? null
-            : modelRecommender.recommendation(
-                userId,
-                candidates.items(),
-                seenByUser,
-                settings.topK(),
-                version,
-                event.eventTime(),
-                now);
+    int k = settings.topK();
+    Map<Strategy, Recommendation> lists = new EnumMap<>(Strategy.class);
+    lists.put(
+        Strategy.POPULARITY,
+        recommender.recommend(ranking, userId, seenByUser, k, event.eventTime(), now));
+    if (candidates != null) {
+      lists.put(
+          Strategy.MODEL,
+          modelRecommender.recommendation(
+              userId, candidates.items(), seenByUser, k, version, event.eventTime(), now));
+    }
+    List<String> recent = activity.after().recentItems();
+    if (cooccurrence != null) {
+      lists.put(
+          Strategy.COOCCURRENCE,
+          cooccurrence.recommend(
+              neighbours::get, userId, recent, seenByUser, k, event.eventTime(), now));
+    }
+    StrategySelector.Choice choice = selector.choose(recent.size(), lists, k, true);
     held.put(
-        userId, new HeldLists(learned == null ? List.of() : itemIds(learned), itemIds(popular)));
-    return learned != null ? learned : popular;
+        userId,
+        new HeldLists(
+            itemIds(lists.get(Strategy.MODEL)),
+            itemIds(lists.get(Strategy.POPULARITY)),
+            itemIds(lists.get(Strategy.COOCCURRENCE)),
+            itemIds(choice.blend()),
+            choice.served().strategy(),
+            recent.size()));
+    metrics.served(choice.served().strategy());
+    return choice.served();
   }
 
   private static List<String> itemIds(Recommendation recommendation) {
+    if (recommendation == null) {
+      return List.of();
+    }
     List<ScoredItem> items = recommendation.items();
     List<String> ids = new ArrayList<>(items.size());
     items.forEach(item -> ids.add(item.itemId()));

@@ -1,6 +1,6 @@
 package io.recsys.app.pipeline.serving;
 
-import io.recsys.app.pipeline.state.SeenItemKey;
+import io.recsys.app.pipeline.state.IdPairKey;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -36,7 +36,7 @@ final class SeenItems {
   private long loads;
 
   /**
-   * @param store the task's {@code user-seen-items} store (key {@link SeenItemKey})
+   * @param store the task's {@code user-seen-items} store (key {@link IdPairKey})
    * @param maxItems most items held across users; a user with more than this is read again on each
    *     use rather than held
    */
@@ -95,7 +95,7 @@ final class SeenItems {
   }
 
   private Set<String> read(String userId) {
-    String prefix = SeenItemKey.of(userId, "");
+    String prefix = IdPairKey.of(userId, "");
     Set<String> seen = new HashSet<>();
     try (KeyValueIterator<String, Long> all = store.prefixScan(prefix, KEYS)) {
       while (all.hasNext()) {

@@ -76,7 +76,7 @@ public final class UserErasureProcessor implements Processor<String, UserDeletio
 
   private long deleteSeenItems(String userId) {
     List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, Long> items = seen.prefixScan(SeenItemKey.of(userId, ""), KEYS)) {
+    try (KeyValueIterator<String, Long> items = seen.prefixScan(IdPairKey.of(userId, ""), KEYS)) {
       items.forEachRemaining(entry -> keys.add(entry.key));
     }
     keys.forEach(seen::delete);

@@ -1,7 +1,9 @@
 package io.recsys.app.pipeline.state;
 
 import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.features.ItemPairs;
 import io.recsys.features.UserFeatures;
+import io.recsys.model.strategy.CooccurrenceWeights;
 import io.recsys.schemas.TrainingExampleRecord;
 import io.recsys.schemas.UserEvent;
 import java.util.List;
@@ -15,7 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps each user's features and the set of items the user has interacted with, then passes the
  * event on: to serving (key = user id, value = {@link UserActivity}), to the item-keyed popularity
  * branch (key = item id, value = the event) and, when the event moved the user to a new item, to
- * the training examples (key = user id): the items before it and the item it went to.
+ * the training examples (key = user id): the items before it and the item it went to; and, when
+ * co-occurrence is on, to the item-keyed co-occurrence branch ({@link ItemPairs}, one record per
+ * item whose neighbours the move updates).
  *
  * <p>Writes the stores {@code user-features} and {@code user-seen-items}, both owned by Kafka
  * Streams (looked up in {@link #init}, never closed here).
@@ -29,6 +33,8 @@ public final class UserFeaturesProcessor implements Processor<String, UserEvent,
   private final String trainingExamplesChild;
   private final Map<String, Double> eventWeights;
   private final PipelineMetrics metrics;
+  private final CooccurrenceWeights pairWeights;
+  private final String itemPairsChild;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, UserFeatures> features;
   private KeyValueStore<String, Long> seen;
@@ -41,8 +47,12 @@ public final class UserFeaturesProcessor implements Processor<String, UserEvent,
       String itemEventsChild,
       String trainingExamplesChild,
       Map<String, Double> eventWeights,
-      PipelineMetrics metrics) {
+      PipelineMetrics metrics,
+      CooccurrenceWeights pairWeights,
+      String itemPairsChild) {
     this.metrics = metrics;
+    this.pairWeights = pairWeights;
+    this.itemPairsChild = itemPairsChild;
     this.featuresStoreName = featuresStoreName;
     this.seenStoreName = seenStoreName;
     this.recentItems = recentItems;
@@ -68,7 +78,7 @@ public final class UserFeaturesProcessor implements Processor<String, UserEvent,
     }
     UserFeatures after = before.withEvent(event, recentItems);
     features.put(event.userId(), after);
-    String seenKey = SeenItemKey.of(event.userId(), event.itemId());
+    String seenKey = IdPairKey.of(event.userId(), event.itemId());
     boolean firstTouch = seen.get(seenKey) == null;
     seen.put(seenKey, event.eventTime());
     context.forward(
@@ -76,6 +86,18 @@ public final class UserFeaturesProcessor implements Processor<String, UserEvent,
     context.forward(record.withKey(event.itemId()).withValue(event), itemEventsChild);
     List<String> history = before.recentItems();
     if (before.movesTo(event.itemId())) {
+      if (itemPairsChild != null) {
+        double weight = eventWeights.get(event.eventType());
+        pairWeights
+            .pairs(history, event.itemId(), weight)
+            .forEach(
+                (item, neighbours) ->
+                    context.forward(
+                        record
+                            .withKey(item)
+                            .withValue(new ItemPairs(event.eventTime(), neighbours)),
+                        itemPairsChild));
+      }
       context.forward(
           record.withValue(
               new TrainingExampleRecord(

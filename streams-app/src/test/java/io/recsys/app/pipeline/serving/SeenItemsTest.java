@@ -2,7 +2,7 @@ package io.recsys.app.pipeline.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.recsys.app.pipeline.state.SeenItemKey;
+import io.recsys.app.pipeline.state.IdPairKey;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,7 +44,7 @@ class SeenItemsTest {
   }
 
   private void seen(String user, String item) {
-    store.put(SeenItemKey.of(user, item), 1L);
+    store.put(IdPairKey.of(user, item), 1L);
   }
 
   @Test

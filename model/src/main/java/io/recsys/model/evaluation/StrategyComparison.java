@@ -1,0 +1,129 @@
+package io.recsys.model.evaluation;
+
+import io.recsys.model.internal.TopK;
+import io.recsys.model.strategy.HistoryBuckets;
+import io.recsys.model.strategy.RankFusion;
+import io.recsys.model.strategy.StrategyEvidence;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The served strategy under the offline protocol, chosen the way the pipeline chooses it: the
+ * validation targets are the evidence ({@link StrategyEvidence}, per history bucket), and each test
+ * user gets the strategy that won the user's bucket on validation, or the blend of all three.
+ * Validation never sees a test target, so the choice is not fitted to the test.
+ */
+final class StrategyComparison {
+  /** How deep each strategy's list goes into the blend. */
+  static final int FUSED_DEPTH = 50;
+
+  private static final List<EvaluatedStrategy> FUSED =
+      List.of(
+          EvaluatedStrategy.MODEL, EvaluatedStrategy.COOCCURRENCE, EvaluatedStrategy.POPULARITY);
+
+  /** The blend's and the served strategy's test figures, and what was served per bucket. */
+  record Outcome(
+      RankingSummary blend, RankingSummary served, Map<String, Map<String, Long>> servedByBucket) {}
+
+  /** One user's scores per single strategy, over the whole catalogue. */
+  interface Scores {
+    float[] of(EvaluatedStrategy strategy, int user);
+  }
+
+  private final RankFusion fusion = new RankFusion(RankFusion.DEFAULT_OFFSET);
+  // Every validation event counts the same: a half-life far beyond any catalogue's user count.
+  private final StrategyEvidence<EvaluatedStrategy> evidence =
+      new StrategyEvidence<>(EvaluatedStrategy.class, Integer.MAX_VALUE, 20);
+
+  /**
+   * @param validation scores of each user's validation input, by user index
+   * @param validationTargets each user's validation item row
+   * @param validationHistories each user's validation input rows
+   */
+  Outcome compare(
+      Scores validation,
+      int[] validationTargets,
+      List<int[]> validationHistories,
+      Scores test,
+      int[] testTargets,
+      List<int[]> testHistories) {
+    int users = validationTargets.length;
+    List<EnumMap<EvaluatedStrategy, int[]>> validationTops = new ArrayList<>(users);
+    for (int u = 0; u < users; u++) {
+      int bucket = HistoryBuckets.of(validationHistories.get(u).length);
+      BitSet seen = bits(validationHistories.get(u));
+      EnumMap<EvaluatedStrategy, int[]> tops = new EnumMap<>(EvaluatedStrategy.class);
+      for (EvaluatedStrategy s : FUSED) {
+        float[] scores = validation.of(s, u);
+        tops.put(s, TopK.best(scores, 0, scores.length, FUSED_DEPTH, row -> !seen.get(row)));
+        int rank = Ranks.rankOf(scores, validationTargets[u], seen);
+        evidence.record(bucket, s, RankingMetrics.ndcg(rank, 10));
+      }
+      validationTops.add(tops);
+    }
+    // The blend's weights come from the single strategies' evidence, so it is scored second.
+    for (int u = 0; u < users; u++) {
+      int bucket = HistoryBuckets.of(validationHistories.get(u).length);
+      int rank = blendRank(validationTops.get(u), bucket, validationTargets[u]);
+      evidence.record(bucket, EvaluatedStrategy.BLEND, RankingMetrics.ndcg(rank, 10));
+    }
+
+    RankAccumulator blend = new RankAccumulator();
+    RankAccumulator served = new RankAccumulator();
+    Map<String, Map<String, Long>> byBucket = new LinkedHashMap<>();
+    Set<EvaluatedStrategy> all = Set.of(EvaluatedStrategy.values());
+    for (int u = 0; u < users; u++) {
+      int bucket = HistoryBuckets.of(testHistories.get(u).length);
+      BitSet seen = bits(testHistories.get(u));
+      EnumMap<EvaluatedStrategy, int[]> tops = new EnumMap<>(EvaluatedStrategy.class);
+      EnumMap<EvaluatedStrategy, Integer> ranks = new EnumMap<>(EvaluatedStrategy.class);
+      for (EvaluatedStrategy s : FUSED) {
+        float[] scores = test.of(s, u);
+        tops.put(s, TopK.best(scores, 0, scores.length, FUSED_DEPTH, row -> !seen.get(row)));
+        ranks.put(s, Ranks.rankOf(scores, testTargets[u], seen));
+      }
+      int blendRank = blendRank(tops, bucket, testTargets[u]);
+      ranks.put(EvaluatedStrategy.BLEND, blendRank);
+      blend.add(blendRank);
+      EvaluatedStrategy chosen = evidence.best(bucket, all, EvaluatedStrategy.BLEND);
+      served.add(ranks.get(chosen));
+      byBucket
+          .computeIfAbsent(HistoryBuckets.label(bucket), b -> new LinkedHashMap<>())
+          .merge(chosen.name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+    }
+    return new Outcome(blend.summary(), served.summary(), byBucket);
+  }
+
+  /** The target's 0-based place in the blend of {@code tops}; past the blend's end when absent. */
+  private int blendRank(EnumMap<EvaluatedStrategy, int[]> tops, int bucket, int target) {
+    List<List<Integer>> lists = new ArrayList<>(FUSED.size());
+    for (EvaluatedStrategy s : FUSED) {
+      List<Integer> rows = new ArrayList<>(FUSED_DEPTH);
+      for (int row : tops.get(s)) {
+        rows.add(row);
+      }
+      lists.add(rows);
+    }
+    List<RankFusion.Fused<Integer>> fused =
+        fusion.fuse(lists, evidence.weights(bucket, FUSED), FUSED_DEPTH);
+    for (int i = 0; i < fused.size(); i++) {
+      if (fused.get(i).item() == target) {
+        return i;
+      }
+    }
+    return FUSED_DEPTH * FUSED.size();
+  }
+
+  private static BitSet bits(int[] rows) {
+    BitSet b = new BitSet();
+    for (int r : rows) {
+      b.set(r);
+    }
+    return b;
+  }
+}

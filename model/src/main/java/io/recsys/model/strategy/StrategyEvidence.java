@@ -1,0 +1,121 @@
+package io.recsys.model.strategy;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The running test-then-train figures of each strategy for each {@link HistoryBuckets history
+ * bucket}: a mean NDCG@10 that forgets old events with a half-life counted in events, so that the
+ * winner follows the data as the model learns. Every strategy's list is scored on every event
+ * whether or not it was served, so each one's figure keeps moving. Thread-safe.
+ *
+ * @param <S> the strategies
+ */
+public final class StrategyEvidence<S extends Enum<S>> {
+  private final Class<S> strategies;
+  private final double keep;
+  private final int minEvents;
+  // [bucket][strategy]; the last bucket row pools every bucket, for buckets still short of events.
+  private final double[][] gains;
+  private final double[][] weights;
+  private final long[][] events;
+
+  /**
+   * @param halfLifeEvents after this many newer events of its bucket, an event counts half
+   * @param minEvents events a strategy needs in a bucket before its figure there is trusted; below
+   *     it the figure over all buckets stands in
+   */
+  public StrategyEvidence(Class<S> strategies, int halfLifeEvents, int minEvents) {
+    if (halfLifeEvents < 1) {
+      throw new IllegalArgumentException("halfLifeEvents: must be >= 1, got " + halfLifeEvents);
+    }
+    if (minEvents < 1) {
+      throw new IllegalArgumentException("minEvents: must be >= 1, got " + minEvents);
+    }
+    this.strategies = strategies;
+    this.keep = Math.pow(0.5, 1.0 / halfLifeEvents);
+    this.minEvents = minEvents;
+    int n = strategies.getEnumConstants().length;
+    this.gains = new double[HistoryBuckets.COUNT + 1][n];
+    this.weights = new double[HistoryBuckets.COUNT + 1][n];
+    this.events = new long[HistoryBuckets.COUNT + 1][n];
+  }
+
+  /**
+   * Records that {@code strategy}'s list, held by a user of {@code bucket}, scored {@code ndcg}.
+   */
+  public synchronized void record(int bucket, S strategy, double ndcg) {
+    add(bucket, strategy.ordinal(), ndcg);
+    add(HistoryBuckets.COUNT, strategy.ordinal(), ndcg);
+  }
+
+  private void add(int row, int s, double ndcg) {
+    gains[row][s] = gains[row][s] * keep + ndcg;
+    weights[row][s] = weights[row][s] * keep + 1;
+    events[row][s]++;
+  }
+
+  /**
+   * The strategy's mean NDCG@10 in {@code bucket}, or over all buckets while the bucket has fewer
+   * than the minimum events; NaN while neither has.
+   */
+  public synchronized double ndcg(int bucket, S strategy) {
+    int s = strategy.ordinal();
+    int row = events[bucket][s] >= minEvents ? bucket : HistoryBuckets.COUNT;
+    return events[row][s] >= minEvents ? gains[row][s] / weights[row][s] : Double.NaN;
+  }
+
+  /**
+   * The strategy with the best figure in {@code bucket} among {@code available}, or {@code
+   * fallback} while none of them has a figure (the first of equal ones in declaration order).
+   */
+  public S best(int bucket, Set<S> available, S fallback) {
+    S best = null;
+    double bestNdcg = Double.NEGATIVE_INFINITY;
+    for (S s : strategies.getEnumConstants()) {
+      if (!available.contains(s)) {
+        continue;
+      }
+      double ndcg = ndcg(bucket, s);
+      if (!Double.isNaN(ndcg) && ndcg > bestNdcg) {
+        best = s;
+        bestNdcg = ndcg;
+      }
+    }
+    return best == null ? fallback : best;
+  }
+
+  /**
+   * Blend weights for {@code fused} in {@code bucket}: each strategy's figure there, so that the
+   * better one leads the blend; all equal while none has a figure yet.
+   */
+  public double[] weights(int bucket, List<S> fused) {
+    double[] w = new double[fused.size()];
+    boolean any = false;
+    for (int i = 0; i < w.length; i++) {
+      double ndcg = ndcg(bucket, fused.get(i));
+      w[i] = Double.isNaN(ndcg) ? 0 : ndcg;
+      any |= w[i] > 0;
+    }
+    if (!any) {
+      Arrays.fill(w, 1.0);
+    }
+    return w;
+  }
+
+  /** Every strategy's figure per bucket (NaN where there is none yet), for reports. */
+  public Map<S, double[]> table() {
+    Map<S, double[]> table = new EnumMap<>(strategies);
+    for (S s : strategies.getEnumConstants()) {
+      double[] row = new double[HistoryBuckets.COUNT];
+      for (int b = 0; b < row.length; b++) {
+        row[b] = ndcg(b, s);
+      }
+      table.put(s, row);
+    }
+    return table;
+  }
+}
