@@ -64,13 +64,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      defaultValue = "auto",
       paramLabel = "auto|max|EVENTS_PER_S",
       description =
           "Input rate. auto: the rate this machine sustains, found by backing off while events"
               + " pile up, so latency is measured at a load the system carries; max: as fast as"
               + " the pipeline takes them (up to --max-lag queued), for throughput runs; or a"
-              + " fixed number of events per second. Default: ${DEFAULT-VALUE}.")
+              + " fixed number of events per second. Default: auto, or max under --pace trainer"
+              + " (which already holds the input back while the trainer is behind).")
   String rate;
 
   @Option(
@@ -168,6 +168,11 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (rate == null) {
+      // The trainer's backlog does not shrink with the input rate (it trains in micro-batches),
+      // so the auto controller would read it as queueing and back off to its minimum.
+      rate = "trainer".equals(pace) ? "max" : "auto";
+    }
     checkFlags();
     double invalid = invalidRate != null ? invalidRate : data.equals("synthetic") ? 0.001 : 0;
     DemoOptions options =
