@@ -64,7 +64,8 @@ final class ReplayCommand implements Callable<Integer> {
       names = "--model",
       defaultValue = "live",
       description =
-          "live (the newest version on model-updates now), none (popularity only) or a registry"
+          "live (the newest version on model-updates now), none (no learned model: co-occurrence,"
+              + " popularity and their blend) or a registry"
               + " version such as v3. Default: ${DEFAULT-VALUE}.")
   String model;
 
