@@ -16,7 +16,7 @@ import io.recsys.app.modelsync.CurrentModel;
 import io.recsys.app.modelsync.IndexMaintainer;
 import io.recsys.app.modelsync.ModelFollower;
 import io.recsys.app.pipeline.RecsysTopology;
-import io.recsys.app.pipeline.serving.RecommendProcessor;
+import io.recsys.app.pipeline.serving.Strategies;
 import io.recsys.app.training.Trainer;
 import io.recsys.app.training.TrainerLease;
 import io.recsys.features.RocksDBMemoryBudget;
@@ -53,7 +53,7 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
   private final PipelineMetrics metrics;
   private final Map<String, Object> streamsConfig;
   private final CurrentModel model;
-  private final RecommendProcessor.Strategies strategies;
+  private final Strategies strategies;
   private final TrainerMetrics trainerMetrics;
   private final StateRecovery recovery;
   private ModelFollower follower;
@@ -67,7 +67,7 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
       PipelineMetrics metrics,
       Map<String, Object> streamsConfig,
       CurrentModel model,
-      RecommendProcessor.Strategies strategies,
+      Strategies strategies,
       StateRecovery recovery) {
     this.metrics = metrics;
     this.strategies = strategies;
@@ -158,7 +158,7 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
       // Before Kafka Streams opens every store only to find it uncommitted and wipe it.
       recovery.discardUncommittedState();
       CurrentModel model = new CurrentModel(new IndexMaintainer(settings.serving().index()));
-      RecommendProcessor.Strategies strategies = RecommendProcessor.Strategies.of(settings);
+      Strategies strategies = Strategies.of(settings);
       KafkaStreams streams =
           new KafkaStreams(RecsysTopology.build(settings, metrics, model, strategies), properties);
       streams.setGlobalStateRestoreListener(recovery);
@@ -230,7 +230,7 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
   }
 
   @Override
-  public RecommendProcessor.Strategies strategies() {
+  public Strategies strategies() {
     return strategies;
   }
 

@@ -1,17 +1,14 @@
 package io.recsys.app.http;
 
 import io.recsys.app.modelsync.CurrentModel;
-import io.recsys.app.pipeline.serving.CooccurrenceRecommender;
 import io.recsys.app.pipeline.serving.ModelRecommender;
 import io.recsys.app.pipeline.serving.PopularityRecommender;
-import io.recsys.app.pipeline.serving.RecommendProcessor;
+import io.recsys.app.pipeline.serving.Strategies;
 import io.recsys.app.pipeline.serving.StrategySelector;
 import io.recsys.features.UserFeatures;
 import io.recsys.schemas.Recommendation;
 import io.recsys.schemas.Strategy;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -27,9 +24,8 @@ import java.util.function.Predicate;
  */
 final class QueryRecommender {
   private final LocalUserState state;
+  private final Strategies strategies;
   private final PopularityRecommender popularity;
-  private final CooccurrenceRecommender cooccurrence;
-  private final StrategySelector selector;
   private final CurrentModel model;
   private final ModelRecommender modelRecommender;
   private final String servedBy;
@@ -37,15 +33,14 @@ final class QueryRecommender {
 
   QueryRecommender(
       LocalUserState state,
-      RecommendProcessor.Strategies strategies,
+      Strategies strategies,
       CurrentModel model,
       ModelRecommender modelRecommender,
       String servedBy,
       LongSupplier clock) {
     this.state = state;
+    this.strategies = strategies;
     this.popularity = strategies.popularity();
-    this.cooccurrence = strategies.cooccurrence();
-    this.selector = strategies.selector();
     this.model = model;
     this.modelRecommender = modelRecommender;
     this.servedBy = servedBy;
@@ -71,29 +66,28 @@ final class QueryRecommender {
     // Scores are expressed at the user's last event time, as the stream does, so that replayed
     // (old) event times do not decay every score to zero.
     long asOf = features.get().lastEventTime();
-    Map<Strategy, Recommendation> lists = new EnumMap<>(Strategy.class);
-    lists.put(
-        Strategy.POPULARITY, popularity.recommend(state.ranking(), userId, seen, k, asOf, now));
     Optional<CurrentModel.Loaded> loaded = model.get();
     Optional<List<String>> history = loaded.flatMap(m -> modelRecommender.history(m, recent));
-    if (history.isPresent()) {
-      lists.put(
-          Strategy.MODEL,
-          modelRecommender.recommendation(
-              userId,
-              loaded.get().recommend(history.get(), modelRecommender.candidates(k)),
-              seen,
-              k,
-              loaded.get().version().version(),
-              asOf,
-              now));
-    }
-    if (cooccurrence != null) {
-      lists.put(
-          Strategy.COOCCURRENCE,
-          cooccurrence.recommend(state::neighbours, userId, recent, seen, k, asOf, now));
-    }
-    Recommendation served = selector.choose(recent.size(), lists, k, false).served();
+    Recommendation learned =
+        history.isEmpty()
+            ? null
+            : modelRecommender.recommendation(
+                userId,
+                loaded.get().recommend(history.get(), modelRecommender.candidates(k)),
+                seen,
+                k,
+                loaded.get().version().version(),
+                asOf,
+                now);
+    Recommendation served =
+        strategies
+            .choose(
+                new Strategies.ListRequest(userId, recent, seen, k, asOf, now),
+                state.ranking(),
+                state::neighbours,
+                learned,
+                false)
+            .served();
     if (served.strategy() == Strategy.MODEL) {
       served =
           modelRecommender.explained(loaded.get(), List.of(history.get()), List.of(served)).get(0);

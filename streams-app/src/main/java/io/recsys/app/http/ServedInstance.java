@@ -2,7 +2,7 @@ package io.recsys.app.http;
 
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.modelsync.CurrentModel;
-import io.recsys.app.pipeline.serving.RecommendProcessor;
+import io.recsys.app.pipeline.serving.Strategies;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -22,5 +22,5 @@ public interface ServedInstance {
   CurrentModel model();
 
   /** The strategies and the strategy selector the instance's pipeline uses. */
-  RecommendProcessor.Strategies strategies();
+  Strategies strategies();
 }

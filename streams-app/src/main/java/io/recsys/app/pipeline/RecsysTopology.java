@@ -9,6 +9,7 @@ import io.recsys.app.pipeline.ingest.DeletionValidationProcessor;
 import io.recsys.app.pipeline.ingest.EventValidationProcessor;
 import io.recsys.app.pipeline.serving.PendingActivity;
 import io.recsys.app.pipeline.serving.RecommendProcessor;
+import io.recsys.app.pipeline.serving.Strategies;
 import io.recsys.app.pipeline.state.GlobalStoreUpdater;
 import io.recsys.app.pipeline.state.ItemCooccurrenceProcessor;
 import io.recsys.app.pipeline.state.ItemPopularityProcessor;
@@ -133,7 +134,7 @@ public final class RecsysTopology {
    */
   public static Topology build(
       RecsysSettings settings, PipelineMetrics metrics, CurrentModel model) {
-    return build(settings, metrics, model, RecommendProcessor.Strategies.of(settings));
+    return build(settings, metrics, model, Strategies.of(settings));
   }
 
   /**
@@ -144,10 +145,7 @@ public final class RecsysTopology {
    *     and so can the instance's query API
    */
   public static Topology build(
-      RecsysSettings settings,
-      PipelineMetrics metrics,
-      CurrentModel model,
-      RecommendProcessor.Strategies strategies) {
+      RecsysSettings settings, PipelineMetrics metrics, CurrentModel model, Strategies strategies) {
     Topics topics = Topics.of(settings);
     UserEventParser parser = settings.ingest().newParser();
     UserPseudonyms pseudonyms = UserPseudonyms.of(settings.ingest());

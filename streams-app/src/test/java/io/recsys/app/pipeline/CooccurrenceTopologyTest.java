@@ -7,7 +7,7 @@ import io.recsys.app.config.RecsysConfig;
 import io.recsys.app.config.RecsysSettings;
 import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.app.modelsync.CurrentModel;
-import io.recsys.app.pipeline.serving.RecommendProcessor;
+import io.recsys.app.pipeline.serving.Strategies;
 import io.recsys.app.pipeline.state.IdPairKey;
 import io.recsys.features.FeatureSerdes;
 import io.recsys.features.ForwardDecay;
@@ -49,7 +49,7 @@ class CooccurrenceTopologyTest {
   private TestOutputTopic<String, Recommendation> recommendations;
   private TestOutputTopic<String, ItemNeighbours> neighbours;
   private RecsysSettings settings;
-  private RecommendProcessor.Strategies strategies;
+  private Strategies strategies;
   private final PipelineMetrics metrics = PipelineMetrics.inMemory();
   private long clock = T0;
 
@@ -66,7 +66,7 @@ class CooccurrenceTopologyTest {
     settings = RecsysConfig.parse(config);
     budget = new RocksDBMemoryBudget(16L << 20);
     Properties props = DriverConfig.of(settings, stateDir, budget);
-    strategies = RecommendProcessor.Strategies.of(settings);
+    strategies = Strategies.of(settings);
     driver =
         new TopologyTestDriver(
             RecsysTopology.build(settings, metrics, new CurrentModel(), strategies), props);

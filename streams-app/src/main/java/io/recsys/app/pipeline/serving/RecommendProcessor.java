@@ -22,7 +22,6 @@ import io.recsys.schemas.UserEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -67,28 +66,6 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
   public record Stores(
       String seen, String popularity, String held, String pending, String neighbours) {}
 
-  /**
-   * The strategies and the choice among them.
-   *
-   * @param cooccurrence null when co-occurrence is off
-   */
-  public record Strategies(
-      PopularityRecommender popularity,
-      CooccurrenceRecommender cooccurrence,
-      StrategySelector selector) {
-
-    /** The strategies {@code settings} ask for, with a new selector. */
-    public static Strategies of(RecsysSettings settings) {
-      RecsysSettings.Cooccurrence cooccurrence = settings.cooccurrence();
-      return new Strategies(
-          new PopularityRecommender(settings.popularity().halfLifeMs()),
-          cooccurrence.enabled()
-              ? new CooccurrenceRecommender(cooccurrence.weights(), cooccurrence.halfLifeMs())
-              : null,
-          new StrategySelector(settings.serving().selection()));
-    }
-  }
-
   /** Names of the children: the recommendations sink and the deletion reports sink. */
   public record Children(String recommendations, String deletionReports) {}
 
@@ -101,9 +78,7 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
   /** How long a merged popularity ranking is reused (the leaderboards' publish interval). */
   private final long popularityRefreshMs;
 
-  private final PopularityRecommender recommender;
-  private final CooccurrenceRecommender cooccurrence;
-  private final StrategySelector selector;
+  private final Strategies strategies;
   private final ModelRecommender modelRecommender;
   private final CurrentModel model;
   private final CarriedStates states;
@@ -133,9 +108,7 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
     this.children = children;
     this.settings = settings;
     this.popularityRefreshMs = popularityRefreshMs;
-    this.recommender = strategies.popularity();
-    this.cooccurrence = strategies.cooccurrence();
-    this.selector = strategies.selector();
+    this.strategies = strategies;
     this.modelRecommender = new ModelRecommender(modelSettings, settings);
     this.model = model;
     this.states = new CarriedStates(settings.stateSteps(), settings.stateUsers());
@@ -149,7 +122,7 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
     KeyValueStore<String, Long> seenStore = context.getStateStore(stores.seen());
     this.seen = new SeenItems(seenStore, settings.seenItems());
     this.popularity = context.getStateStore(stores.popularity());
-    if (cooccurrence != null) {
+    if (strategies.cooccurrence() != null) {
       this.neighbours = context.getStateStore(stores.neighbours());
     }
     this.held = context.getStateStore(stores.held());
@@ -373,36 +346,31 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
     HeldLists before = held.get(userId);
     Map<Strategy, Double> gains = metrics.prequential().record(event.itemId(), before);
     if (before != null) {
-      selector.record(before.historyLength(), gains);
+      strategies.selector().record(before.historyLength(), gains);
     }
     long now = System.currentTimeMillis();
     Set<String> seenItems = seen.of(userId);
     Predicate<String> seenByUser = item -> !unseenYet.contains(item) && seenItems.contains(item);
     int k = settings.topK();
-    Map<Strategy, Recommendation> lists = new EnumMap<>(Strategy.class);
-    lists.put(
-        Strategy.POPULARITY,
-        recommender.recommend(ranking, userId, seenByUser, k, event.eventTime(), now));
-    if (candidates != null) {
-      lists.put(
-          Strategy.MODEL,
-          modelRecommender.recommendation(
-              userId, candidates.items(), seenByUser, k, version, event.eventTime(), now));
-    }
     List<String> recent = activity.after().recentItems();
-    if (cooccurrence != null) {
-      lists.put(
-          Strategy.COOCCURRENCE,
-          cooccurrence.recommend(
-              neighbours::get, userId, recent, seenByUser, k, event.eventTime(), now));
-    }
-    StrategySelector.Choice choice = selector.choose(recent.size(), lists, k, true);
+    Recommendation learned =
+        candidates == null
+            ? null
+            : modelRecommender.recommendation(
+                userId, candidates.items(), seenByUser, k, version, event.eventTime(), now);
+    StrategySelector.Choice choice =
+        strategies.choose(
+            new Strategies.ListRequest(userId, recent, seenByUser, k, event.eventTime(), now),
+            ranking,
+            neighbours == null ? item -> null : neighbours::get,
+            learned,
+            true);
     held.put(
         userId,
         new HeldLists(
-            itemIds(lists.get(Strategy.MODEL)),
-            itemIds(lists.get(Strategy.POPULARITY)),
-            itemIds(lists.get(Strategy.COOCCURRENCE)),
+            itemIds(choice.lists().get(Strategy.MODEL)),
+            itemIds(choice.lists().get(Strategy.POPULARITY)),
+            itemIds(choice.lists().get(Strategy.COOCCURRENCE)),
             itemIds(choice.blend()),
             choice.served().strategy(),
             recent.size()));

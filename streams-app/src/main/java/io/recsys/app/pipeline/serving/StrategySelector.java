@@ -55,8 +55,10 @@ public final class StrategySelector {
    *
    * @param served the list the user gets
    * @param blend the blend of the single lists, or null when fewer than two have items
+   * @param lists the single strategies' lists that were offered
    */
-  public record Choice(Recommendation served, Recommendation blend) {}
+  public record Choice(
+      Recommendation served, Recommendation blend, Map<Strategy, Recommendation> lists) {}
 
   /**
    * @param lists the single strategies' lists for the user (popularity's always; the model's and
@@ -80,7 +82,7 @@ public final class StrategySelector {
     }
     Recommendation popular = lists.get(Strategy.POPULARITY);
     if (candidates.isEmpty()) {
-      return new Choice(popular, null);
+      return new Choice(popular, null, lists);
     }
     Strategy chosen;
     if (settings.fixed() != null) {
@@ -99,7 +101,7 @@ public final class StrategySelector {
       }
     }
     Recommendation served = candidates.get(chosen);
-    return new Choice(served != null ? served : popular, blend);
+    return new Choice(served != null ? served : popular, blend, lists);
   }
 
   private Recommendation blend(int bucket, Map<Strategy, Recommendation> candidates, int k) {
