@@ -9,8 +9,9 @@ import java.util.function.BiConsumer;
 
 /**
  * A small search over the hyperparameters that decide whether the model holds on small or sparse
- * data: the step size, regularisation (dropout, L2) and the model's size relative to the examples.
- * Each trial is one {@link LeaveOneOutEvaluation} run with early stopping; the trial with the best
+ * data: the step size, the output rows' own step size (on sparse data each item's row sees few
+ * gradients), regularisation (dropout, L2) and the model's size relative to the examples. Each
+ * trial is one {@link LeaveOneOutEvaluation} run with early stopping; the trial with the best
  * validation NDCG@10 wins, and its test figures are reported. Test targets play no part in the
  * choice.
  */
@@ -44,7 +45,8 @@ public final class HyperparameterSearch {
     return List.of(
         new Trial("given", base),
         new Trial(
-            "learning rate x2", base.toBuilder().learningRate(base.learningRate() * 2).build()),
+            "output learning rate x4",
+            base.toBuilder().outputLearningRateScale(base.outputLearningRateScale() * 4).build()),
         new Trial(
             "learning rate /2", base.toBuilder().learningRate(base.learningRate() / 2).build()),
         new Trial("dropout 0.5", base.toBuilder().dropout(0.5).build()),

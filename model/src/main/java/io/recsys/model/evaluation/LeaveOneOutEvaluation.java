@@ -53,6 +53,7 @@ public final class LeaveOneOutEvaluation {
     for (Interaction i : interactions) {
       catalogue.add(i.itemId());
     }
+    settings = OutputRateLog.scaled(settings, interactions.size(), catalogue.size());
     NextItemModel model =
         NextItemModel.create(
             settings.model(), new VocabularyConfig(Math.max(1, catalogue.size()), 1024, 1, 0));

@@ -50,6 +50,7 @@ public final class TimeSplitEvaluation {
     }
     HashSet<String> users = new HashSet<>();
     interactions.forEach(i -> users.add(i.userId()));
+    settings = OutputRateLog.scaled(settings, split.trainEvents(), catalogue.size());
     NextItemModel model =
         NextItemModel.create(
             settings.model(), new VocabularyConfig(Math.max(1, catalogue.size()), 1024, 1, 0));

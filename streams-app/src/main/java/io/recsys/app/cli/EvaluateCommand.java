@@ -65,9 +65,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--tune",
       description =
-          "Try the given hyperparameters and five variations (learning rate x2 and /2, dropout"
-              + " 0.5, L2 1e-5, half the sizes), each with early stopping, and report the one"
-              + " with the best validation NDCG@10. Costs six runs.")
+          "Try the given hyperparameters and five variations (output rows' learning rate x4,"
+              + " learning rate /2, dropout 0.5, L2 1e-5, half the sizes), each with early"
+              + " stopping, and report the one with the best validation NDCG@10. Costs six runs.")
   boolean tune;
 
   @Override
@@ -89,11 +89,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     EvaluationSettings settings = resolveSettings(spec, training);
     PrintStream out = System.out;
     if (tune) {
+      // The variations are of the settings this data would get, output rows' scale included.
+      EvaluationSettings base =
+          settings.forData(
+              interactions.size(),
+              (int) interactions.stream().map(Interaction::itemId).distinct().count());
       HyperparameterSearch.Outcome search =
           HyperparameterSearch.run(
               interactions,
-              settings,
-              HyperparameterSearch.around(settings.model()),
+              base,
+              HyperparameterSearch.around(base.model()),
               (trial, p) -> {
                 out.print("[" + trial.name() + "] ");
                 printEpoch(out, p);

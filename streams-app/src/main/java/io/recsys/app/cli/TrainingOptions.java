@@ -116,7 +116,7 @@ public final class TrainingOptions {
                       throw new TypeConversionException(e.getMessage());
                     }
                   })
-              .description(h.doc() + " Default: " + h.get(defaults) + ".")
+              .description(h.doc() + " Default: " + defaultText(h, defaults) + ".")
               .setter(
                   new ISetter() {
                     @Override
@@ -129,6 +129,13 @@ public final class TrainingOptions {
                   })
               .build());
     }
+  }
+
+  private static String defaultText(Hyperparameter h, ModelConfig defaults) {
+    if (h == Hyperparameter.OUTPUT_LEARNING_RATE_SCALE) {
+      return "from the data, 2000 / training examples per item as a power of two from 1 to 32";
+    }
+    return String.valueOf(h.get(defaults));
   }
 
   /**
@@ -157,7 +164,10 @@ public final class TrainingOptions {
         orDefault(
             pick(trainingMode, v.enumValue("training", TrainingMode.class)),
             TrainingMode.FULL_SEQUENCE),
-        orDefault(pick(plateauDecay, v.decimal("plateau-decay")), DEFAULT_PLATEAU_DECAY));
+        orDefault(pick(plateauDecay, v.decimal("plateau-decay")), DEFAULT_PLATEAU_DECAY),
+        // Unless chosen, the output rows' step follows the data's examples per item.
+        !modelFlags.containsKey(Hyperparameter.OUTPUT_LEARNING_RATE_SCALE)
+            && v.hyperparameter(Hyperparameter.OUTPUT_LEARNING_RATE_SCALE) == null);
   }
 
   /** Reads a properties file, or a JSON object when the name ends in {@code .json}. */

@@ -40,6 +40,17 @@ class TrainingOptionsTest {
   }
 
   @Test
+  void shouldTakeTheOutputRowsScaleFromTheDataUnlessItIsChosen() throws Exception {
+    assertThat(parse().resolve().outputRateFromData()).isTrue();
+    assertThat(parse("--output-learning-rate-scale", "4").resolve().outputRateFromData()).isFalse();
+    Path file = dir.resolve("scale.properties");
+    Files.writeString(file, "output-learning-rate-scale=2\n");
+    EvaluationSettings fromFile = parse("--hyperparameters", file.toString()).resolve();
+    assertThat(fromFile.outputRateFromData()).isFalse();
+    assertThat(fromFile.model().outputLearningRateScale()).isEqualTo(2.0);
+  }
+
+  @Test
   void shouldReadJsonFiles() throws Exception {
     Path file = dir.resolve("h.json");
     Files.writeString(file, "{\"learning-rate\": 0.01, \"patience\": 2}");
