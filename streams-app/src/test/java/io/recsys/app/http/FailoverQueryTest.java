@@ -21,10 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,8 +59,9 @@ class FailoverQueryTest {
         RecsysHttpServer serverA = RecsysHttpServer.start(a, registryA, () -> true)) {
       a.start();
       b.start();
-      produceTwoEventsPerUser((String) shared.get(RecsysConfig.EVENTS_TOPIC_CONFIG));
-      awaitStandbys(a, b);
+      TwoInstances.produceViews(
+          KAFKA, (String) shared.get(RecsysConfig.EVENTS_TOPIC_CONFIG), USERS, 2, 7);
+      TwoInstances.await(TwoInstances.HOLDS_TASKS_AND_STANDBYS, WAIT, a, b);
       List<String> ownedByB = new ArrayList<>();
       for (int user = 0; user < USERS; user++) {
         JsonNode fresh = awaitAnswer(serverA, user, false);
@@ -134,34 +131,6 @@ class FailoverQueryTest {
       assertThat(System.nanoTime()).as("user-%d answered in time", user).isLessThan(deadline);
       Thread.sleep(100);
     }
-  }
-
-  private static void produceTwoEventsPerUser(String topic) {
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(KAFKA.clientConfig(), new StringSerializer(), new StringSerializer())) {
-      for (int step = 0; step < 2; step++) {
-        for (int user = 0; user < USERS; user++) {
-          String json =
-              "{\"userId\":\"user-%d\",\"itemId\":\"item-%d\",\"eventType\":\"view\",\"eventTime\":%d}"
-                  .formatted(user, (user + step) % 7, 1_700_000_000_000L + step * 1000L + user);
-          producer.send(new ProducerRecord<>(topic, "user-" + user, json));
-        }
-      }
-    }
-  }
-
-  private static void awaitStandbys(RecsysApp a, RecsysApp b) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!(activeAndStandby(a.streams()) && activeAndStandby(b.streams()))) {
-      assertThat(System.nanoTime()).as("both instances own tasks in time").isLessThan(deadline);
-      Thread.sleep(100);
-    }
-  }
-
-  private static boolean activeAndStandby(KafkaStreams streams) {
-    return streams.state() == KafkaStreams.State.RUNNING
-        && streams.metadataForLocalThreads().stream()
-            .anyMatch(t -> !t.activeTasks().isEmpty() && !t.standbyTasks().isEmpty());
   }
 
   private static HttpResponse<String> get(RecsysHttpServer server, String path) throws Exception {

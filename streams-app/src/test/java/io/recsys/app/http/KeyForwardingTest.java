@@ -22,10 +22,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,8 +86,9 @@ class KeyForwardingTest {
         RecsysHttpServer serverB = RecsysHttpServer.start(b, registryB, () -> true)) {
       a.start();
       b.start();
-      produceOneEventPerUser((String) shared.get(RecsysConfig.EVENTS_TOPIC_CONFIG));
-      awaitBothRunningWithTasks(a, b);
+      TwoInstances.produceViews(
+          KAFKA, (String) shared.get(RecsysConfig.EVENTS_TOPIC_CONFIG), USERS, 1, 5);
+      TwoInstances.await(TwoInstances.HOLDS_TASKS, WAIT, a, b);
 
       // When every user is asked of instance A, then every answer is a known user's, and
       // instance B answered those it owns
@@ -121,31 +118,6 @@ class KeyForwardingTest {
       assertThat(servedBy)
           .containsExactlyInAnyOrder("localhost:" + serverA.port(), "localhost:" + serverB.port());
     }
-  }
-
-  private static void produceOneEventPerUser(String topic) {
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(KAFKA.clientConfig(), new StringSerializer(), new StringSerializer())) {
-      for (int user = 0; user < USERS; user++) {
-        String json =
-            "{\"userId\":\"user-%d\",\"itemId\":\"item-%d\",\"eventType\":\"view\",\"eventTime\":%d}"
-                .formatted(user, user % 5, 1_700_000_000_000L + user);
-        producer.send(new ProducerRecord<>(topic, "user-" + user, json));
-      }
-    }
-  }
-
-  private static void awaitBothRunningWithTasks(RecsysApp a, RecsysApp b) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!(hasActiveTasks(a.streams()) && hasActiveTasks(b.streams()))) {
-      assertThat(System.nanoTime()).as("both instances own tasks in time").isLessThan(deadline);
-      Thread.sleep(100);
-    }
-  }
-
-  private static boolean hasActiveTasks(KafkaStreams streams) {
-    return streams.state() == KafkaStreams.State.RUNNING
-        && streams.metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
   }
 
   private static HttpResponse<String> get(
