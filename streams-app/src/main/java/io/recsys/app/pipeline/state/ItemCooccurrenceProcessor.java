@@ -78,7 +78,10 @@ public final class ItemCooccurrenceProcessor
               update.eventTime(),
               settings.halfLifeMs()));
     }
-    changed.put(item, update.eventTime());
+    // One mark per item until it is published: each put is also a changelog record.
+    if (changed.get(item) == null) {
+      changed.put(item, update.eventTime());
+    }
   }
 
   private void publish(long now) {
