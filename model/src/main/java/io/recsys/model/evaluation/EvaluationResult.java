@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param served the strategy the pipeline would serve each user: per history bucket, the one (blend
  *     included) that won on validation
  * @param servedByBucket per history bucket (such as "4-7"), how many test users got each strategy
+ * @param blendFusion how the blend fused the lists, chosen on validation (such as "weights^2,
+ *     offset 10": each list weighted by its validation NDCG@10 squared, rank discount 1/(10+rank))
  * @param bestEpoch 1-based epoch whose weights were tested (best validation NDCG@10)
  * @param examplesPerSecond training targets processed per second of training time
  */
@@ -23,6 +25,7 @@ public record EvaluationResult(
     RankingSummary blend,
     RankingSummary served,
     Map<String, Map<String, Long>> servedByBucket,
+    String blendFusion,
     double bestValidationNdcg10,
     int bestEpoch,
     int epochsRun,

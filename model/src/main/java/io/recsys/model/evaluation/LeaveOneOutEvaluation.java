@@ -166,6 +166,7 @@ public final class LeaveOneOutEvaluation {
             strategies.blend(),
             strategies.served(),
             strategies.servedByBucket(),
+            strategies.fusion().toString(),
             stopping.best(),
             stopping.bestEpoch(),
             epoch,

@@ -26,16 +26,42 @@ final class StrategyComparison {
       List.of(
           EvaluatedStrategy.MODEL, EvaluatedStrategy.COOCCURRENCE, EvaluatedStrategy.POPULARITY);
 
-  /** The blend's and the served strategy's test figures, and what was served per bucket. */
+  /** How the single lists are fused: weights are their validation figures raised to a power. */
+  record Fusion(double power, double offset) {
+    @Override
+    public String toString() {
+      return String.format(java.util.Locale.ROOT, "weights^%.0f, offset %.0f", power, offset);
+    }
+  }
+
+  /**
+   * The fusions tried on validation. Sharper weights let the better list lead; a larger offset
+   * flattens the rank discount so that agreement deeper in the lists counts.
+   */
+  static final List<Fusion> FUSIONS =
+      List.of(
+          new Fusion(1, RankFusion.DEFAULT_OFFSET),
+          new Fusion(2, RankFusion.DEFAULT_OFFSET),
+          new Fusion(4, RankFusion.DEFAULT_OFFSET),
+          new Fusion(1, 10),
+          new Fusion(2, 10),
+          new Fusion(4, 10));
+
+  /**
+   * The blend's and the served strategy's test figures, what was served per bucket, and the fusion
+   * chosen on validation.
+   */
   record Outcome(
-      RankingSummary blend, RankingSummary served, Map<String, Map<String, Long>> servedByBucket) {}
+      RankingSummary blend,
+      RankingSummary served,
+      Map<String, Map<String, Long>> servedByBucket,
+      Fusion fusion) {}
 
   /** One user's scores per single strategy, over the whole catalogue. */
   interface Scores {
     float[] of(EvaluatedStrategy strategy, int user);
   }
 
-  private final RankFusion fusion = new RankFusion(RankFusion.DEFAULT_OFFSET);
   // Every validation event counts the same: a half-life far beyond any catalogue's user count.
   private final StrategyEvidence<EvaluatedStrategy> evidence =
       new StrategyEvidence<>(EvaluatedStrategy.class, Integer.MAX_VALUE, 20);
@@ -66,10 +92,24 @@ final class StrategyComparison {
       }
       validationTops.add(tops);
     }
-    // The blend's weights come from the single strategies' evidence, so it is scored second.
+    // The blend's weights come from the single strategies' evidence, so it is scored second,
+    // with the fusion that does best on validation.
+    Fusion fusion = FUSIONS.get(0);
+    double best = Double.NEGATIVE_INFINITY;
+    for (Fusion candidate : FUSIONS) {
+      RankAccumulator figure = new RankAccumulator();
+      for (int u = 0; u < users; u++) {
+        int bucket = HistoryBuckets.of(validationHistories.get(u).length);
+        figure.add(blendRank(validationTops.get(u), bucket, validationTargets[u], candidate));
+      }
+      if (figure.summary().ndcg10() > best) {
+        best = figure.summary().ndcg10();
+        fusion = candidate;
+      }
+    }
     for (int u = 0; u < users; u++) {
       int bucket = HistoryBuckets.of(validationHistories.get(u).length);
-      int rank = blendRank(validationTops.get(u), bucket, validationTargets[u]);
+      int rank = blendRank(validationTops.get(u), bucket, validationTargets[u], fusion);
       evidence.record(bucket, EvaluatedStrategy.BLEND, RankingMetrics.ndcg(rank, 10));
     }
 
@@ -87,7 +127,7 @@ final class StrategyComparison {
         tops.put(s, TopK.best(scores, 0, scores.length, FUSED_DEPTH, row -> !seen.get(row)));
         ranks.put(s, Ranks.rankOf(scores, testTargets[u], seen));
       }
-      int blendRank = blendRank(tops, bucket, testTargets[u]);
+      int blendRank = blendRank(tops, bucket, testTargets[u], fusion);
       ranks.put(EvaluatedStrategy.BLEND, blendRank);
       blend.add(blendRank);
       EvaluatedStrategy chosen = evidence.best(bucket, all, EvaluatedStrategy.BLEND);
@@ -96,11 +136,12 @@ final class StrategyComparison {
           .computeIfAbsent(HistoryBuckets.label(bucket), b -> new LinkedHashMap<>())
           .merge(chosen.name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
     }
-    return new Outcome(blend.summary(), served.summary(), byBucket);
+    return new Outcome(blend.summary(), served.summary(), byBucket, fusion);
   }
 
   /** The target's 0-based place in the blend of {@code tops}; past the blend's end when absent. */
-  private int blendRank(EnumMap<EvaluatedStrategy, int[]> tops, int bucket, int target) {
+  private int blendRank(
+      EnumMap<EvaluatedStrategy, int[]> tops, int bucket, int target, Fusion fusion) {
     List<List<Integer>> lists = new ArrayList<>(FUSED.size());
     for (EvaluatedStrategy s : FUSED) {
       List<Integer> rows = new ArrayList<>(FUSED_DEPTH);
@@ -109,8 +150,12 @@ final class StrategyComparison {
       }
       lists.add(rows);
     }
+    double[] weights = evidence.weights(bucket, FUSED);
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = Math.pow(weights[i], fusion.power());
+    }
     List<RankFusion.Fused<Integer>> fused =
-        fusion.fuse(lists, evidence.weights(bucket, FUSED), FUSED_DEPTH);
+        new RankFusion(fusion.offset()).fuse(lists, weights, FUSED_DEPTH);
     for (int i = 0; i < fused.size(); i++) {
       if (fused.get(i).item() == target) {
         return i;

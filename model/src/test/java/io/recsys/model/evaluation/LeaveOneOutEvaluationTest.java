@@ -49,6 +49,8 @@ class LeaveOneOutEvaluationTest {
     assertThat(r.served().users()).isEqualTo(200);
     assertThat(r.blend().users()).isEqualTo(200);
     assertThat(servedUsers(r)).isEqualTo(200);
+    assertThat(r.blendFusion())
+        .isIn(StrategyComparison.FUSIONS.stream().map(Object::toString).toList());
   }
 
   @Test

@@ -170,7 +170,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         r.blend().ndcg10(),
         r.served().hr10(),
         r.served().ndcg10());
-    out.printf("served by history length: %s%n", r.servedByBucket());
+    out.printf(
+        "blend fused with %s (chosen on validation); served by history length: %s%n",
+        r.blendFusion(), r.servedByBucket());
     out.printf("training %.1f s, %.0f examples/s%n", r.trainingSeconds(), r.examplesPerSecond());
   }
 
@@ -189,6 +191,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             "popularity",
             "cooccurrence",
             "blend",
+            "blendFusion",
             "served",
             "servedByHistoryLength",
             "bestValidationNdcg10",
