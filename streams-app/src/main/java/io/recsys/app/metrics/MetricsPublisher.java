@@ -184,19 +184,19 @@ public final class MetricsPublisher implements AutoCloseable {
 
   /** Each strategy's share of the lists made between two windows; null when none was made. */
   private static Map<String, Double> shares(Window previous, Window now) {
+    Map<String, Double> made = new LinkedHashMap<>();
     double total = 0;
     for (Strategy s : Strategy.values()) {
-      total += now.served().get(s) - previous.served().getOrDefault(s, 0.0);
+      double lists = now.served().get(s) - previous.served().get(s);
+      made.put(s.wireName(), lists);
+      total += lists;
     }
     if (total <= 0) {
       return null;
     }
-    Map<String, Double> shares = new LinkedHashMap<>();
-    for (Strategy s : Strategy.values()) {
-      shares.put(
-          s.wireName(), (now.served().get(s) - previous.served().getOrDefault(s, 0.0)) / total);
-    }
-    return shares;
+    double all = total;
+    made.replaceAll((strategy, lists) -> lists / all);
+    return made;
   }
 
   /** Absent until a recommendation was made: an empty histogram reports 0, not "none". */

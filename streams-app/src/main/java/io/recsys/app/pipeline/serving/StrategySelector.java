@@ -24,10 +24,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * gathered again after a restart (a few hundred events per bucket). Thread-safe.
  */
 public final class StrategySelector {
-  /** The strategies that make lists of their own, in the order of preference among equals. */
-  static final List<Strategy> SINGLE =
-      List.of(Strategy.MODEL, Strategy.COOCCURRENCE, Strategy.POPULARITY);
-
   private final RecsysSettings.Selection settings;
   private final StrategyEvidence<Strategy> evidence;
   private final RankFusion fusion = new RankFusion(RankFusion.DEFAULT_OFFSET);
