@@ -110,6 +110,42 @@ class ProduceCommandTest {
   }
 
   @Test
+  void shouldWriteSyntheticEventsStampedFromNowAsManyAsAsked() throws Exception {
+    // Given a deployment's events topic
+    Map<String, Object> config = KAFKA.appConfig("produce-synthetic");
+    String events = (String) config.get(RecsysConfig.EVENTS_TOPIC_CONFIG);
+    KAFKA.createTopic(events, 2);
+    long before = System.currentTimeMillis();
+
+    // When the demo's behaviour is produced, 300 events
+    CliRun run =
+        CliRun.of(
+            "produce",
+            "--file",
+            "synthetic",
+            "--events",
+            "300",
+            "--config",
+            writeConfig(config).toString(),
+            "--json");
+
+    // Then exactly those are on the topic, in time order per partition, from now on
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.lastJsonLine().get("events").asLong()).isEqualTo(300);
+    List<ConsumerRecord<byte[], byte[]>> written =
+        CommittedRecords.readAll(KAFKA.clientConfig(), events);
+    assertThat(written).hasSize(300);
+    Map<Integer, Long> lastTime = new HashMap<>();
+    for (var record : written) {
+      UserEvent event = SchemaSerdes.userEvent().deserializer().deserialize(events, record.value());
+      assertThat(event.eventTime()).isGreaterThanOrEqualTo(before);
+      assertThat(event.eventTime())
+          .isGreaterThanOrEqualTo(lastTime.getOrDefault(record.partition(), 0L));
+      lastTime.put(record.partition(), event.eventTime());
+    }
+  }
+
+  @Test
   void shouldRefuseAFileItCannotReadNamingTheLineAndField() throws Exception {
     Path export = Files.writeString(dir.resolve("bad.csv"), "userId,itemId,ts\nu1,i1,soon\n");
     Map<String, Object> config = KAFKA.appConfig("produce-bad");

@@ -1,11 +1,16 @@
 package io.recsys.app.cli;
 
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.demo.SyntheticBehaviour;
+import io.recsys.app.demo.SyntheticBehaviourConfig;
 import io.recsys.app.eventfiles.EventHistories;
 import io.recsys.app.eventfiles.FileEvent;
 import io.recsys.app.kafka.ClientConfigs;
 import io.recsys.app.kafka.EventWriter;
 import io.recsys.app.kafka.TopicProvisioner;
+import io.recsys.schemas.UserEvent;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,19 +35,32 @@ import picocli.CommandLine.Option;
           + " names, in time order (ties in file order): one JSON event per line of the file,"
           + " keyed by user id, record timestamp = event time. The pipeline validates them like"
           + " any event (bad ones go to the dead-letter topic); a line the file reader cannot"
-          + " read stops the command before anything is written, naming the line and field."
+          + " read stops the command before anything is written, naming the line and field.",
+      "--file synthetic writes the demo's synthetic behaviour instead, stamped from now on."
     })
 final class ProduceCommand implements Callable<Integer> {
   private static final String COMMAND = "produce";
+  private static final String SYNTHETIC = "synthetic";
+  private static final int SYNTHETIC_DEFAULT_EVENTS = 20_000;
+  private static final long SYNTHETIC_SEED = 42;
 
   @Option(
       names = "--file",
       required = true,
       paramLabel = "SOURCE",
       description =
-          "file:PATH (a CSV, TSV or JSON-lines event file, see --columns; a bare path works too)"
-              + " or movielens:DIR.")
+          "file:PATH (a CSV, TSV or JSON-lines event file, see --columns; a bare path works too),"
+              + " movielens:DIR, or synthetic (the demo's behaviour, event times from now on).")
   String file;
+
+  @Option(
+      names = "--events",
+      paramLabel = "N",
+      description =
+          "Write at most the first N events (in time order). Default: all of a file, "
+              + SYNTHETIC_DEFAULT_EVENTS
+              + " synthetic ones.")
+  Integer maxEvents;
 
   @Mixin EventFileOptions eventFile = new EventFileOptions();
 
@@ -60,11 +78,14 @@ final class ProduceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     double eventsPerSecond = eventsPerSecond();
-    DataSourceArgument.history("--file", file, "");
+    DataSourceArgument.syntheticOrHistory("--file", file);
+    if (maxEvents != null && maxEvents < 1) {
+      throw new UsageError("--events: expected a positive number of events, got " + maxEvents);
+    }
     Map<String, Object> config = options.config();
     RecsysSettings settings = options.settings();
     long readStart = System.nanoTime();
-    List<FileEvent> events = EventHistories.read(file, eventFile.mapping());
+    List<UserEvent> events = events();
     double readSeconds = (System.nanoTime() - readStart) / 1e9;
     String topic = settings.topics().events();
     try (Admin admin =
@@ -97,11 +118,7 @@ final class ProduceCommand implements Callable<Integer> {
     try {
       written =
           EventWriter.write(
-              config,
-              topic,
-              () -> events.stream().map(FileEvent::toUserEvent).iterator(),
-              eventsPerSecond,
-              n -> progress(n, events.size(), start));
+              config, topic, events, eventsPerSecond, n -> progress(n, events.size(), start));
     } catch (KafkaException e) {
       return CommandErrors.fail(json, COMMAND, e.getMessage());
     }
@@ -124,6 +141,25 @@ final class ProduceCommand implements Callable<Integer> {
     summary.put("events_per_s", Math.round(written / Math.max(seconds, 1e-9)));
     json.print(System.out, summary);
     return 0;
+  }
+
+  /** The events to write, in time order. */
+  private List<UserEvent> events() throws IOException {
+    if (file.equals(SYNTHETIC)) {
+      int n = maxEvents != null ? maxEvents : SYNTHETIC_DEFAULT_EVENTS;
+      var behaviour =
+          new SyntheticBehaviour(
+              SyntheticBehaviourConfig.defaults(SYNTHETIC_SEED)
+                  .startingAt(System.currentTimeMillis()));
+      List<UserEvent> events = new ArrayList<>(n);
+      while (events.size() < n && behaviour.hasNext()) {
+        events.add(behaviour.next());
+      }
+      return events;
+    }
+    List<FileEvent> read = EventHistories.read(file, eventFile.mapping());
+    int n = maxEvents != null ? Math.min(maxEvents, read.size()) : read.size();
+    return read.subList(0, n).stream().map(FileEvent::toUserEvent).toList();
   }
 
   private double eventsPerSecond() {

@@ -73,6 +73,21 @@ public record SyntheticBehaviourConfig(
         seed);
   }
 
+  /** This behaviour with its first event at {@code time} (epoch ms). */
+  public SyntheticBehaviourConfig startingAt(long time) {
+    return new SyntheticBehaviourConfig(
+        users,
+        initialItems,
+        categories,
+        seriesLength,
+        concurrentSessions,
+        newItemEvery,
+        meanGapMs,
+        time,
+        categorySkew,
+        seed);
+  }
+
   private static void atLeast(String name, long value, long minimum) {
     if (value < minimum) {
       throw new IllegalArgumentException(name + ": must be >= " + minimum + ", got " + value);

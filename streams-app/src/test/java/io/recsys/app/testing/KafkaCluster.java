@@ -45,8 +45,10 @@ import org.testcontainers.utility.DockerImageName;
  * cluster.
  *
  * <p>The system property {@value #MODE_PROPERTY} forces a kind: {@code embedded}, {@code
- * container}, or {@code auto} (the default). {@value #IMAGE_PROPERTY} overrides the container
- * image, default {@value #DEFAULT_IMAGE}.
+ * container}, or {@code auto} (the default). {@value #IMAGE_PROPERTY} (or the environment variable
+ * {@value #IMAGE_ENV}, which the compose file reads too) overrides the container image, default
+ * {@value #DEFAULT_IMAGE}; where no registry is reachable, {@code docker/local/build-base-images}
+ * builds a compatible one.
  *
  * <p>Stopping order: the extension stops the cluster after the tests' own {@code @AfterEach} and
  * {@code @AfterAll} methods, so tests must close their clients and Streams applications there (or
@@ -61,6 +63,9 @@ public final class KafkaCluster
 
   /** System property that overrides the container image. */
   public static final String IMAGE_PROPERTY = "recsys.test.kafka.image";
+
+  /** Environment variable that overrides the container image (below the system property). */
+  public static final String IMAGE_ENV = "RECSYS_KAFKA_IMAGE";
 
   /** The official image of the Kafka version the project builds against. */
   public static final String DEFAULT_IMAGE = "apache/kafka:4.3.1";
@@ -250,7 +255,9 @@ public final class KafkaCluster
   }
 
   private static String image() {
-    return System.getProperty(IMAGE_PROPERTY, DEFAULT_IMAGE);
+    String fromEnv = System.getenv(IMAGE_ENV);
+    return System.getProperty(
+        IMAGE_PROPERTY, fromEnv == null || fromEnv.isBlank() ? DEFAULT_IMAGE : fromEnv.strip());
   }
 
   /** One running cluster. */
