@@ -67,6 +67,7 @@ class ComposeStackIT {
 
   private static ComposeStack stack;
   private static long upStart;
+  private static boolean prometheus;
   private static Map<String, Integer> ports;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -105,17 +106,27 @@ class ComposeStackIT {
             "RECSYS_KAFKA_PORT",
             "RECSYS_TRAINER_PORT",
             "RECSYS_SERVING_1_PORT",
-            "RECSYS_SERVING_2_PORT")) {
+            "RECSYS_SERVING_2_PORT",
+            "RECSYS_PROMETHEUS_PORT")) {
       ports.put(name, freePort());
     }
+    // Prometheus only where its image is at hand: the pipeline's tests do not need it.
+    String prometheusImage = env("PROMETHEUS_IMAGE", "prom/prometheus:v3.5.0");
+    prometheus = ComposeStack.imageAvailable(prometheusImage);
     Map<String, String> environment = new HashMap<>();
     ports.forEach((k, v) -> environment.put(k, String.valueOf(v)));
     environment.put("RECSYS_IMAGE", IMAGE);
     environment.put("RECSYS_KAFKA_IMAGE", kafka);
+    environment.put("PROMETHEUS_IMAGE", prometheusImage);
     stack = new ComposeStack(module.resolve("docker-compose.yml"), "recsys-it", environment);
     stack.run("down", "-v", "--remove-orphans"); // leftovers of an interrupted run
     upStart = System.nanoTime();
-    stack.run("up", "-d", "kafka", "trainer", "serving-1", "serving-2");
+    List<String> up =
+        new ArrayList<>(List.of("up", "-d", "kafka", "trainer", "serving-1", "serving-2"));
+    if (prometheus) {
+      up.add("prometheus");
+    }
+    stack.run(up.toArray(String[]::new));
     awaitStatus(servingUrl(1) + "/health", 200, STARTUP);
     awaitStatus(servingUrl(2) + "/health", 200, STARTUP);
     LOG.info("Compose stack up (both serving instances answer) in {} s", seconds(upStart));
@@ -139,7 +150,10 @@ class ComposeStackIT {
     feed(1_500, new Random(1));
     assertThat(missingRecommendations(DELIVERY)).as("events without a recommendation").isEmpty();
     LOG.info(
-        "First {} events all recommended {} s after the feed began", FED.size(), seconds(start));
+        "First {} events all recommended {} s after the feed began, {} s after `up`",
+        FED.size(),
+        seconds(start),
+        seconds(upStart));
 
     double first = recommendationsPublished(servingUrl(1));
     double second = recommendationsPublished(servingUrl(2));
@@ -173,6 +187,33 @@ class ComposeStackIT {
 
   @Test
   @Order(3)
+  void prometheusScrapesEveryInstance() throws Exception {
+    assumeTrue(prometheus, "no Prometheus image at hand (PROMETHEUS_IMAGE)");
+    String targets = url("RECSYS_PROMETHEUS_PORT") + "/api/v1/targets";
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    Map<String, String> health = Map.of();
+    while (System.nanoTime() < deadline) {
+      try {
+        health = new HashMap<>();
+        for (JsonNode target : JSON.readTree(get(targets).body()).at("/data/activeTargets")) {
+          health.put(target.at("/labels/instance").asText(), target.get("health").asText());
+        }
+        if (health.size() == 3 && health.values().stream().allMatch("up"::equals)) {
+          break;
+        }
+      } catch (IOException e) {
+        // Not answering yet.
+      }
+      Thread.sleep(1_000);
+    }
+    assertThat(health)
+        .containsEntry("trainer:8080", "up")
+        .containsEntry("serving-1:8080", "up")
+        .containsEntry("serving-2:8080", "up");
+  }
+
+  @Test
+  @Order(4)
   void killingAServingContainerMovesItsPartitionsToTheOther() throws Exception {
     assumeTrue(!OWNER.isEmpty(), "needs the owners the query test found");
     long killed = System.nanoTime();
