@@ -15,8 +15,9 @@ import java.util.Set;
 /**
  * The served strategy under the offline protocol, chosen the way the pipeline chooses it: the
  * validation targets are the evidence ({@link StrategyEvidence}, per history bucket), and each test
- * user gets the strategy that won the user's bucket on validation, or the blend of all three.
- * Validation never sees a test target, so the choice is not fitted to the test.
+ * user gets the blend of all three unless a single strategy beat it clearly (by {@link
+ * #SWITCH_MARGIN} standard errors) in the user's bucket on validation. Validation never sees a test
+ * target, so the choice is not fitted to the test.
  */
 final class StrategyComparison {
   /** How deep each strategy's list goes into the blend. */
@@ -62,9 +63,12 @@ final class StrategyComparison {
     float[] of(EvaluatedStrategy strategy, int user);
   }
 
+  /** Standard errors by which a strategy must lead the blend on validation to be served. */
+  static final double SWITCH_MARGIN = 1.0;
+
   // Every validation event counts the same: a half-life far beyond any catalogue's user count.
   private final StrategyEvidence<EvaluatedStrategy> evidence =
-      new StrategyEvidence<>(EvaluatedStrategy.class, Integer.MAX_VALUE, 20);
+      new StrategyEvidence<>(EvaluatedStrategy.class, Integer.MAX_VALUE, 20, SWITCH_MARGIN);
 
   /**
    * @param validation scores of each user's validation input, by user index

@@ -16,7 +16,7 @@ class StrategyEvidenceTest {
 
   @Test
   void shouldPickTheStrategyWithTheBestFigureInTheBucket() {
-    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, 1000, 3);
+    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, 1000, 3, 1.0);
     for (int i = 0; i < 10; i++) {
       evidence.record(2, S.A, 0.1);
       evidence.record(2, S.B, 0.4);
@@ -31,8 +31,35 @@ class StrategyEvidenceTest {
   }
 
   @Test
+  void shouldKeepTheDefaultUnlessAnotherLeadsItBeyondTheNoise() {
+    // A leads the default C by 0.05 on 0/1 outcomes: noise after 40 events, clear after 4,000.
+    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, Integer.MAX_VALUE, 3, 1.0);
+    for (int i = 0; i < 40; i++) {
+      evidence.record(1, S.A, i % 20 < 7 ? 1 : 0); // 35 %
+      evidence.record(1, S.C, i % 10 < 3 ? 1 : 0); // 30 %
+    }
+    assertThat(evidence.ndcg(1, S.A) - evidence.ndcg(1, S.C)).isCloseTo(0.05, within(1e-9));
+    assertThat(evidence.best(1, EnumSet.of(S.A, S.C), S.C)).isEqualTo(S.C);
+    // With no margin the lead alone decides.
+    StrategyEvidence<S> eager = new StrategyEvidence<>(S.class, Integer.MAX_VALUE, 3, 0.0);
+    eager.record(1, S.A, 1);
+    eager.record(1, S.A, 0);
+    eager.record(1, S.A, 1);
+    eager.record(1, S.C, 0);
+    eager.record(1, S.C, 1);
+    eager.record(1, S.C, 0);
+    assertThat(eager.best(1, EnumSet.of(S.A, S.C), S.C)).isEqualTo(S.A);
+
+    for (int i = 0; i < 4_000; i++) {
+      evidence.record(1, S.A, i % 20 < 7 ? 1 : 0);
+      evidence.record(1, S.C, i % 10 < 3 ? 1 : 0);
+    }
+    assertThat(evidence.best(1, EnumSet.of(S.A, S.C), S.C)).isEqualTo(S.A);
+  }
+
+  @Test
   void shouldFallBackUntilAnyStrategyHasEnoughEvents() {
-    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, 1000, 3);
+    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, 1000, 3, 1.0);
     evidence.record(1, S.A, 1.0);
     evidence.record(1, S.A, 1.0);
 
@@ -42,7 +69,7 @@ class StrategyEvidenceTest {
 
   @Test
   void shouldUseTheFigureOverAllBucketsWhileABucketIsShortOfEvents() {
-    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, 1000, 3);
+    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, 1000, 3, 1.0);
     for (int i = 0; i < 5; i++) {
       evidence.record(4, S.A, 0.5);
       evidence.record(4, S.B, 0.1);
@@ -55,7 +82,7 @@ class StrategyEvidenceTest {
 
   @Test
   void shouldForgetOldEventsWithTheHalfLife() {
-    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, 10, 1);
+    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, 10, 1, 1.0);
     for (int i = 0; i < 200; i++) {
       evidence.record(3, S.A, 0.0);
     }
@@ -69,7 +96,7 @@ class StrategyEvidenceTest {
 
   @Test
   void shouldWeighTheBlendByEachStrategysFigure() {
-    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, 1000, 1);
+    StrategyEvidence<S> evidence = new StrategyEvidence<>(S.class, 1000, 1, 1.0);
     assertThat(evidence.weights(1, List.of(S.A, S.B))).containsExactly(1.0, 1.0);
 
     evidence.record(1, S.A, 0.3);

@@ -95,6 +95,8 @@ public final class RecsysConfig extends AbstractConfig {
       "recsys.serving.evidence.half.life.events";
   public static final String SERVING_EVIDENCE_MIN_EVENTS_CONFIG =
       "recsys.serving.evidence.min.events";
+  public static final String SERVING_EVIDENCE_SWITCH_MARGIN_CONFIG =
+      "recsys.serving.evidence.switch.margin";
   public static final String MODEL_ENABLED_CONFIG = "recsys.model.enabled";
   public static final String TOP_K_CONFIG = "recsys.recommendations.k";
   public static final String SERVING_MIN_HISTORY_CONFIG = "recsys.serving.min.history";
@@ -507,6 +509,16 @@ public final class RecsysConfig extends AbstractConfig {
         Importance.LOW,
         "Events a strategy needs in a history group before its figure there decides; until"
             + " then its figure over all users does.");
+    serving.define(
+        SERVING_EVIDENCE_SWITCH_MARGIN_CONFIG,
+        Type.DOUBLE,
+        1.0,
+        Range.between(0.0, 10.0),
+        Importance.LOW,
+        "Standard errors by which a single strategy's live figure must lead the blend's in a"
+            + " history group before that group is served the single strategy instead of the"
+            + " blend. 0 serves whichever leads, switching on noise in small groups; higher keeps"
+            + " the blend unless another strategy is clearly better.");
     serving.define(
         MODEL_ENABLED_CONFIG,
         Type.BOOLEAN,
@@ -1023,7 +1035,8 @@ public final class RecsysConfig extends AbstractConfig {
                         c.getString(SERVING_STRATEGY_CONFIG).toUpperCase(java.util.Locale.ROOT)),
                 c.getDouble(SERVING_EXPLORATION_CONFIG),
                 c.getInt(SERVING_EVIDENCE_HALF_LIFE_CONFIG),
-                c.getInt(SERVING_EVIDENCE_MIN_EVENTS_CONFIG))),
+                c.getInt(SERVING_EVIDENCE_MIN_EVENTS_CONFIG),
+                c.getDouble(SERVING_EVIDENCE_SWITCH_MARGIN_CONFIG))),
         new RecsysSettings.Trainer(
             c.getBoolean(TRAINER_ENABLED_CONFIG),
             c.getString(TRAINER_DIR_CONFIG),

@@ -129,9 +129,15 @@ public record RecsysSettings(
    * @param exploration share of lists served by a strategy other than the winner
    * @param evidenceHalfLifeEvents events of a history group after which an event counts half
    * @param evidenceMinEvents events a strategy needs in a group before its figure there decides
+   * @param evidenceSwitchMargin standard errors by which a strategy must lead the blend to be
+   *     served instead
    */
   public record Selection(
-      Strategy fixed, double exploration, int evidenceHalfLifeEvents, int evidenceMinEvents) {}
+      Strategy fixed,
+      double exploration,
+      int evidenceHalfLifeEvents,
+      int evidenceMinEvents,
+      double evidenceSwitchMargin) {}
 
   /** How recommendations are made and batched. */
   public record Serving(

@@ -32,7 +32,10 @@ public final class StrategySelector {
     this.settings = settings;
     this.evidence =
         new StrategyEvidence<>(
-            Strategy.class, settings.evidenceHalfLifeEvents(), settings.evidenceMinEvents());
+            Strategy.class,
+            settings.evidenceHalfLifeEvents(),
+            settings.evidenceMinEvents(),
+            settings.evidenceSwitchMargin());
   }
 
   /** What one user's lists scored on their next event, by strategy (NDCG@10). */
