@@ -67,6 +67,16 @@ final class ComposeStack {
     return new Command(command, environment).run(timeout).orThrow();
   }
 
+  /** The Docker health status of {@code service}'s container: starting, healthy or unhealthy. */
+  String health(String service) {
+    String id = run("ps", "-q", service).strip();
+    return new Command(
+            List.of("docker", "inspect", "-f", "{{.State.Health.Status}}", id), environment)
+        .run(Duration.ofSeconds(30))
+        .orThrow()
+        .strip();
+  }
+
   /** The last {@code lines} log lines of every service, for a failure's diagnosis. */
   String logs(int lines) {
     try {

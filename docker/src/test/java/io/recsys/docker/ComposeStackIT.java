@@ -162,6 +162,14 @@ class ComposeStackIT {
     assertThat(recommendationsPublished(url("RECSYS_TRAINER_PORT")))
         .as("the trainer instance runs no stream threads")
         .isZero();
+    // The image's health check (/ready) passes once a model serves.
+    for (String service : List.of("trainer", "serving-1", "serving-2")) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (!stack.health(service).equals("healthy") && System.nanoTime() < deadline) {
+        Thread.sleep(1_000);
+      }
+      assertThat(stack.health(service)).as(service + "'s health").isEqualTo("healthy");
+    }
   }
 
   @Test
