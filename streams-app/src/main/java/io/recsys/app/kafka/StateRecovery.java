@@ -25,13 +25,19 @@ import org.slf4j.LoggerFactory;
  * Streams would find that out store by store and report it as an ERROR with a stack trace per task
  * ({@link CorruptedTaskFilter} silences those where it still happens). This tells it apart from a
  * normal start: a clean close leaves a marker file in the application's state directory; a start
- * that finds local task state without the marker follows an unclean stop: it discards that state
- * first ({@link #discardUncommittedState()}), and its line is a WARN that says so.
+ * that finds local state without the marker follows an unclean stop: it discards that state first
+ * ({@link #discardUncommittedState()}), and its line is a WARN that says so. Global stores count
+ * too: Kafka Streams 4.3 marks a RocksDB store open while it runs, and under exactly-once a global
+ * store found still marked open kills the global thread, and with it the instance (seen in {@code
+ * bin/bench-failover}: the second restart after a SIGKILL died on the co-occurrence neighbours'
+ * global store).
  */
 public final class StateRecovery implements StateRestoreListener, KafkaStreams.StateListener {
   private static final Logger LOG = LoggerFactory.getLogger(StateRecovery.class);
   static final String CLEAN_MARKER = "recsys-clean-shutdown";
   private static final Pattern TASK_DIRECTORY = Pattern.compile("\\d+_\\d+");
+  // Kafka Streams' directory of the global stores, beside the task directories.
+  private static final String GLOBAL_DIRECTORY = "global";
 
   private final Path applicationDir;
   private final boolean uncleanExactlyOnce;
@@ -55,22 +61,25 @@ public final class StateRecovery implements StateRestoreListener, KafkaStreams.S
     try {
       boolean clean = Files.deleteIfExists(applicationDir.resolve(CLEAN_MARKER));
       return new StateRecovery(
-          applicationDir, exactlyOnce && !clean && hasTaskState(applicationDir));
+          applicationDir, exactlyOnce && !clean && hasLocalState(applicationDir));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the state directory " + applicationDir, e);
     }
   }
 
-  private static boolean hasTaskState(Path applicationDir) throws IOException {
+  private static boolean hasLocalState(Path applicationDir) throws IOException {
     if (!Files.isDirectory(applicationDir)) {
       return false;
     }
     try (Stream<Path> entries = Files.list(applicationDir)) {
-      return entries.anyMatch(
-          entry ->
-              Files.isDirectory(entry)
-                  && TASK_DIRECTORY.matcher(entry.getFileName().toString()).matches());
+      return entries.anyMatch(StateRecovery::isStoreDirectory);
     }
+  }
+
+  private static boolean isStoreDirectory(Path entry) {
+    String name = entry.getFileName().toString();
+    return Files.isDirectory(entry)
+        && (TASK_DIRECTORY.matcher(name).matches() || name.equals(GLOBAL_DIRECTORY));
   }
 
   /** Whether the last run of this state directory stopped without closing, under exactly-once. */
@@ -79,24 +88,20 @@ public final class StateRecovery implements StateRestoreListener, KafkaStreams.S
   }
 
   /**
-   * After an unclean exactly-once stop, deletes the tasks' local state before Kafka Streams is
-   * created: it would open every store, find no committed offsets, and wipe it anyway (logging
-   * each). Keeps the process id file, so that this instance's transactional ids, which fence the
-   * producers of its dead run, stay the same. Does nothing after a clean stop.
+   * After an unclean exactly-once stop, deletes the tasks' and the global stores' local state
+   * before Kafka Streams is created: it would open every task store, find no committed offsets, and
+   * wipe it anyway (logging each), and a global store left marked open stops the instance. Global
+   * stores are read again from their topics (compacted and small). Keeps the process id file, so
+   * that this instance's transactional ids, which fence the producers of its dead run, stay the
+   * same. Does nothing after a clean stop.
    */
   public void discardUncommittedState() {
     if (!uncleanExactlyOnce) {
       return;
     }
     try (Stream<Path> entries = Files.list(applicationDir)) {
-      for (Path task :
-          entries
-              .filter(
-                  entry ->
-                      Files.isDirectory(entry)
-                          && TASK_DIRECTORY.matcher(entry.getFileName().toString()).matches())
-              .toList()) {
-        Utils.delete(task.toFile());
+      for (Path store : entries.filter(StateRecovery::isStoreDirectory).toList()) {
+        Utils.delete(store.toFile());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(

@@ -25,6 +25,12 @@ class StateRecoveryTest {
         .as("at-least-once keeps its state whatever happened")
         .isFalse();
 
+    Path trainerOnly = dir.resolve("trainer-only");
+    Files.createDirectories(trainerOnly.resolve("global").resolve("rocksdb"));
+    assertThat(StateRecovery.open(trainerOnly, true).followsUncleanStop())
+        .as("global stores alone (no stream threads) without the marker")
+        .isTrue();
+
     StateRecovery recovery = StateRecovery.open(app, true);
     recovery.closedCleanly();
     assertThat(StateRecovery.open(app, true).followsUncleanStop()).isFalse();
@@ -34,7 +40,7 @@ class StateRecoveryTest {
   }
 
   @Test
-  void shouldDiscardTheTasksStateOfAnUncleanStopButKeepTheProcessId() throws Exception {
+  void shouldDiscardTheTaskAndGlobalStateOfAnUncleanStopButKeepTheProcessId() throws Exception {
     Path app = dir.resolve("recsys");
     Files.createDirectories(app.resolve("0_1").resolve("rocksdb").resolve("user-features"));
     Files.createDirectories(app.resolve("global"));
@@ -42,10 +48,13 @@ class StateRecoveryTest {
 
     StateRecovery.open(app, false).discardUncommittedState();
     assertThat(app.resolve("0_1")).as("at-least-once keeps it").exists();
+    assertThat(app.resolve("global")).as("at-least-once keeps it").exists();
 
     StateRecovery.open(app, true).discardUncommittedState();
     assertThat(app.resolve("0_1")).doesNotExist();
-    assertThat(app.resolve("global")).exists();
+    assertThat(app.resolve("global"))
+        .as("a global store left marked open would stop the instance under exactly-once")
+        .doesNotExist();
     assertThat(app.resolve("kafka-streams-process-metadata")).exists();
   }
 }
