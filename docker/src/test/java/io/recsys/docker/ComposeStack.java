@@ -77,10 +77,10 @@ final class ComposeStack {
         .strip();
   }
 
-  /** The last {@code lines} log lines of every service, for a failure's diagnosis. */
-  String logs(int lines) {
+  /** Every service's log, for a failure's diagnosis. */
+  String logs() {
     try {
-      return run("logs", "--no-color", "--tail=" + lines);
+      return run("logs", "--no-color");
     } catch (RuntimeException e) {
       return "(no logs: " + e.getMessage() + ")";
     }

@@ -42,6 +42,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +76,7 @@ class ComposeStackIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   // Every (user, event time) fed so far: each must get its recommendation record.
   private static final Set<String> FED = new HashSet<>();
-  private static long nextEventTime = System.currentTimeMillis();
+  private static long nextEventTime;
   // Which serving instance answered for each user before the kill, from the query API.
   private static final Map<String, String> OWNER = new HashMap<>();
 
@@ -132,14 +135,30 @@ class ComposeStackIT {
     LOG.info("Compose stack up (both serving instances answer) in {} s", seconds(upStart));
   }
 
+  // A failure's diagnosis is in the containers' logs, which CI keeps only from the test output.
+  private static volatile boolean failed;
+
+  @RegisterExtension
+  static final TestWatcher FAILURES =
+      new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+          failed = true;
+        }
+      };
+
   @AfterAll
   static void stopStack() throws IOException {
     if (stack == null) {
       return;
     }
     Path logs = Path.of("target", "compose-stack.log");
-    Files.writeString(logs, stack.logs(300));
-    LOG.info("Last log lines of every container in {}", logs.toAbsolutePath());
+    String text = stack.logs();
+    Files.writeString(logs, text);
+    LOG.info("Every container's log in {}", logs.toAbsolutePath());
+    if (failed) {
+      System.err.println("--- container logs after a failure ---\n" + text);
+    }
     stack.run("down", "-v", "--remove-orphans");
   }
 
@@ -164,7 +183,7 @@ class ComposeStackIT {
         .isZero();
     // The image's health check (/ready) passes once a model serves.
     for (String service : List.of("trainer", "serving-1", "serving-2")) {
-      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (!stack.health(service).equals("healthy") && System.nanoTime() < deadline) {
         Thread.sleep(1_000);
       }
@@ -245,6 +264,9 @@ class ComposeStackIT {
 
   /** Writes {@code count} click events of the test's users to the events topic. */
   private static void feed(int count, Random random) {
+    // Stamped now: the trainer skips examples older than its freshness bound (one minute), and
+    // building the image and starting the stack can take longer than that.
+    nextEventTime = Math.max(nextEventTime, System.currentTimeMillis());
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
     config.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The served strategy under the offline protocol, chosen the way the pipeline chooses it: the
@@ -20,6 +22,8 @@ import java.util.Set;
  * target, so the choice is not fitted to the test.
  */
 final class StrategyComparison {
+  private static final Logger LOG = LoggerFactory.getLogger(StrategyComparison.class);
+
   /** How deep each strategy's list goes into the blend. */
   static final int FUSED_DEPTH = 50;
 
@@ -37,7 +41,8 @@ final class StrategyComparison {
 
   /**
    * The fusions tried on validation. Sharper weights let the better list lead; a larger offset
-   * flattens the rank discount so that agreement deeper in the lists counts.
+   * flattens the rank discount so that agreement deeper in the lists counts (60 is the constant of
+   * the original reciprocal rank fusion).
    */
   static final List<Fusion> FUSIONS =
       List.of(
@@ -46,7 +51,10 @@ final class StrategyComparison {
           new Fusion(4, RankFusion.DEFAULT_OFFSET),
           new Fusion(1, 10),
           new Fusion(2, 10),
-          new Fusion(4, 10));
+          new Fusion(4, 10),
+          new Fusion(1, 60),
+          new Fusion(2, 60),
+          new Fusion(4, 60));
 
   /**
    * The blend's and the served strategy's test figures, what was served per bucket, and the fusion
@@ -106,6 +114,10 @@ final class StrategyComparison {
         int bucket = HistoryBuckets.of(validationHistories.get(u).length);
         figure.add(blendRank(validationTops.get(u), bucket, validationTargets[u], candidate));
       }
+      LOG.info(
+          "Blend fused with {}: validation NDCG@10 {}",
+          candidate,
+          String.format(java.util.Locale.ROOT, "%.4f", figure.summary().ndcg10()));
       if (figure.summary().ndcg10() > best) {
         best = figure.summary().ndcg10();
         fusion = candidate;
