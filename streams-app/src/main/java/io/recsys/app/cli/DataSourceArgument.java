@@ -29,7 +29,7 @@ final class DataSourceArgument {
     return value;
   }
 
-  /** Checks a {@code --data} value that may also be {@code synthetic}. */
+  /** Checks a value ({@code --data}, {@code --file}) that may also be {@code synthetic}. */
   static void syntheticOrHistory(String flag, String value) {
     if (!value.equals("synthetic")) {
       history(flag, value, "synthetic");

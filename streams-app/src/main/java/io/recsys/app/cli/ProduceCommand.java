@@ -106,7 +106,8 @@ final class ProduceCommand implements Callable<Integer> {
     }
     System.out.printf(
         Locale.ROOT,
-        "Read %,d events from %s in %.1f s (%,.0f lines/s); writing them to %s at %s%n",
+        "%s %,d events from %s in %.1f s (%,.0f per s); writing them to %s at %s%n",
+        file.equals(SYNTHETIC) ? "Made" : "Read",
         events.size(),
         file,
         readSeconds,
