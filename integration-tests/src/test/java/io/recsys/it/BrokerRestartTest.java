@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,6 +46,7 @@ class BrokerRestartTest {
   private static final long T0 = 1_700_000_000_000L;
   private static final int USERS = 50;
   private static final Duration OUTAGE = Duration.ofSeconds(30);
+  private static final Duration BROKER_START_TIMEOUT = Duration.ofSeconds(90);
 
   @TempDir Path dir;
 
@@ -73,23 +76,44 @@ class BrokerRestartTest {
                   Integer.toString(controllerPort))
               .redirectError(logFile.toFile())
               .start();
-      BufferedReader out =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      // A start that hangs (seen: a restarted broker that never served again, the test then
+      // waiting on its consumers for good) is killed after the timeout and tried again; each
+      // attempt's log stays in the test's directory.
+      CompletableFuture<String> status = CompletableFuture.supplyAsync(() -> statusLine(process));
+      String line;
+      try {
+        line = status.get(BROKER_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        line = "no READY within " + BROKER_START_TIMEOUT;
+      }
+      if (line != null && line.startsWith("READY")) {
+        return process;
+      }
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      String written = Files.readString(logFile);
+      assertThat(attempt)
+          .as(
+              "broker start failed: %s (%s ends: %s)",
+              line, logFile, written.substring(Math.max(0, written.length() - 4000)))
+          .isLessThan(5);
+      Thread.sleep(2000);
+    }
+  }
+
+  /** The broker process's READY or FAILED line, or null when its output ends without one. */
+  private static String statusLine(Process process) {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    try {
       String line;
       while ((line = out.readLine()) != null
           && !line.startsWith("READY")
           && !line.startsWith("FAILED")) {
         // Broker start-up output, if any.
       }
-      if (line != null && line.startsWith("READY")) {
-        return process;
-      }
-      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      assertThat(attempt)
-          .as("broker start failed: %s (see %s)", line, Files.readString(logFile))
-          .isLessThan(5);
-      Thread.sleep(2000);
+      return line;
+    } catch (IOException e) {
+      return "FAILED reading the broker's output: " + e;
     }
   }
 
@@ -142,8 +166,10 @@ class BrokerRestartTest {
 
   @Test
   void shouldCarryOnAfterTheBrokerIsGoneForThirtySeconds() throws Exception {
-    // Off by default: in 2 of 5 runs here the restarted broker JVM never served again and the
-    // test waited on a broker that was gone (see docs/BENCHMARKS.md). Run it with
+    // Off by default: it fails in some runs (2 of 5 earlier, 1 of 2 on 2026-12-07). In the run
+    // looked into, the broker restarted in 12 s, but a stream thread had died during the outage
+    // and its replacement sat in Kafka Streams' task restoration, fetching committed offsets
+    // again and again, while every transaction was complete. Run it with
     // -Drecsys.test.brokerRestart=true until that is understood.
     assumeTrue(
         Boolean.getBoolean("recsys.test.brokerRestart"),
