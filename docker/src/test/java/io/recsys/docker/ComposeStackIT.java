@@ -201,12 +201,7 @@ class ComposeStackIT {
     }
     assertThat(OWNER.values()).contains("serving-1:8080", "serving-2:8080");
     // The other way round: serving-2 forwards to serving-1 for the users serving-1 owns.
-    String ownedByFirst =
-        OWNER.entrySet().stream()
-            .filter(e -> e.getValue().equals("serving-1:8080"))
-            .findFirst()
-            .orElseThrow()
-            .getKey();
+    String ownedByFirst = userOwnedBy("serving-1:8080");
     JsonNode forwarded = recommendations(servingUrl(2), ownedByFirst);
     assertThat(forwarded.get("servedBy").asText()).isEqualTo("serving-1:8080");
     assertThat(forwarded.get("knownUser").asBoolean()).isTrue();
@@ -251,15 +246,19 @@ class ComposeStackIT {
         .isEmpty();
     LOG.info("Every event fed after the kill recommended {} s after it", seconds(killed));
 
-    String movedUser =
-        OWNER.entrySet().stream()
-            .filter(e -> e.getValue().equals("serving-2:8080"))
-            .findFirst()
-            .orElseThrow()
-            .getKey();
+    String movedUser = userOwnedBy("serving-2:8080");
     JsonNode answer = recommendations(servingUrl(1), movedUser);
     assertThat(answer.get("servedBy").asText()).isEqualTo("serving-1:8080");
     assertThat(answer.get("knownUser").asBoolean()).isTrue();
+  }
+
+  /** A user the query test found owned by {@code instance} (its {@code application.server}). */
+  private static String userOwnedBy(String instance) {
+    return OWNER.entrySet().stream()
+        .filter(e -> e.getValue().equals(instance))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no user owned by " + instance + ": " + OWNER))
+        .getKey();
   }
 
   /** Writes {@code count} click events of the test's users to the events topic. */
