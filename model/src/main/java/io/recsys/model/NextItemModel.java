@@ -327,6 +327,18 @@ public final class NextItemModel
     return network.snapshot();
   }
 
+  /**
+   * A snapshot whose weights are the mean of {@code snapshots}' (each a {@link #snapshot()} of this
+   * model at its current capacity), for {@link #restore}: tail averaging of training epochs.
+   */
+  public Object meanOf(List<Object> snapshots) {
+    List<float[][]> arrays = new ArrayList<>(snapshots.size());
+    for (Object s : snapshots) {
+      arrays.add((float[][]) s);
+    }
+    return LstmNetwork.meanOf(arrays);
+  }
+
   /** Puts back a {@link #snapshot()} of this model taken at the same vocabulary capacity. */
   public void restore(Object snapshot) {
     network.restoreSnapshot((float[][]) snapshot);

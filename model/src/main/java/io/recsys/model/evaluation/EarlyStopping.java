@@ -17,6 +17,7 @@ final class EarlyStopping {
   private final double plateauDecay;
   private double best = -1;
   private int bestEpoch;
+  private int bestEpochsAveraged = 1;
   private Object bestSnapshot;
 
   EarlyStopping(NextItemModel model, EvaluationSettings settings) {
@@ -27,9 +28,18 @@ final class EarlyStopping {
 
   /** Records epoch {@code epoch}'s validation NDCG@10; true when it is the best so far. */
   boolean improved(int epoch, double validationNdcg10) {
+    return improved(epoch, validationNdcg10, 1);
+  }
+
+  /**
+   * Records the validation NDCG@10 of the model's weights now, the mean of the {@code averaged}
+   * epochs up to {@code epoch}; true (and those weights kept) when it is the best so far.
+   */
+  boolean improved(int epoch, double validationNdcg10, int averaged) {
     if (validationNdcg10 > best) {
       best = validationNdcg10;
       bestEpoch = epoch;
+      bestEpochsAveraged = averaged;
       bestSnapshot = model.snapshot();
       return true;
     }
@@ -64,5 +74,10 @@ final class EarlyStopping {
 
   int bestEpoch() {
     return bestEpoch;
+  }
+
+  /** How many epochs up to {@link #bestEpoch} the kept weights average (1: that epoch's own). */
+  int bestEpochsAveraged() {
+    return bestEpochsAveraged;
   }
 }

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param blendFusion how the blend fused the lists, chosen on validation (such as "weights^2,
  *     offset 10": each list weighted by its validation NDCG@10 squared, rank discount 1/(10+rank))
  * @param bestEpoch 1-based epoch whose weights were tested (best validation NDCG@10)
+ * @param bestEpochsAveraged how many epochs up to {@code bestEpoch} the tested weights average (1:
+ *     that epoch's own weights)
  * @param examplesPerSecond training targets processed per second of training time
  */
 public record EvaluationResult(
@@ -28,6 +30,7 @@ public record EvaluationResult(
     String blendFusion,
     double bestValidationNdcg10,
     int bestEpoch,
+    int bestEpochsAveraged,
     int epochsRun,
     double trainingSeconds,
     double examplesPerSecond,

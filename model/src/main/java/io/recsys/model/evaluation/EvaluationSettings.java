@@ -15,6 +15,8 @@ import java.util.Objects;
  *     validation NDCG@10 (1 = constant rate)
  * @param outputRateFromData whether the output rows' learning-rate scale is to be set from the
  *     data's examples per item ({@link #forData}) rather than taken from {@code model}
+ * @param averagedEpochs after each epoch, the mean weights of the last this many epochs are judged
+ *     on validation too, and kept where they beat every single epoch (1 = off)
  */
 public record EvaluationSettings(
     ModelConfig model,
@@ -24,7 +26,15 @@ public record EvaluationSettings(
     int window,
     TrainingMode mode,
     double plateauDecay,
-    boolean outputRateFromData) {
+    boolean outputRateFromData,
+    int averagedEpochs) {
+
+  /**
+   * Epochs averaged by default: none. Averaging three raised the model's own test figures a little
+   * on ML-1M and amazon-games but not the served lists (docs/BENCHMARKS.md, "Quality on your
+   * data").
+   */
+  public static final int DEFAULT_AVERAGED_EPOCHS = 1;
 
   /**
    * Examples per item times the output rows' scale, roughly constant at the best scale measured on
@@ -54,6 +64,9 @@ public record EvaluationSettings(
     if (lanes <= 0) {
       throw new IllegalArgumentException("lanes must be > 0, got " + lanes);
     }
+    if (averagedEpochs <= 0) {
+      throw new IllegalArgumentException("averagedEpochs must be > 0, got " + averagedEpochs);
+    }
   }
 
   public EvaluationSettings(ModelConfig model, int maxEpochs, int patience, int lanes, int window) {
@@ -73,7 +86,7 @@ public record EvaluationSettings(
       int window,
       TrainingMode mode,
       double plateauDecay) {
-    this(model, maxEpochs, patience, lanes, window, mode, plateauDecay, false);
+    this(model, maxEpochs, patience, lanes, window, mode, plateauDecay, false, 1);
   }
 
   /**
@@ -89,7 +102,7 @@ public record EvaluationSettings(
     ModelConfig scaled =
         model.toBuilder().outputLearningRateScale(outputRateScaleFor(examples, items)).build();
     return new EvaluationSettings(
-        scaled, maxEpochs, patience, lanes, window, mode, plateauDecay, false);
+        scaled, maxEpochs, patience, lanes, window, mode, plateauDecay, false, averagedEpochs);
   }
 
   /**
@@ -112,6 +125,14 @@ public record EvaluationSettings(
    */
   public static EvaluationSettings defaults(int maxEpochs) {
     return new EvaluationSettings(
-        ModelConfig.defaults(), maxEpochs, 4, 32, 20, TrainingMode.FULL_SEQUENCE, 0.5, true);
+        ModelConfig.defaults(),
+        maxEpochs,
+        4,
+        32,
+        20,
+        TrainingMode.FULL_SEQUENCE,
+        0.5,
+        true,
+        DEFAULT_AVERAGED_EPOCHS);
   }
 }

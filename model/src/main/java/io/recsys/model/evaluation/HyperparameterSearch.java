@@ -83,7 +83,9 @@ public final class HyperparameterSearch {
               settings.lanes(),
               settings.window(),
               settings.mode(),
-              settings.plateauDecay());
+              settings.plateauDecay(),
+              false,
+              settings.averagedEpochs());
       EvaluationResult result =
           LeaveOneOutEvaluation.run(interactions, trialSettings, p -> progress.accept(trial, p));
       results.add(new TrialResult(trial, result));

@@ -81,6 +81,7 @@ public final class LeaveOneOutEvaluation {
     FullSequenceTrainer trainer =
         new FullSequenceTrainer(model, settings.lanes(), settings.window());
     EarlyStopping stopping = new EarlyStopping(model, settings);
+    EpochAveraging averaging = new EpochAveraging(model, settings.averagedEpochs());
     long targets = 0;
     double trainSeconds = 0;
     long start = System.nanoTime();
@@ -113,8 +114,25 @@ public final class LeaveOneOutEvaluation {
       trainSeconds += (System.nanoTime() - t0) / 1e9;
       double valNdcg = modelSummary(model, splits, valInputs, false).ndcg10();
       boolean improved = stopping.improved(epoch, valNdcg);
+      double meanNdcg = Double.NaN;
+      if (averaging.add()) {
+        int judged = epoch;
+        EpochAveraging.Judgement mean =
+            averaging.judgeMean(
+                () -> modelSummary(model, splits, valInputs, false).ndcg10(),
+                ndcg -> stopping.improved(judged, ndcg, averaging.epochs()));
+        meanNdcg = mean.validationNdcg10();
+        improved |= mean.kept();
+      }
       progress.accept(
-          new EpochProgress(epoch, meanLoss, valNdcg, (System.nanoTime() - start) / 1e9, improved));
+          new EpochProgress(
+              epoch,
+              meanLoss,
+              valNdcg,
+              meanNdcg,
+              averaging.epochs(),
+              (System.nanoTime() - start) / 1e9,
+              improved));
       if (stopping.stopAfter(epoch, improved)) {
         break;
       }
@@ -169,6 +187,7 @@ public final class LeaveOneOutEvaluation {
             strategies.fusion().toString(),
             stopping.best(),
             stopping.bestEpoch(),
+            stopping.bestEpochsAveraged(),
             epoch,
             trainSeconds,
             trainSeconds > 0 ? targets / trainSeconds : 0,

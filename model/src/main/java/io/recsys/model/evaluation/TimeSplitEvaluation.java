@@ -67,6 +67,7 @@ public final class TimeSplitEvaluation {
     FullSequenceTrainer trainer =
         new FullSequenceTrainer(model, settings.lanes(), settings.window());
     EarlyStopping stopping = new EarlyStopping(model, settings);
+    EpochAveraging averaging = new EpochAveraging(model, settings.averagedEpochs());
     long targets = 0;
     double trainSeconds = 0;
     List<Double> epochSeconds = new ArrayList<>();
@@ -80,11 +81,27 @@ public final class TimeSplitEvaluation {
       targets += stats.targets();
       trainSeconds += (System.nanoTime() - t0) / 1e9;
       double ndcg = modelSummary(model, split.heldOut()).ndcg10();
-      epochSeconds.add((System.nanoTime() - t0) / 1e9);
       boolean improved = stopping.improved(epoch, ndcg);
+      double meanNdcg = Double.NaN;
+      if (averaging.add()) {
+        int judged = epoch;
+        EpochAveraging.Judgement mean =
+            averaging.judgeMean(
+                () -> modelSummary(model, split.heldOut()).ndcg10(),
+                figure -> stopping.improved(judged, figure, averaging.epochs()));
+        meanNdcg = mean.validationNdcg10();
+        improved |= mean.kept();
+      }
+      epochSeconds.add((System.nanoTime() - t0) / 1e9);
       progress.accept(
           new EpochProgress(
-              epoch, stats.meanLoss(), ndcg, (System.nanoTime() - start) / 1e9, improved));
+              epoch,
+              stats.meanLoss(),
+              ndcg,
+              meanNdcg,
+              averaging.epochs(),
+              (System.nanoTime() - start) / 1e9,
+              improved));
       if (stopping.stopAfter(epoch, improved)) {
         break;
       }
@@ -97,6 +114,7 @@ public final class TimeSplitEvaluation {
             popularitySummary(model, split),
             stopping.best(),
             stopping.bestEpoch(),
+            stopping.bestEpochsAveraged(),
             epoch,
             epochSeconds,
             trainSeconds,

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param bestValidationNdcg10 NDCG@10 of the best epoch on the held-out events (the same events
  *     that report {@code model}, so {@code model.ndcg10()} equals it)
  * @param bestEpoch 1-based epoch whose weights were kept
+ * @param bestEpochsAveraged how many epochs up to {@code bestEpoch} the kept weights average (1:
+ *     that epoch's own weights)
  * @param epochSeconds wall time of each epoch run, training and validation
  * @param examplesPerSecond training targets per second of training time
  * @param trainEvents events before the cutoff
@@ -23,6 +25,7 @@ public record TimeSplitResult(
     RankingSummary popularity,
     double bestValidationNdcg10,
     int bestEpoch,
+    int bestEpochsAveraged,
     int epochsRun,
     List<Double> epochSeconds,
     double trainingSeconds,

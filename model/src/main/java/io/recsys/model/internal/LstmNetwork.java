@@ -158,6 +158,38 @@ public final class LstmNetwork {
     return s;
   }
 
+  /**
+   * The element-wise mean of the parameters of {@link #snapshot()}s taken at one capacity, with the
+   * last one's Adam moments: averaged weights that training can go on from.
+   */
+  public static float[][] meanOf(java.util.List<float[][]> snapshots) {
+    if (snapshots.isEmpty()) {
+      throw new IllegalArgumentException("no snapshots to average");
+    }
+    float[][] last = snapshots.get(snapshots.size() - 1);
+    float[][] mean = new float[last.length][];
+    for (int i = 0; i < last.length; i += 3) {
+      float[] sum = new float[last[i].length];
+      for (float[][] s : snapshots) {
+        float[] values = s[i];
+        if (values.length != sum.length) {
+          throw new IllegalArgumentException("snapshots of different capacities");
+        }
+        for (int k = 0; k < sum.length; k++) {
+          sum[k] += values[k];
+        }
+      }
+      float n = snapshots.size();
+      for (int k = 0; k < sum.length; k++) {
+        sum[k] /= n;
+      }
+      mean[i] = sum;
+      mean[i + 1] = last[i + 1];
+      mean[i + 2] = last[i + 2];
+    }
+    return mean;
+  }
+
   /** Puts back a {@link #snapshot()} taken at the same capacity. */
   public void restoreSnapshot(float[][] s) {
     ParamTable[] t = tables();

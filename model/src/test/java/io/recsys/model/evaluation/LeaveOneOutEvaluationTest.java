@@ -78,6 +78,27 @@ class LeaveOneOutEvaluationTest {
   }
 
   @Test
+  void shouldJudgeTheMeanOfTheLastEpochsOnceThereAreEnough() {
+    ModelConfig config =
+        new ModelConfig(
+            16, 32, 50, 5, 0.0, 0.01, 1.0, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 256, 5L);
+    List<EpochProgress> progress = new ArrayList<>();
+    EvaluationResult r =
+        LeaveOneOutEvaluation.run(
+            walks(200, 12),
+            new EvaluationSettings(config, 4, 4, 16, 10, TrainingMode.FULL_SEQUENCE, 1.0, false, 3),
+            progress::add);
+
+    assertThat(progress).hasSize(4);
+    assertThat(progress.subList(0, 2))
+        .allSatisfy(p -> assertThat(p.meanValidationNdcg10()).isNaN());
+    assertThat(progress.subList(2, 4))
+        .allSatisfy(p -> assertThat(p.meanValidationNdcg10()).isBetween(0.0, 1.0));
+    assertThat(r.bestEpochsAveraged()).isIn(1, 3);
+    assertThat(r.model().hr10()).isGreaterThan(0.9);
+  }
+
+  @Test
   void shouldAlsoLearnTheWalkThroughTheIncrementalTrainingPath() {
     ModelConfig config =
         new ModelConfig(16, 32, 50, 3, 0.0, 0.01, 1.0, 0.0, LossType.FULL_SOFTMAX, 20, 0.0, 64, 5L);

@@ -146,10 +146,15 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   static void printEpoch(PrintStream out, EpochProgress p) {
     out.printf(
-        "epoch %d: loss %.4f, validation NDCG@10 %.4f, elapsed %.1f s%s%n",
+        "epoch %d: loss %.4f, validation NDCG@10 %.4f%s, elapsed %.1f s%s%n",
         p.epoch(),
         p.trainLoss(),
         p.validationNdcg10(),
+        Double.isNaN(p.meanValidationNdcg10())
+            ? ""
+            : String.format(
+                " (mean of the last %d epochs' weights: %.4f)",
+                p.epochsAveraged(), p.meanValidationNdcg10()),
         p.elapsedSeconds(),
         p.best() ? " (best)" : "");
   }
@@ -196,6 +201,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             "servedByHistoryLength",
             "bestValidationNdcg10",
             "bestEpoch",
+            "bestEpochsAveraged",
             "epochsRun")) {
       f.put(key, loo.get(key));
     }

@@ -41,7 +41,8 @@ public final class TrainingOptions {
 
   /** The training-run keys a hyperparameter file may use besides the model's hyperparameters. */
   private static final Set<String> RUN_KEYS =
-      Set.of("epochs", "patience", "lanes", "window", "plateau-decay", "training");
+      Set.of(
+          "epochs", "patience", "lanes", "window", "plateau-decay", "average-epochs", "training");
 
   /** The names a hyperparameter file may use: the long flags without their dashes. */
   static final Set<String> FILE_KEYS = fileKeys();
@@ -87,6 +88,16 @@ public final class TrainingOptions {
           "Learning-rate factor after an epoch without a better validation NDCG@10 (1 = off)."
               + " Default: 0.5.")
   Double plateauDecay;
+
+  @Option(
+      names = "--average-epochs",
+      description =
+          "After each epoch also judge the mean weights of the last N epochs on validation, and"
+              + " keep them where they beat every single epoch (1 = off; costs one more"
+              + " validation pass per epoch). Default: "
+              + EvaluationSettings.DEFAULT_AVERAGED_EPOCHS
+              + ".")
+  Integer averageEpochs;
 
   @Option(
       names = "--training",
@@ -167,7 +178,10 @@ public final class TrainingOptions {
         orDefault(pick(plateauDecay, v.decimal("plateau-decay")), DEFAULT_PLATEAU_DECAY),
         // Unless chosen, the output rows' step follows the data's examples per item.
         !modelFlags.containsKey(Hyperparameter.OUTPUT_LEARNING_RATE_SCALE)
-            && v.hyperparameter(Hyperparameter.OUTPUT_LEARNING_RATE_SCALE) == null);
+            && v.hyperparameter(Hyperparameter.OUTPUT_LEARNING_RATE_SCALE) == null,
+        orDefault(
+            pick(averageEpochs, v.integer("average-epochs")),
+            EvaluationSettings.DEFAULT_AVERAGED_EPOCHS));
   }
 
   /** Reads a properties file, or a JSON object when the name ends in {@code .json}. */

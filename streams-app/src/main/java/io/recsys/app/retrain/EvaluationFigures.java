@@ -28,6 +28,7 @@ public final class EvaluationFigures {
         f,
         r.bestValidationNdcg10(),
         r.bestEpoch(),
+        r.bestEpochsAveraged(),
         r.epochsRun(),
         r.trainingSeconds(),
         r.examplesPerSecond());
@@ -50,6 +51,7 @@ public final class EvaluationFigures {
         f,
         r.bestValidationNdcg10(),
         r.bestEpoch(),
+        r.bestEpochsAveraged(),
         r.epochsRun(),
         r.trainingSeconds(),
         r.examplesPerSecond());
@@ -61,11 +63,13 @@ public final class EvaluationFigures {
       Map<String, Object> f,
       double bestValidationNdcg10,
       int bestEpoch,
+      int bestEpochsAveraged,
       int epochsRun,
       double trainingSeconds,
       double examplesPerSecond) {
     f.put("bestValidationNdcg10", bestValidationNdcg10);
     f.put("bestEpoch", bestEpoch);
+    f.put("bestEpochsAveraged", bestEpochsAveraged);
     f.put("epochsRun", epochsRun);
     f.put("trainingSeconds", trainingSeconds);
     f.put("examplesPerSecond", examplesPerSecond);
