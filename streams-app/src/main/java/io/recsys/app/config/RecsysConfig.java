@@ -699,12 +699,14 @@ public final class RecsysConfig extends AbstractConfig {
         60_000L,
         Range.atLeast(0),
         Importance.MEDIUM,
-        "Freshness bound: an example whose record timestamp is older than this when the trainer"
-            + " reaches it is skipped (counted in recsys_trainer_skipped_total), so a trainer"
-            + " that falls behind trains on recent examples instead of an ever older backlog;"
-            + " freshness then stays near this plus the batch wait, a training step and the"
-            + " publish interval. Smaller keeps the model fresher under overload and trains on"
-            + " fewer examples; 0 trains on every example however late.");
+        "Freshness bound: while the trainer is behind its own backlog, an example that could"
+            + " not reach a published model within this long of its record timestamp (its age"
+            + " when reached plus the longest recent delay from taking an example to publishing"
+            + " it) is skipped and counted in recsys_trainer_skipped_total, so the trainer trains"
+            + " on recent examples instead of an ever older backlog. Examples at the head of the"
+            + " feed are trained however late they arrive (the pipeline before the trainer is"
+            + " then what is behind). Smaller keeps the model fresher under overload and trains"
+            + " on fewer examples; 0 trains on every example however late.");
 
     trainer.define(
         TRAINER_LEASE_TIMEOUT_CONFIG,

@@ -23,6 +23,7 @@ final class ExampleFeed implements AutoCloseable {
   private final KafkaConsumer<String, TrainingExampleRecord> consumer;
   private final List<TopicPartition> partitions;
   private final TimestampMerge<String, TrainingExampleRecord> merge;
+  private long newestTimestamp = Long.MIN_VALUE;
 
   /**
    * @param start the next offset to read per partition; partitions absent from it start at the
@@ -58,6 +59,7 @@ final class ExampleFeed implements AutoCloseable {
   void poll(Duration timeout) {
     for (var record : consumer.poll(timeout)) {
       merge.add(record);
+      newestTimestamp = Math.max(newestTimestamp, record.timestamp());
     }
   }
 
@@ -73,6 +75,20 @@ final class ExampleFeed implements AutoCloseable {
       lag += Math.max(0, entry.getValue() - next.getOrDefault(entry.getKey().partition(), 0L));
     }
     return lag;
+  }
+
+  /**
+   * The newest timestamp the feed holds for certain: that of the newest example read, or {@code
+   * nowMs} while some partition still has examples the consumer has not read (they are newer than
+   * those read of that partition, and the topic's records are stamped when they are made).
+   */
+  long headTimestamp(long nowMs) {
+    for (TopicPartition partition : partitions) {
+      if (!caughtUp(partition)) {
+        return nowMs;
+      }
+    }
+    return newestTimestamp;
   }
 
   /** Whether the consumer has read everything the partition holds right now. */

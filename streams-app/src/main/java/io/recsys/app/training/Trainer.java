@@ -86,6 +86,14 @@ public final class Trainer implements AutoCloseable {
   private volatile Exception failure;
   private long trainedThroughTimestamp;
   private final List<Long> unpublishedTimestamps = new ArrayList<>();
+
+  /** {@link System#nanoTime()} from which the next publish is due. */
+  private long nextPublish;
+
+  /** Wall-clock ms when the earliest example not yet published was taken; 0 when none. */
+  private long unpublishedSinceMs;
+
+  private final FreshnessBound freshness;
   private final AtomicLong consumed = new AtomicLong();
 
   /**
@@ -129,6 +137,7 @@ public final class Trainer implements AutoCloseable {
     this.base = position.base();
     this.baseUpdates = position.baseUpdates();
     this.carried = new CarriedStates(settings.stateSteps(), settings.stateUsers());
+    this.freshness = new FreshnessBound(settings.maxLagMs());
     LOG.info(
         "Trainer {} at {} ({} examples trained so far)",
         resumes ? "resumes from its checkpoint" : "starts a new model",
@@ -226,7 +235,7 @@ public final class Trainer implements AutoCloseable {
   private void loop() {
     List<ConsumerRecord<String, TrainingExampleRecord>> batch = new ArrayList<>();
     long batchStarted = System.nanoTime();
-    long nextPublish = System.nanoTime();
+    nextPublish = System.nanoTime();
     long nextCheckpoint = System.nanoTime() + settings.checkpointIntervalMs() * 1_000_000;
     try {
       while (!closed) {
@@ -252,6 +261,8 @@ public final class Trainer implements AutoCloseable {
           if (batch.size() >= settings.batchSize()) {
             train(batch);
             batch.clear();
+            // A poll can hand over seconds of backlog: publishing waits for no drained buffer.
+            publishIfDue(System.nanoTime());
           }
         }
         long now = System.nanoTime();
@@ -265,13 +276,7 @@ public final class Trainer implements AutoCloseable {
         if (promoted.isPresent()) {
           adopt(promoted.get());
         }
-        if (now >= nextPublish
-            && !unpublishedTimestamps.isEmpty()
-            && model.updateCount() > publishedThrough) {
-          publish();
-          nextPublish = now + sync.publishIntervalMs() * 1_000_000;
-          metrics.lag(feed.lag(next));
-        }
+        publishIfDue(now);
         if (now >= nextCheckpoint) {
           checkpoint();
           nextCheckpoint = now + settings.checkpointIntervalMs() * 1_000_000;
@@ -314,12 +319,16 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Whether {@code record} is older than the freshness bound; a late one is skipped, its offset
-   * counted as done, so a trainer that fell behind catches up to recent examples.
+   * Whether {@code record} is too late for the freshness bound ({@link FreshnessBound}); a late one
+   * is skipped, its offset counted as done, so a trainer that fell behind catches up to recent
+   * examples. Otherwise notes when the first example of the next version was taken.
    */
   private boolean tooLate(ConsumerRecord<String, TrainingExampleRecord> record) {
-    if (settings.maxLagMs() <= 0
-        || System.currentTimeMillis() - record.timestamp() <= settings.maxLagMs()) {
+    long now = System.currentTimeMillis();
+    if (!freshness.skip(now, record.timestamp(), () -> feed.headTimestamp(now))) {
+      if (unpublishedSinceMs == 0) {
+        unpublishedSinceMs = now;
+      }
       return false;
     }
     next.put(record.partition(), record.offset() + 1);
@@ -363,6 +372,17 @@ public final class Trainer implements AutoCloseable {
     metrics.trained(examples.size(), stats.meanLoss());
   }
 
+  /** Publishes once the publish interval has passed since the last, if anything new was trained. */
+  private void publishIfDue(long nowNanos) throws IOException {
+    if (nowNanos >= nextPublish
+        && !unpublishedTimestamps.isEmpty()
+        && model.updateCount() > publishedThrough) {
+      publish();
+      nextPublish = nowNanos + sync.publishIntervalMs() * 1_000_000;
+      metrics.lag(feed.lag(next));
+    }
+  }
+
   /** Publishes the model as a new version; freshness is measured for every example in it. */
   private void publish() throws IOException {
     ModelVersion version =
@@ -373,6 +393,10 @@ public final class Trainer implements AutoCloseable {
       metrics.freshness(publishedAt - timestamp);
     }
     unpublishedTimestamps.clear();
+    if (unpublishedSinceMs > 0) {
+      freshness.published(publishedAt - unpublishedSinceMs);
+      unpublishedSinceMs = 0;
+    }
   }
 
   /**
