@@ -139,11 +139,39 @@ public final class ItemVocabulary {
    * items as old; returns the expired ids in row order. No-op when expiry is off.
    */
   List<String> expire(long nowMs) {
-    List<String> expired = new ArrayList<>();
     if (config.expireAfterMs() == 0) {
-      return expired;
+      return new ArrayList<>();
     }
-    long cutoff = nowMs - config.expireAfterMs();
+    return expireBefore(nowMs - config.expireAfterMs());
+  }
+
+  /**
+   * Releases the rows of the items seen least recently until at most {@code maxItems} hold rows
+   * (items last seen at the same time go together, so a few more may go); returns the expired ids
+   * in row order.
+   */
+  List<String> expireBeyond(int maxItems) {
+    int excess = size() - maxItems;
+    if (excess <= 0) {
+      return new ArrayList<>();
+    }
+    long[] seen = new long[size()];
+    int n = 0;
+    for (int row = 0; row < highWater; row++) {
+      if (itemAt[row] != null) {
+        seen[n++] = lastSeenMs[row];
+      }
+    }
+    Arrays.sort(seen, 0, n);
+    return expireBefore(seen[excess - 1] + 1);
+  }
+
+  /**
+   * Releases the rows of items last seen before {@code cutoff} and forgets pending items as old;
+   * returns the expired ids in row order.
+   */
+  List<String> expireBefore(long cutoff) {
+    List<String> expired = new ArrayList<>();
     for (int row = 0; row < highWater; row++) {
       String id = itemAt[row];
       if (id != null && lastSeenMs[row] < cutoff) {

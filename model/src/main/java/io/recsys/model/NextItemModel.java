@@ -368,6 +368,31 @@ public final class NextItemModel
     return vocabulary.expire(nowMs);
   }
 
+  /**
+   * Releases the rows of items unseen for {@code unseenMs} before the latest event time the model
+   * has observed (whatever its vocabulary's own expiry), so that a catalogue that keeps changing
+   * does not grow the model without bound; a released row goes to the next new item. Returns the
+   * expired ids.
+   */
+  public List<String> expireUnseenFor(long unseenMs) {
+    if (unseenMs <= 0) {
+      throw new IllegalArgumentException("unseenMs must be > 0, got " + unseenMs);
+    }
+    long clock = vocabulary.clockMs();
+    return clock <= unseenMs ? List.of() : vocabulary.expireBefore(clock - unseenMs);
+  }
+
+  /**
+   * Releases the rows of the items seen least recently until at most {@code maxItems} items hold
+   * rows: a hard bound on the model's size whatever the catalogue does. Returns the expired ids.
+   */
+  public List<String> expireBeyond(int maxItems) {
+    if (maxItems <= 0) {
+      throw new IllegalArgumentException("maxItems must be > 0, got " + maxItems);
+    }
+    return vocabulary.expireBeyond(maxItems);
+  }
+
   @Override
   public TrainingStats train(List<TrainingExample> microBatch) {
     return train(microBatch, null);

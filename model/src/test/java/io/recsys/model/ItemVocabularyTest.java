@@ -87,6 +87,38 @@ class ItemVocabularyTest {
   }
 
   @Test
+  void shouldExpireItemsUnseenForAPeriodBeforeTheLatestEventWhateverTheVocabularysOwnExpiry() {
+    NextItemModel model =
+        NextItemModel.create(
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX), new VocabularyConfig(8, 8, 1, 0));
+    model.admit("old", 1_000);
+    model.admit("recent", 8_000);
+    model.admit("latest", 10_000);
+
+    assertThat(model.expireUnseenFor(20_000)).isEmpty();
+    assertThat(model.expireUnseenFor(5_000)).containsExactly("old");
+    assertThat(model.vocabulary().rowOf("recent")).isNotNegative();
+    assertThat(model.vocabulary().size()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldKeepAtMostTheMostRecentlySeenItems() {
+    NextItemModel model =
+        NextItemModel.create(
+            SyntheticData.smallConfig(LossType.FULL_SOFTMAX), new VocabularyConfig(8, 8, 1, 0));
+    model.admit("a", 4_000);
+    model.admit("b", 1_000);
+    model.admit("c", 3_000);
+    model.admit("d", 2_000);
+
+    assertThat(model.expireBeyond(4)).isEmpty();
+    assertThat(model.expireBeyond(2)).containsExactlyInAnyOrder("b", "d");
+    assertThat(model.vocabulary().size()).isEqualTo(2);
+    assertThat(model.vocabulary().rowOf("a")).isNotNegative();
+    assertThat(model.vocabulary().rowOf("c")).isNotNegative();
+  }
+
+  @Test
   void shouldSkipExamplesWhoseTargetIsNotAdmittedYet() {
     NextItemModel model =
         NextItemModel.create(

@@ -131,8 +131,9 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "0",
       paramLabel = "SECONDS",
       description =
-          "Every SECONDS, print and record heap after GC, RocksDB memory, open files and latency"
-              + " p99, for soak runs (bin/bench-soak); 0 = never. Default: ${DEFAULT-VALUE}.")
+          "Every SECONDS, print and record heap after a full collection (forced for the sample),"
+              + " RocksDB memory, open files and latency p99, for soak runs (bin/bench-soak); 0 ="
+              + " never. Default: ${DEFAULT-VALUE}.")
   double resourceSeconds;
 
   @Option(

@@ -122,6 +122,8 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String TRAINER_STATE_STEPS_CONFIG = "recsys.trainer.state.steps";
   public static final String TRAINER_STATE_USERS_CONFIG = "recsys.trainer.state.users";
   public static final String TRAINER_MAX_LAG_CONFIG = "recsys.trainer.max.lag.ms";
+  public static final String TRAINER_ITEM_EXPIRY_CONFIG = "recsys.trainer.item.expiry.ms";
+  public static final String TRAINER_MAX_ITEMS_CONFIG = "recsys.trainer.max.items";
   public static final String TRAINER_LEASE_TIMEOUT_CONFIG = "recsys.trainer.lease.timeout.ms";
   // Model sync
   public static final String MODEL_PUBLISH_INTERVAL_CONFIG = "recsys.model.publish.interval.ms";
@@ -694,6 +696,28 @@ public final class RecsysConfig extends AbstractConfig {
             + " dropped first.");
 
     trainer.define(
+        TRAINER_ITEM_EXPIRY_CONFIG,
+        Type.LONG,
+        0L,
+        Range.atLeast(0),
+        Importance.MEDIUM,
+        "An item unseen in the training examples for this long, in event time, loses its model"
+            + " row, which the next new item reuses (its learnt weights are gone if it comes"
+            + " back). Bounds the model's memory, snapshots and index where the catalogue keeps"
+            + " changing; 0 keeps every item for ever, so the model grows with every item ever"
+            + " seen. Checked every 10 s.");
+    trainer.define(
+        TRAINER_MAX_ITEMS_CONFIG,
+        Type.INT,
+        0,
+        Range.atLeast(0),
+        Importance.MEDIUM,
+        "Most items the model keeps rows for: beyond it, the items seen least recently release"
+            + " their rows (as with recsys.trainer.item.expiry.ms), checked every 10 s. A hard"
+            + " bound on the memory of the trainer, of every serving copy and of the index"
+            + " (docs/BENCHMARKS.md gives bytes per item); too small a bound forgets items users"
+            + " still reach. 0 = no bound.");
+    trainer.define(
         TRAINER_MAX_LAG_CONFIG,
         Type.LONG,
         60_000L,
@@ -1048,7 +1072,9 @@ public final class RecsysConfig extends AbstractConfig {
             c.getInt(TRAINER_STATE_STEPS_CONFIG),
             c.getInt(TRAINER_STATE_USERS_CONFIG),
             c.getLong(TRAINER_MAX_LAG_CONFIG),
-            c.getInt(TRAINER_LEASE_TIMEOUT_CONFIG)),
+            c.getInt(TRAINER_LEASE_TIMEOUT_CONFIG),
+            c.getLong(TRAINER_ITEM_EXPIRY_CONFIG),
+            c.getInt(TRAINER_MAX_ITEMS_CONFIG)),
         new RecsysSettings.ModelSync(
             c.getLong(MODEL_PUBLISH_INTERVAL_CONFIG),
             c.getLong(MODEL_SNAPSHOT_INTERVAL_CONFIG),

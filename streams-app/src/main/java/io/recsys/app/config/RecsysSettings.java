@@ -166,7 +166,9 @@ public record RecsysSettings(
       int stateSteps,
       int stateUsers,
       long maxLagMs,
-      int leaseTimeoutMs) {}
+      int leaseTimeoutMs,
+      long itemExpiryMs,
+      int maxItems) {}
 
   /** How model versions travel from the trainer to serving. */
   public record ModelSync(

@@ -258,7 +258,7 @@ public final class DemoRun {
       if (!options.resourceInterval().isZero() && now >= nextSample) {
         nextSample = now + options.resourceInterval().toNanos();
         ResourceSample sample =
-            ResourceSample.now(
+            ResourceSample.afterFullCollection(
                 (now - commandStart) / 1e9,
                 app.rocksDbUsedBytes(),
                 app.metrics().latencyPercentileMillis(0.99));

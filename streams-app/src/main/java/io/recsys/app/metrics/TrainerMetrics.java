@@ -28,6 +28,7 @@ public final class TrainerMetrics {
   private final Counter statesReread;
   private final Counter skipped;
   private final Counter erased;
+  private final Counter itemsExpired;
 
   public TrainerMetrics(MeterRegistry registry) {
     this.examples =
@@ -53,8 +54,14 @@ public final class TrainerMetrics {
     this.skipped =
         Counter.builder("recsys.trainer.skipped")
             .description(
-                "Training examples skipped because they were older than the freshness bound"
-                    + " (recsys.trainer.max.lag.ms) when the trainer reached them")
+                "Training examples skipped because they could not reach a published model within"
+                    + " the freshness bound (recsys.trainer.max.lag.ms)")
+            .register(registry);
+    this.itemsExpired =
+        Counter.builder("recsys.trainer.items.expired")
+            .description(
+                "Items whose model rows were released after going unseen for"
+                    + " recsys.trainer.item.expiry.ms or beyond recsys.trainer.max.items")
             .register(registry);
     this.snapshotBytes = publicationSize(registry, "snapshot");
     this.deltaBytes = publicationSize(registry, "delta");
@@ -72,13 +79,24 @@ public final class TrainerMetrics {
             .register(registry);
   }
 
-  /** Examples skipped to stay within the freshness bound. */
+  /** A deletion marker applied. */
   public void userErased() {
     erased.increment();
   }
 
+  /** Examples skipped to stay within the freshness bound. */
   public void skipped(long count) {
     skipped.increment(count);
+  }
+
+  /** Items released for going unseen. */
+  public void itemsExpired(int count) {
+    itemsExpired.increment(count);
+  }
+
+  /** Items released for going unseen since this process started. */
+  public long itemsExpired() {
+    return (long) itemsExpired.count();
   }
 
   /** Examples skipped to stay within the freshness bound since this process started. */

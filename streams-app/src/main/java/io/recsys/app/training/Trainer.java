@@ -87,6 +87,8 @@ public final class Trainer implements AutoCloseable {
   private long trainedThroughTimestamp;
   private final List<Long> unpublishedTimestamps = new ArrayList<>();
 
+  private static final long EXPIRY_CHECK_NANOS = 10_000_000_000L;
+
   /** {@link System#nanoTime()} from which the next publish is due. */
   private long nextPublish;
 
@@ -237,6 +239,7 @@ public final class Trainer implements AutoCloseable {
     long batchStarted = System.nanoTime();
     nextPublish = System.nanoTime();
     long nextCheckpoint = System.nanoTime() + settings.checkpointIntervalMs() * 1_000_000;
+    long nextExpiry = System.nanoTime();
     try {
       while (!closed) {
         feed.poll(Duration.ofMillis(Math.min(50, settings.batchWaitMs())));
@@ -277,6 +280,10 @@ public final class Trainer implements AutoCloseable {
           adopt(promoted.get());
         }
         publishIfDue(now);
+        if ((settings.itemExpiryMs() > 0 || settings.maxItems() > 0) && now >= nextExpiry) {
+          expireUnseenItems();
+          nextExpiry = now + EXPIRY_CHECK_NANOS;
+        }
         if (now >= nextCheckpoint) {
           checkpoint();
           nextCheckpoint = now + settings.checkpointIntervalMs() * 1_000_000;
@@ -370,6 +377,33 @@ public final class Trainer implements AutoCloseable {
     consumed.addAndGet(batch.size());
     model.setDataPosition(position());
     metrics.trained(examples.size(), stats.meanLoss());
+  }
+
+  /**
+   * Releases the rows of items unseen for {@code recsys.trainer.item.expiry.ms}, then of the least
+   * recently seen beyond {@code recsys.trainer.max.items}; the next delta carries the released rows
+   * to serving, which then no longer recommends those items.
+   */
+  private void expireUnseenItems() {
+    int unseen = 0;
+    if (settings.itemExpiryMs() > 0) {
+      unseen = model.expireUnseenFor(settings.itemExpiryMs()).size();
+    }
+    int beyond = 0;
+    if (settings.maxItems() > 0) {
+      beyond = model.expireBeyond(settings.maxItems()).size();
+    }
+    if (unseen + beyond > 0) {
+      metrics.itemsExpired(unseen + beyond);
+      LOG.info(
+          "Released the model rows of {} items unseen for {} ms and {} beyond the {} most recently"
+              + " seen; {} items remain",
+          unseen,
+          settings.itemExpiryMs(),
+          beyond,
+          settings.maxItems(),
+          model.vocabulary().size());
+    }
   }
 
   /** Publishes once the publish interval has passed since the last, if anything new was trained. */
