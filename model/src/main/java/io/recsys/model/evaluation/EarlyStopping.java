@@ -1,13 +1,15 @@
 package io.recsys.model.evaluation;
 
 import io.recsys.model.NextItemModel;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Early stopping on validation NDCG@10, shared by every offline protocol: keeps the best epoch's
- * weights, stops after {@code patience} epochs without a better figure, and multiplies the learning
- * rate by {@code plateauDecay} after each epoch that did not improve. Not thread-safe.
+ * weights (or the mean of the last epochs', with {@link EvaluationSettings#averagedEpochs}), stops
+ * after {@code patience} epochs without a better figure, and multiplies the learning rate by {@code
+ * plateauDecay} after each epoch that did not improve. Not thread-safe.
  */
 final class EarlyStopping {
   private static final Logger LOG = LoggerFactory.getLogger(EarlyStopping.class);
@@ -15,6 +17,7 @@ final class EarlyStopping {
   private final NextItemModel model;
   private final int patience;
   private final double plateauDecay;
+  private final EpochAveraging averaging;
   private double best = -1;
   private int bestEpoch;
   private int bestEpochsAveraged = 1;
@@ -24,10 +27,41 @@ final class EarlyStopping {
     this.model = model;
     this.patience = settings.patience();
     this.plateauDecay = settings.plateauDecay();
+    this.averaging = new EpochAveraging(model, settings.averagedEpochs());
+  }
+
+  /**
+   * An epoch's validation NDCG@10, that of the mean weights of the last {@link #epochsAveraged}
+   * epochs (NaN while fewer have run, or with averaging off), and whether either is the best so
+   * far.
+   */
+  record Judged(double validationNdcg10, double meanValidationNdcg10, boolean improved) {}
+
+  /**
+   * After epoch {@code epoch}: measures the model's weights with {@code validation}, then the mean
+   * of the last epochs' weights where averaging is on, keeping whichever is the best so far; the
+   * model is left with the epoch's own weights to train on.
+   */
+  Judged judge(int epoch, DoubleSupplier validation) {
+    double own = validation.getAsDouble();
+    boolean improved = improved(epoch, own);
+    double mean = Double.NaN;
+    if (averaging.add()) {
+      EpochAveraging.Judgement judged =
+          averaging.judgeMean(validation, ndcg -> improved(epoch, ndcg, averaging.epochs()));
+      mean = judged.validationNdcg10();
+      improved |= judged.kept();
+    }
+    return new Judged(own, mean, improved);
+  }
+
+  /** Epochs whose mean weights {@link #judge} measures (1: averaging off). */
+  int epochsAveraged() {
+    return averaging.epochs();
   }
 
   /** Records epoch {@code epoch}'s validation NDCG@10; true when it is the best so far. */
-  boolean improved(int epoch, double validationNdcg10) {
+  private boolean improved(int epoch, double validationNdcg10) {
     return improved(epoch, validationNdcg10, 1);
   }
 
@@ -35,7 +69,7 @@ final class EarlyStopping {
    * Records the validation NDCG@10 of the model's weights now, the mean of the {@code averaged}
    * epochs up to {@code epoch}; true (and those weights kept) when it is the best so far.
    */
-  boolean improved(int epoch, double validationNdcg10, int averaged) {
+  private boolean improved(int epoch, double validationNdcg10, int averaged) {
     if (validationNdcg10 > best) {
       best = validationNdcg10;
       bestEpoch = epoch;

@@ -81,7 +81,6 @@ public final class LeaveOneOutEvaluation {
     FullSequenceTrainer trainer =
         new FullSequenceTrainer(model, settings.lanes(), settings.window());
     EarlyStopping stopping = new EarlyStopping(model, settings);
-    EpochAveraging averaging = new EpochAveraging(model, settings.averagedEpochs());
     long targets = 0;
     double trainSeconds = 0;
     long start = System.nanoTime();
@@ -112,28 +111,18 @@ public final class LeaveOneOutEvaluation {
         targets += trained;
       }
       trainSeconds += (System.nanoTime() - t0) / 1e9;
-      double valNdcg = modelSummary(model, splits, valInputs, false).ndcg10();
-      boolean improved = stopping.improved(epoch, valNdcg);
-      double meanNdcg = Double.NaN;
-      if (averaging.add()) {
-        int judged = epoch;
-        EpochAveraging.Judgement mean =
-            averaging.judgeMean(
-                () -> modelSummary(model, splits, valInputs, false).ndcg10(),
-                ndcg -> stopping.improved(judged, ndcg, averaging.epochs()));
-        meanNdcg = mean.validationNdcg10();
-        improved |= mean.kept();
-      }
+      EarlyStopping.Judged judged =
+          stopping.judge(epoch, () -> modelSummary(model, splits, valInputs, false).ndcg10());
       progress.accept(
           new EpochProgress(
               epoch,
               meanLoss,
-              valNdcg,
-              meanNdcg,
-              averaging.epochs(),
+              judged.validationNdcg10(),
+              judged.meanValidationNdcg10(),
+              stopping.epochsAveraged(),
               (System.nanoTime() - start) / 1e9,
-              improved));
-      if (stopping.stopAfter(epoch, improved)) {
+              judged.improved()));
+      if (stopping.stopAfter(epoch, judged.improved())) {
         break;
       }
     }

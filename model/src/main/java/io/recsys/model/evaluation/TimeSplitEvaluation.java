@@ -67,7 +67,6 @@ public final class TimeSplitEvaluation {
     FullSequenceTrainer trainer =
         new FullSequenceTrainer(model, settings.lanes(), settings.window());
     EarlyStopping stopping = new EarlyStopping(model, settings);
-    EpochAveraging averaging = new EpochAveraging(model, settings.averagedEpochs());
     long targets = 0;
     double trainSeconds = 0;
     List<Double> epochSeconds = new ArrayList<>();
@@ -80,29 +79,19 @@ public final class TimeSplitEvaluation {
           trainer.trainEpoch(split.trainSequences(), settings.model().seed() + epoch);
       targets += stats.targets();
       trainSeconds += (System.nanoTime() - t0) / 1e9;
-      double ndcg = modelSummary(model, split.heldOut()).ndcg10();
-      boolean improved = stopping.improved(epoch, ndcg);
-      double meanNdcg = Double.NaN;
-      if (averaging.add()) {
-        int judged = epoch;
-        EpochAveraging.Judgement mean =
-            averaging.judgeMean(
-                () -> modelSummary(model, split.heldOut()).ndcg10(),
-                figure -> stopping.improved(judged, figure, averaging.epochs()));
-        meanNdcg = mean.validationNdcg10();
-        improved |= mean.kept();
-      }
+      EarlyStopping.Judged judged =
+          stopping.judge(epoch, () -> modelSummary(model, split.heldOut()).ndcg10());
       epochSeconds.add((System.nanoTime() - t0) / 1e9);
       progress.accept(
           new EpochProgress(
               epoch,
               stats.meanLoss(),
-              ndcg,
-              meanNdcg,
-              averaging.epochs(),
+              judged.validationNdcg10(),
+              judged.meanValidationNdcg10(),
+              stopping.epochsAveraged(),
               (System.nanoTime() - start) / 1e9,
-              improved));
-      if (stopping.stopAfter(epoch, improved)) {
+              judged.improved()));
+      if (stopping.stopAfter(epoch, judged.improved())) {
         break;
       }
     }
