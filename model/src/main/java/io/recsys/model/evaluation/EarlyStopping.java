@@ -31,11 +31,29 @@ final class EarlyStopping {
   }
 
   /**
-   * An epoch's validation NDCG@10, that of the mean weights of the last {@link #epochsAveraged}
+   * An epoch's validation NDCG@10, that of the mean weights of the last {@code epochsAveraged}
    * epochs (NaN while fewer have run, or with averaging off), and whether either is the best so
    * far.
    */
-  record Judged(double validationNdcg10, double meanValidationNdcg10, boolean improved) {}
+  record Judged(
+      int epoch,
+      double validationNdcg10,
+      double meanValidationNdcg10,
+      int epochsAveraged,
+      boolean improved) {
+
+    /** This epoch's progress report, with its training loss and the run's elapsed seconds. */
+    EpochProgress progress(double trainLoss, double elapsedSeconds) {
+      return new EpochProgress(
+          epoch,
+          trainLoss,
+          validationNdcg10,
+          meanValidationNdcg10,
+          epochsAveraged,
+          elapsedSeconds,
+          improved);
+    }
+  }
 
   /**
    * After epoch {@code epoch}: measures the model's weights with {@code validation}, then the mean
@@ -52,12 +70,7 @@ final class EarlyStopping {
       mean = judged.validationNdcg10();
       improved |= judged.kept();
     }
-    return new Judged(own, mean, improved);
-  }
-
-  /** Epochs whose mean weights {@link #judge} measures (1: averaging off). */
-  int epochsAveraged() {
-    return averaging.epochs();
+    return new Judged(epoch, own, mean, averaging.epochs(), improved);
   }
 
   /** Records epoch {@code epoch}'s validation NDCG@10; true when it is the best so far. */

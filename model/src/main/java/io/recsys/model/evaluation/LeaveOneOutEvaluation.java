@@ -113,15 +113,7 @@ public final class LeaveOneOutEvaluation {
       trainSeconds += (System.nanoTime() - t0) / 1e9;
       EarlyStopping.Judged judged =
           stopping.judge(epoch, () -> modelSummary(model, splits, valInputs, false).ndcg10());
-      progress.accept(
-          new EpochProgress(
-              epoch,
-              meanLoss,
-              judged.validationNdcg10(),
-              judged.meanValidationNdcg10(),
-              stopping.epochsAveraged(),
-              (System.nanoTime() - start) / 1e9,
-              judged.improved()));
+      progress.accept(judged.progress(meanLoss, (System.nanoTime() - start) / 1e9));
       if (stopping.stopAfter(epoch, judged.improved())) {
         break;
       }

@@ -82,15 +82,7 @@ public final class TimeSplitEvaluation {
       EarlyStopping.Judged judged =
           stopping.judge(epoch, () -> modelSummary(model, split.heldOut()).ndcg10());
       epochSeconds.add((System.nanoTime() - t0) / 1e9);
-      progress.accept(
-          new EpochProgress(
-              epoch,
-              stats.meanLoss(),
-              judged.validationNdcg10(),
-              judged.meanValidationNdcg10(),
-              stopping.epochsAveraged(),
-              (System.nanoTime() - start) / 1e9,
-              judged.improved()));
+      progress.accept(judged.progress(stats.meanLoss(), (System.nanoTime() - start) / 1e9));
       if (stopping.stopAfter(epoch, judged.improved())) {
         break;
       }
