@@ -5,15 +5,24 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.IndexType;
 import org.rocksdb.Options;
 
 /**
  * Puts every RocksDB store of the instance under one {@link RocksDBMemoryBudget} and adds bloom
  * filters, since the pipeline's reads are point lookups (a user's features, "has this user seen
  * this item?") that mostly miss for new keys.
+ *
+ * <p>Index and filters are partitioned (two-level index, partitioned filters, 4 KB partitions, top
+ * levels pinned): with one index and filter block per SST file, as before, Kafka Streams' universal
+ * compaction makes files of tens of MB whose filter blocks are MBs each; once the state outgrew
+ * what the block cache holds, those blocks were evicted and re-read whole for single point lookups,
+ * and a 30-minute soak fell from 1,000 to ~250 events/s with the stream thread busy in {@code
+ * RocksDB.get}. Partitioned, a lookup loads one small partition.
  */
 public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
   private static final long BLOCK_SIZE_BYTES = 16 * 1024L;
+  private static final long METADATA_BLOCK_SIZE_BYTES = 4 * 1024L;
   private static final int MAX_WRITE_BUFFERS = 3;
   private static final double BLOOM_BITS_PER_KEY = 10;
 
@@ -34,6 +43,9 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
     table.setCacheIndexAndFilterBlocksWithHighPriority(true);
     table.setPinTopLevelIndexAndFilter(true);
     table.setBlockSize(BLOCK_SIZE_BYTES);
+    table.setIndexType(IndexType.kTwoLevelIndexSearch);
+    table.setPartitionFilters(true);
+    table.setMetadataBlockSize(METADATA_BLOCK_SIZE_BYTES);
     filter = new BloomFilter(BLOOM_BITS_PER_KEY);
     table.setFilterPolicy(filter);
     options.setWriteBufferManager(budget.writeBufferManager());

@@ -27,6 +27,8 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -216,6 +218,25 @@ public final class RecsysApp implements ServedInstance, MeasuredInstance, AutoCl
   /** Off-heap memory the RocksDB stores of this instance hold now (block cache and memtables). */
   public long rocksDbUsedBytes() {
     return budget.usedBytes();
+  }
+
+  /**
+   * Bytes of SST files the RocksDB stores of this instance hold on disk (Kafka Streams' {@code
+   * total-sst-files-size}, summed over stores): the size of the state, which the memory budget caps
+   * only in what it caches. Once the state outgrows the block cache, reads go to the files, so a
+   * soak watches both.
+   */
+  public long stateFileBytes() {
+    long total = 0;
+    for (Metric metric : streams.metrics().values()) {
+      MetricName name = metric.metricName();
+      if (name.group().equals("stream-state-metrics")
+          && name.name().equals("total-sst-files-size")
+          && metric.metricValue() instanceof Number bytes) {
+        total += bytes.longValue();
+      }
+    }
+    return total;
   }
 
   /** The trainer of this process while it trains (holds the lease); empty on a standby. */

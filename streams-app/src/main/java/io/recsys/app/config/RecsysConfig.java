@@ -86,6 +86,7 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String COOCCURRENCE_HALF_LIFE_CONFIG = "recsys.cooccurrence.half.life.ms";
   public static final String COOCCURRENCE_CAPACITY_CONFIG = "recsys.cooccurrence.capacity";
   public static final String COOCCURRENCE_NEIGHBOURS_CONFIG = "recsys.cooccurrence.neighbours";
+  public static final String COOCCURRENCE_ITEM_EXPIRY_CONFIG = "recsys.cooccurrence.item.expiry.ms";
   public static final String COOCCURRENCE_PUBLISH_INTERVAL_CONFIG =
       "recsys.cooccurrence.publish.interval.ms";
   // Serving
@@ -466,6 +467,18 @@ public final class RecsysConfig extends AbstractConfig {
         Importance.LOW,
         "Strongest neighbours published per item to every instance's global store; serving"
             + " recommends among them.");
+    cooccurrence.define(
+        COOCCURRENCE_ITEM_EXPIRY_CONFIG,
+        Type.LONG,
+        90L * 24 * 3600 * 1000,
+        Range.atLeast(0),
+        Importance.LOW,
+        "An item whose pairs have not been updated for at least this long, in event time, loses"
+            + " them all (store item-cooccurrence) and its published neighbours; checked every"
+            + " minute. Bounds the state where the catalogue keeps changing, which otherwise grows"
+            + " with every item ever seen. The default is three default half-lives (its pairs weigh an eighth"
+            + " then); shorter forgets what an item that comes back had learnt. 0 keeps every"
+            + " item.");
     cooccurrence.define(
         COOCCURRENCE_PUBLISH_INTERVAL_CONFIG,
         Type.LONG,
@@ -1036,6 +1049,7 @@ public final class RecsysConfig extends AbstractConfig {
             c.getLong(COOCCURRENCE_HALF_LIFE_CONFIG),
             c.getInt(COOCCURRENCE_CAPACITY_CONFIG),
             c.getInt(COOCCURRENCE_NEIGHBOURS_CONFIG),
+            c.getLong(COOCCURRENCE_ITEM_EXPIRY_CONFIG),
             c.getLong(COOCCURRENCE_PUBLISH_INTERVAL_CONFIG)),
         new RecsysSettings.Serving(
             c.getBoolean(MODEL_ENABLED_CONFIG),

@@ -113,6 +113,7 @@ public record RecsysSettings(
    *
    * @param capacity most neighbours counted per item
    * @param neighbours strongest neighbours published per item
+   * @param itemExpiryMs event time after which an item's unchanged pairs are dropped; 0 = never
    */
   public record Cooccurrence(
       boolean enabled,
@@ -120,6 +121,7 @@ public record RecsysSettings(
       long halfLifeMs,
       int capacity,
       int neighbours,
+      long itemExpiryMs,
       long publishIntervalMs) {}
 
   /**

@@ -322,6 +322,7 @@ public record DemoResult(
         entry.put("s", Math.round(sample.seconds()));
         entry.put("heap_after_gc_mb", round(sample.heapAfterGcBytes() / 1e6));
         entry.put("rocksdb_mb", round(sample.rocksDbBytes() / 1e6));
+        entry.put("state_files_mb", round(sample.stateFileBytes() / 1e6));
         entry.put("open_files", sample.openFiles());
         entry.put("latency_p99_ms", round(sample.latencyP99Ms()));
         samples.add(entry);

@@ -61,7 +61,7 @@ public final class DemoRun {
         indexed,
         app.model().indexBuilds(),
         app.model().indexRecall(),
-        ResourceSample.now(0, 0, Double.NaN).heapAfterGcBytes());
+        ResourceSample.now(0, 0, 0, Double.NaN).heapAfterGcBytes());
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
@@ -261,6 +261,7 @@ public final class DemoRun {
             ResourceSample.afterFullCollection(
                 (now - commandStart) / 1e9,
                 app.rocksDbUsedBytes(),
+                app.stateFileBytes(),
                 app.metrics().latencyPercentileMillis(0.99));
         resources.add(sample);
         out.printf("[%7.1fs] %s%n", sample.seconds(), sample.line());

@@ -31,6 +31,7 @@ public final class PipelineMetrics {
   private final Counter accepted;
   private final Counter deadLetters;
   private final Counter usersErased;
+  private final Counter cooccurrenceItemsExpired;
   private final Counter recommendations;
   private final Map<Strategy, Counter> served = new EnumMap<>(Strategy.class);
   private final Counter trainingExamples;
@@ -57,6 +58,12 @@ public final class PipelineMetrics {
         Counter.builder("recsys.users.erased")
             .description(
                 "Deletion requests this instance's stream tasks applied (user-deletions topic)")
+            .register(registry);
+    this.cooccurrenceItemsExpired =
+        Counter.builder("recsys.cooccurrence.items.expired")
+            .description(
+                "Items whose co-occurrence pairs this instance's stream tasks dropped, unchanged"
+                    + " for recsys.cooccurrence.item.expiry.ms")
             .register(registry);
     this.recommendations =
         Counter.builder(RECOMMENDATIONS)
@@ -177,6 +184,15 @@ public final class PipelineMetrics {
 
   public void userErased() {
     usersErased.increment();
+  }
+
+  public void cooccurrenceItemsExpired(int items) {
+    cooccurrenceItemsExpired.increment(items);
+  }
+
+  /** Items whose co-occurrence pairs this instance's stream tasks dropped as expired so far. */
+  public long cooccurrenceItemsExpired() {
+    return (long) cooccurrenceItemsExpired.count();
   }
 
   /** Deletion requests applied by this instance's stream tasks so far. */

@@ -63,6 +63,7 @@ public final class RecsysTopology {
   public static final String PENDING_STORE = "serving-pending";
   public static final String ITEM_COOCCURRENCE_STORE = "item-cooccurrence";
   public static final String ITEM_COOCCURRENCE_CHANGED_STORE = "item-cooccurrence-changed";
+  public static final String ITEM_COOCCURRENCE_SEEN_STORE = "item-cooccurrence-seen";
   public static final String ITEM_NEIGHBOURS_STORE = "item-neighbours";
 
   private static final String EVENTS_SOURCE = "events-source";
@@ -304,7 +305,7 @@ public final class RecsysTopology {
             POPULARITY_UPDATER,
             () -> new GlobalStoreUpdater<>(POPULARITY_STORE));
     if (cooccurrence.enabled()) {
-      addCooccurrence(topology, topics, cooccurrence);
+      addCooccurrence(topology, topics, cooccurrence, metrics);
     }
     return topology;
   }
@@ -314,7 +315,10 @@ public final class RecsysTopology {
    * each item's strongest neighbours reach every instance through a global store.
    */
   private static void addCooccurrence(
-      Topology topology, Topics topics, RecsysSettings.Cooccurrence settings) {
+      Topology topology,
+      Topics topics,
+      RecsysSettings.Cooccurrence settings,
+      PipelineMetrics metrics) {
     topology
         .addSink(
             ITEM_PAIRS_SINK,
@@ -331,13 +335,20 @@ public final class RecsysTopology {
             ITEM_COOCCURRENCE,
             () ->
                 new ItemCooccurrenceProcessor(
-                    ITEM_COOCCURRENCE_STORE, ITEM_COOCCURRENCE_CHANGED_STORE, settings),
+                    ITEM_COOCCURRENCE_STORE,
+                    ITEM_COOCCURRENCE_CHANGED_STORE,
+                    ITEM_COOCCURRENCE_SEEN_STORE,
+                    settings,
+                    metrics),
             ITEM_PAIRS_SOURCE)
         .addStateStore(
             persistentStore(ITEM_COOCCURRENCE_STORE, Serdes.String(), Serdes.Double()),
             ITEM_COOCCURRENCE)
         .addStateStore(
             persistentStore(ITEM_COOCCURRENCE_CHANGED_STORE, Serdes.String(), Serdes.Long()),
+            ITEM_COOCCURRENCE)
+        .addStateStore(
+            persistentStore(ITEM_COOCCURRENCE_SEEN_STORE, Serdes.String(), Serdes.Long()),
             ITEM_COOCCURRENCE)
         .addSink(
             ITEM_NEIGHBOURS_SINK,

@@ -396,12 +396,12 @@ public final class Trainer implements AutoCloseable {
     if (unseen + beyond > 0) {
       metrics.itemsExpired(unseen + beyond);
       LOG.info(
-          "Released the model rows of {} items unseen for {} ms and {} beyond the {} most recently"
-              + " seen; {} items remain",
-          unseen,
-          settings.itemExpiryMs(),
-          beyond,
-          settings.maxItems(),
+          "Released the model rows of {} items{}{}; {} items remain",
+          unseen + beyond,
+          unseen > 0 ? " (%d unseen for %,d ms)".formatted(unseen, settings.itemExpiryMs()) : "",
+          beyond > 0
+              ? " (%d beyond the %,d most recently seen)".formatted(beyond, settings.maxItems())
+              : "",
           model.vocabulary().size());
     }
   }

@@ -188,6 +188,67 @@ class CooccurrenceTopologyTest {
   }
 
   @Test
+  void shouldDropThePairsOfItemsNotUpdatedForTheExpiryAndTombstoneTheirNeighbours() {
+    startDriver(Map.of(RecsysConfig.COOCCURRENCE_ITEM_EXPIRY_CONFIG, "60000"));
+    view("u1", "old1");
+    view("u1", "old2");
+    publish();
+    neighbours.readKeyValuesToMap();
+    // 80 s of event time later (one view a second), only "new1" and "new2" were updated since.
+    for (int i = 0; i < 40; i++) {
+      view("u2", "new1");
+      view("u2", "new2");
+    }
+    assertThat(weight("old1", "old2")).isPositive();
+
+    driver.advanceWallClockTime(Duration.ofMinutes(1));
+
+    assertThat(storedPairs("old1") + storedPairs("old2")).isZero();
+    assertThat(storedPairs("new1")).isPositive();
+    assertThat(storedPairs("new2")).isPositive();
+    Map<String, ItemNeighbours> published = new HashMap<>();
+    neighbours.readRecordsToList().forEach(r -> published.put(r.key(), r.value()));
+    assertThat(published).containsEntry("old1", null).containsEntry("old2", null);
+    assertThat(published.get("new1")).isNotNull();
+    assertThat(metrics.cooccurrenceItemsExpired()).isEqualTo(2);
+
+    // An expired item that comes back starts a new row.
+    view("u3", "new1");
+    view("u3", "old1");
+    assertThat(storedPairs("old1")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldKeepEveryItemWithoutAnExpiry() {
+    startDriver(Map.of(RecsysConfig.COOCCURRENCE_ITEM_EXPIRY_CONFIG, "0"));
+    view("u1", "old1");
+    view("u1", "old2");
+    clock += TEN_YEARS / 10;
+    view("u2", "new1");
+    view("u2", "new2");
+
+    driver.advanceWallClockTime(Duration.ofMinutes(2));
+
+    assertThat(storedPairs("old1")).isEqualTo(1);
+    assertThat(metrics.cooccurrenceItemsExpired()).isZero();
+  }
+
+  private long storedPairs(String item) {
+    KeyValueStore<String, Double> store =
+        driver.getKeyValueStore(RecsysTopology.ITEM_COOCCURRENCE_STORE);
+    long count = 0;
+    try (var row =
+        store.prefixScan(
+            IdPairKey.of(item, ""), new org.apache.kafka.common.serialization.StringSerializer())) {
+      while (row.hasNext()) {
+        row.next();
+        count++;
+      }
+    }
+    return count;
+  }
+
+  @Test
   void shouldRecommendTheNeighboursOfTheUsersNewestItems() {
     startDriver(Map.of(RecsysConfig.SERVING_STRATEGY_CONFIG, "cooccurrence"));
     view("u1", "a");

@@ -1,6 +1,7 @@
 package io.recsys.app.pipeline.state;
 
 import io.recsys.app.config.RecsysSettings;
+import io.recsys.app.metrics.PipelineMetrics;
 import io.recsys.features.ForwardDecay;
 import io.recsys.features.ItemNeighbours;
 import io.recsys.features.ItemPairs;
@@ -17,6 +18,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Item-partitioned co-occurrence. Adds each {@link ItemPairs} record to its item's pair weights
@@ -26,6 +29,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * publishes the strongest neighbours keyed by item for every instance's global store, and clears
  * the marks.
  *
+ * <p>With an item expiry, each item's latest update in event time is kept too (store {@code
+ * item-cooccurrence-seen}, rewritten at most every sixteenth of the expiry, so it costs one read
+ * per record and rarely a write), and a sweep every minute drops the pairs of items not updated for
+ * the expiry and publishes a tombstone for their neighbours. Without it the pairs store grows with
+ * every item ever seen, and so do its files and the share of its reads that miss the block cache.
+ *
  * <p>One small entry per pair rather than one value per item: an event updates a handful of pairs,
  * and rewriting (and changelogging) whole rows of hundreds of neighbours on every event cost more
  * than the rest of the pipeline. The marks are a store rather than a set in memory so that an item
@@ -33,20 +42,37 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class ItemCooccurrenceProcessor
     implements Processor<String, ItemPairs, String, ItemNeighbours> {
+  private static final Logger LOG = LoggerFactory.getLogger(ItemCooccurrenceProcessor.class);
   private static final StringSerializer KEYS = new StringSerializer();
+  private static final Duration EXPIRY_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
   private final String pairsStoreName;
   private final String changedStoreName;
+  private final String seenStoreName;
   private final RecsysSettings.Cooccurrence settings;
+  private final PipelineMetrics metrics;
+  private final long seenGranularityMs;
   private ProcessorContext<String, ItemNeighbours> context;
   private KeyValueStore<String, Double> pairs;
   private KeyValueStore<String, Long> changed;
+  private KeyValueStore<String, Long> seen;
+  private long latestEventTime = Long.MIN_VALUE;
 
+  /**
+   * @param seenStoreName store of each item's latest update, used only with an item expiry
+   */
   public ItemCooccurrenceProcessor(
-      String pairsStoreName, String changedStoreName, RecsysSettings.Cooccurrence settings) {
+      String pairsStoreName,
+      String changedStoreName,
+      String seenStoreName,
+      RecsysSettings.Cooccurrence settings,
+      PipelineMetrics metrics) {
     this.pairsStoreName = pairsStoreName;
     this.changedStoreName = changedStoreName;
+    this.seenStoreName = seenStoreName;
     this.settings = settings;
+    this.metrics = metrics;
+    this.seenGranularityMs = Math.max(1, settings.itemExpiryMs() / 16);
   }
 
   @Override
@@ -58,6 +84,10 @@ public final class ItemCooccurrenceProcessor
         Duration.ofMillis(settings.publishIntervalMs()),
         PunctuationType.WALL_CLOCK_TIME,
         this::publish);
+    if (settings.itemExpiryMs() > 0) {
+      this.seen = context.getStateStore(seenStoreName);
+      context.schedule(EXPIRY_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
+    }
   }
 
   @Override
@@ -81,6 +111,57 @@ public final class ItemCooccurrenceProcessor
     // One mark per item until it is published: each put is also a changelog record.
     if (changed.get(item) == null) {
       changed.put(item, update.eventTime());
+    }
+    if (seen != null) {
+      markSeen(item, update.eventTime());
+    }
+  }
+
+  /** Records the item's update, coarsely: a write only once the time moved a granule on. */
+  private void markSeen(String item, long eventTime) {
+    latestEventTime = Math.max(latestEventTime, eventTime);
+    Long before = seen.get(item);
+    if (before == null || eventTime - before >= seenGranularityMs) {
+      seen.put(item, before == null ? eventTime : Math.max(before, eventTime));
+    }
+  }
+
+  /**
+   * Drops the pairs of items not updated for the expiry (plus a granule, since the marks are that
+   * coarse) before the latest event this task saw, and tombstones their published neighbours.
+   */
+  private void expire(long now) {
+    if (latestEventTime == Long.MIN_VALUE) {
+      return;
+    }
+    long cutoff = latestEventTime - settings.itemExpiryMs() - seenGranularityMs;
+    List<String> expired = new ArrayList<>();
+    try (KeyValueIterator<String, Long> all = seen.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, Long> entry = all.next();
+        if (entry.value < cutoff) {
+          expired.add(entry.key);
+        }
+      }
+    }
+    for (String item : expired) {
+      List<String> row = new ArrayList<>();
+      try (KeyValueIterator<String, Double> pairsOf =
+          pairs.prefixScan(IdPairKey.of(item, ""), KEYS)) {
+        pairsOf.forEachRemaining(pair -> row.add(pair.key));
+      }
+      row.forEach(pairs::delete);
+      seen.delete(item);
+      changed.delete(item);
+      context.forward(new Record<>(item, null, now));
+    }
+    if (!expired.isEmpty()) {
+      metrics.cooccurrenceItemsExpired(expired.size());
+      LOG.info(
+          "Task {}: dropped the co-occurrence pairs of {} items unchanged for {} ms of event time",
+          context.taskId(),
+          expired.size(),
+          settings.itemExpiryMs());
     }
   }
 
