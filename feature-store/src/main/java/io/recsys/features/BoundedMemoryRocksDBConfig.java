@@ -14,11 +14,11 @@ import org.rocksdb.Options;
  * this item?") that mostly miss for new keys.
  *
  * <p>Index and filters are partitioned (two-level index, partitioned filters, 4 KB partitions, top
- * levels pinned): with one index and filter block per SST file, as before, Kafka Streams' universal
- * compaction makes files of tens of MB whose filter blocks are MBs each; once the state outgrew
- * what the block cache holds, those blocks were evicted and re-read whole for single point lookups,
- * and a 30-minute soak fell from 1,000 to ~250 events/s with the stream thread busy in {@code
- * RocksDB.get}. Partitioned, a lookup loads one small partition.
+ * levels pinned). Unpartitioned, each SST file has one index and one filter block, and Kafka
+ * Streams' universal compaction makes files of tens of MB whose filter blocks are MBs each; once
+ * the state outgrows the block cache, those blocks are evicted and re-read whole for single point
+ * lookups (a 30-minute soak fell from 1,000 to ~250 events/s, the stream thread busy in {@code
+ * RocksDB.get}). Partitioned, a lookup loads one small partition.
  */
 public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
   private static final long BLOCK_SIZE_BYTES = 16 * 1024L;
