@@ -171,17 +171,7 @@ class CooccurrenceTopologyTest {
 
     KeyValueStore<String, Double> store =
         driver.getKeyValueStore(RecsysTopology.ITEM_COOCCURRENCE_STORE);
-    long kept = 0;
-    try (var row =
-        store.prefixScan(
-            IdPairKey.of("hub", ""),
-            new org.apache.kafka.common.serialization.StringSerializer())) {
-      while (row.hasNext()) {
-        row.next();
-        kept++;
-      }
-    }
-    assertThat(kept).isEqualTo(10);
+    assertThat(storedPairs("hub")).isEqualTo(10);
     assertThat(store.get(IdPairKey.of("hub", "n0"))).isNotNull();
     assertThat(neighbours.readKeyValuesToMap().get("hub").neighbours().get(0).itemId())
         .isEqualTo("n0");
