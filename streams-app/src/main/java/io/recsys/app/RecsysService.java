@@ -1,10 +1,10 @@
 package io.recsys.app;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.recsys.app.http.RecsysHttpServer;
 import io.recsys.app.metrics.MetricsPublisher;
 import io.recsys.app.metrics.PipelineMetrics;
+import io.recsys.app.metrics.ScrapeSafeRegistry;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -36,7 +36,7 @@ public final class RecsysService implements AutoCloseable {
    */
   public static RecsysService start(
       Map<String, ?> config, Consumer<KafkaStreams.State> stateListener) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = new ScrapeSafeRegistry();
     RecsysApp app = RecsysApp.create(config, new PipelineMetrics(registry));
     RecsysHttpServer http = null;
     MetricsPublisher publisher = null;

@@ -98,7 +98,7 @@ public final class ItemIndex {
       rowOfNode[node] = row;
       System.arraycopy(items.weights(), row * width, vectors, node * dim, width);
       vectors[node * dim + width] = items.bias()[row];
-      max = Math.max(max, dot(vectors, node * dim, vectors, node * dim, dim));
+      max = Math.max(max, InnerProduct.dot(vectors, node * dim, vectors, node * dim, dim));
     }
     ItemIndex partial = new ItemIndex(width, vectors, max, rowOfNode, nodeOfRow, null, 0);
     try {
@@ -253,7 +253,7 @@ public final class ItemIndex {
       return new RandomVectorScorer() {
         @Override
         public float score(int node) {
-          return similarity(dot(vectors, base, vectors, node * dim, dim));
+          return similarity(InnerProduct.dot(vectors, base, vectors, node * dim, dim));
         }
 
         @Override
@@ -285,33 +285,15 @@ public final class ItemIndex {
       int row = rowOfNode[node];
       if (current != null && row < current.rows()) {
         return similarity(
-            dot(query, 0, current.weights(), row * width, width) + current.bias()[row]);
+            InnerProduct.dot(query, 0, current.weights(), row * width, width)
+                + current.bias()[row]);
       }
-      return similarity(dot(query, 0, vectors, node * dim, dim));
+      return similarity(InnerProduct.dot(query, 0, vectors, node * dim, dim));
     }
 
     @Override
     public int maxOrd() {
       return size();
     }
-  }
-
-  /** Four independent sums let the CPU overlap the multiply-adds. */
-  static float dot(float[] a, int aFrom, float[] b, int bFrom, int length) {
-    float s0 = 0;
-    float s1 = 0;
-    float s2 = 0;
-    float s3 = 0;
-    int j = 0;
-    for (; j + 3 < length; j += 4) {
-      s0 += a[aFrom + j] * b[bFrom + j];
-      s1 += a[aFrom + j + 1] * b[bFrom + j + 1];
-      s2 += a[aFrom + j + 2] * b[bFrom + j + 2];
-      s3 += a[aFrom + j + 3] * b[bFrom + j + 3];
-    }
-    for (; j < length; j++) {
-      s0 += a[aFrom + j] * b[bFrom + j];
-    }
-    return (s0 + s1) + (s2 + s3);
   }
 }

@@ -26,11 +26,6 @@ public record ItemVectors(int rows, int width, float[] weights, float[] bias, In
 
   /** Row {@code row}'s logit for {@code hidden}. */
   public float logit(int row, float[] hidden) {
-    float sum = bias[row];
-    int base = row * width;
-    for (int j = 0; j < width; j++) {
-      sum += weights[base + j] * hidden[j];
-    }
-    return sum;
+    return InnerProduct.dot(weights, row * width, hidden, 0, width) + bias[row];
   }
 }

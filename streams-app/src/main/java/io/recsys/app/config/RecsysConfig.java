@@ -593,8 +593,10 @@ public final class RecsysConfig extends AbstractConfig {
         20_000,
         Range.between(1, 10_000_000),
         Importance.LOW,
-        "Users whose LSTM state and last list each stream task keeps (about 2 KB each at hidden"
-            + " size 128), least recently active evicted; an evicted user's next event re-reads.");
+        "Users whose LSTM state and last list each stream task keeps (about 2.5 KB each at"
+            + " hidden size 128), least recently active evicted; an evicted user's next event"
+            + " re-reads their last items (more CPU). The heap grows until every task's cache is"
+            + " full: size it to the users active within minutes, not to all users.");
 
     IndexSettings index = IndexSettings.defaults();
     serving.define(
@@ -706,7 +708,7 @@ public final class RecsysConfig extends AbstractConfig {
         Range.between(1, 100_000_000),
         Importance.LOW,
         "Users whose training state the trainer keeps (about 1 KB each), least recently trained"
-            + " dropped first.");
+            + " dropped first; the trainer's heap grows until it is full.");
 
     trainer.define(
         TRAINER_ITEM_EXPIRY_CONFIG,
