@@ -806,8 +806,9 @@ public final class NextItemModel
     List<List<RecommendedItem>> out = new ArrayList<>(states.size());
     ItemVectors items = itemVectors();
     int h = network.hiddenSize();
-    // The items the graph does not cover are scored for every user in one matrix product.
-    int[] unindexed = candidates.unindexedRows();
+    // The items the graph does not cover, and the leaders, are scored for every user in one
+    // matrix product.
+    int[] unindexed = candidates.exactRows();
     int lanes = 0;
     for (SequenceState state : states) {
       lanes += state != null ? 1 : 0;

@@ -54,7 +54,7 @@ class NextItemModelRetrievalTest {
     List<List<String>> histories = histories();
     List<List<RecommendedItem>> exhaustive = served.recommend(histories, 10);
 
-    IndexSettings settings = new IndexSettings(1, 2 * ITEMS, 16, 100, 0.05, 0.05, 1L);
+    IndexSettings settings = new IndexSettings(1, 2 * ITEMS, 16, 100, 0.05, 0.05, 1L, 0);
     served.useRetrieval(
         Retrieval.of(
             ItemIndex.build(served.itemVectors(), settings), served.itemVectors(), settings));
@@ -74,7 +74,7 @@ class NextItemModelRetrievalTest {
     NextItemModel trainer = trained();
     NextItemModel served = servingCopy(trainer);
     // A strict drift tolerance: every moved row is scored exhaustively.
-    IndexSettings settings = new IndexSettings(1, 2 * ITEMS, 16, 100, 1.0, 0.0, 1L);
+    IndexSettings settings = new IndexSettings(1, 2 * ITEMS, 16, 100, 1.0, 0.0, 1L, 0);
     served.useRetrieval(
         Retrieval.of(
             ItemIndex.build(served.itemVectors(), settings), served.itemVectors(), settings));

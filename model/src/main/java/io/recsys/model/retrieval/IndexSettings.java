@@ -16,6 +16,10 @@ package io.recsys.model.retrieval;
  *     largest indexed norm since the graph was built; below, the graph's neighbourhoods still hold
  *     and exact rescoring absorbs the change
  * @param seed seed of the graph's level assignment: a build is reproducible
+ * @param leaders items with the highest output bias at the build (the model's prior) scored exactly
+ *     for every user besides the graph's proposals, in the same matrix product as the unindexed
+ *     items: they catch much of what the walk misses on a densely trained model, at the cost of
+ *     that many inner products per user; 0 relies on the graph alone
  */
 public record IndexSettings(
     int minItems,
@@ -24,13 +28,15 @@ public record IndexSettings(
     int beamWidth,
     double rebuildFraction,
     double driftTolerance,
-    long seed) {
+    long seed,
+    int leaders) {
 
   public IndexSettings {
     atLeast("minItems", minItems, 1);
     atLeast("candidates", candidates, 1);
     atLeast("maxConnections", maxConnections, 2);
     atLeast("beamWidth", beamWidth, 1);
+    atLeast("leaders", leaders, 0);
     if (!(rebuildFraction > 0 && rebuildFraction <= 1)) {
       throw new IllegalArgumentException(
           "rebuildFraction must be in (0, 1], got " + rebuildFraction);
@@ -54,7 +60,7 @@ public record IndexSettings(
    * 10^4-item graph past it within seconds.
    */
   public static IndexSettings defaults() {
-    return new IndexSettings(50_000, 100, 16, 50, 0.05, 0.25, 42L);
+    return new IndexSettings(50_000, 100, 16, 50, 0.05, 0.25, 42L, 1_000);
   }
 
   private static void atLeast(String name, int value, int min) {

@@ -1,29 +1,45 @@
 package io.recsys.model.retrieval;
 
+import io.recsys.model.internal.TopK;
 import java.util.Arrays;
 import java.util.BitSet;
 
 /**
  * Which items to score exactly for a user: those the {@link ItemIndex} proposes, plus every item
  * the index does not represent faithfully any more (added, or drifted beyond {@link
- * IndexSettings#driftTolerance()} since the graph was built), which are few between rebuilds.
- * Immutable: each model version gets its own, derived from its predecessor's by the rows that
- * changed, so that serving reads one consistent pair of weights and candidates.
+ * IndexSettings#driftTolerance()} since the graph was built), which are few between rebuilds, plus
+ * the {@link IndexSettings#leaders()}: the items with the highest output bias when the graph was
+ * built, the model's own prior, which a walk of a graph linked by inner product often fails to
+ * reach on a densely trained model (docs/BENCHMARKS.md, "Catalogue scale"). Immutable: each model
+ * version gets its own, derived from its predecessor's by the rows that changed, so that serving
+ * reads one consistent pair of weights and candidates.
  */
 public final class Retrieval {
   private final ItemIndex index;
   private final IndexSettings settings;
   private final BitSet unindexed;
   private final int unindexedCount;
-  private volatile int[] unindexedRows;
+  private final int[] leaders;
+  private final BitSet exact; // unindexed or a leader
+  private volatile int[] exactRows;
   private final RecallTally recall;
 
-  private Retrieval(ItemIndex index, IndexSettings settings, BitSet unindexed, RecallTally recall) {
+  private Retrieval(
+      ItemIndex index,
+      IndexSettings settings,
+      BitSet unindexed,
+      int[] leaders,
+      RecallTally recall) {
     this.index = index;
     this.recall = recall;
     this.settings = settings;
     this.unindexed = unindexed;
     this.unindexedCount = unindexed.cardinality();
+    this.leaders = leaders;
+    this.exact = (BitSet) unindexed.clone();
+    for (int row : leaders) {
+      exact.set(row);
+    }
   }
 
   /**
@@ -41,7 +57,11 @@ public final class Retrieval {
     for (int row = 0; row < items.rows(); row++) {
       mark(index, items, settings, unindexed, row);
     }
-    return new Retrieval(index, settings, unindexed, recall);
+    int[] leaders =
+        settings.leaders() == 0
+            ? new int[0]
+            : TopK.best(items.bias(), 0, items.rows(), settings.leaders(), items.active());
+    return new Retrieval(index, settings, unindexed, leaders, recall);
   }
 
   /**
@@ -57,7 +77,7 @@ public final class Retrieval {
         mark(index, items, settings, next, row);
       }
     }
-    return new Retrieval(index, settings, next, recall);
+    return new Retrieval(index, settings, next, leaders, recall);
   }
 
   private static void mark(
@@ -97,26 +117,29 @@ public final class Retrieval {
     return unindexedCount > settings.rebuildFraction() * Math.max(1, index.size());
   }
 
-  /** The items the graph does not represent, in row order: score them for every user. */
-  public int[] unindexedRows() {
-    int[] rows = unindexedRows;
+  /**
+   * The items to score for every user whatever the graph proposes, in row order: those it does not
+   * represent and the leaders.
+   */
+  public int[] exactRows() {
+    int[] rows = exactRows;
     if (rows == null) {
-      rows = unindexed.stream().toArray();
-      unindexedRows = rows;
+      rows = exact.stream().toArray();
+      exactRows = rows;
     }
     return rows;
   }
 
   /**
    * The index's best {@code n} rows for {@code hidden} (the graph walked with the scores of {@code
-   * current}, the model's weights now) that are not among {@link #unindexedRows()}; a row may be
+   * current}, the model's weights now) that are not among {@link #exactRows()}; a row may be
    * inactive by now (the caller filters).
    */
   public int[] indexedCandidates(float[] hidden, int n, ItemVectors current) {
     int[] fromIndex = index.search(hidden, n, current);
     int c = 0;
     for (int row : fromIndex) {
-      if (!unindexed.get(row)) {
+      if (!exact.get(row)) {
         fromIndex[c++] = row;
       }
     }
@@ -125,11 +148,11 @@ public final class Retrieval {
 
   /**
    * Candidate rows for {@code hidden}: {@link #indexedCandidates} by the indexed vectors, then
-   * every unindexed row; each appears once.
+   * {@link #exactRows()}; each appears once.
    */
   public int[] candidates(float[] hidden, int n) {
     int[] proposed = indexedCandidates(hidden, n, null);
-    int[] rest = unindexedRows();
+    int[] rest = exactRows();
     int[] all = Arrays.copyOf(proposed, proposed.length + rest.length);
     System.arraycopy(rest, 0, all, proposed.length, rest.length);
     return all;

@@ -66,7 +66,8 @@ public final class CatalogueScaleBenchmark {
                     Integer.parseInt(args[++i]),
                     index.rebuildFraction(),
                     index.driftTolerance(),
-                    index.seed());
+                    index.seed(),
+                    index.leaders());
         case "--max-connections" ->
             index =
                 new IndexSettings(
@@ -76,7 +77,8 @@ public final class CatalogueScaleBenchmark {
                     index.beamWidth(),
                     index.rebuildFraction(),
                     index.driftTolerance(),
-                    index.seed());
+                    index.seed(),
+                    index.leaders());
         case "--candidates" ->
             index =
                 new IndexSettings(
@@ -86,7 +88,8 @@ public final class CatalogueScaleBenchmark {
                     index.beamWidth(),
                     index.rebuildFraction(),
                     index.driftTolerance(),
-                    index.seed());
+                    index.seed(),
+                    index.leaders());
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -224,7 +227,8 @@ public final class CatalogueScaleBenchmark {
               defaults.beamWidth(),
               defaults.rebuildFraction(),
               defaults.driftTolerance(),
-              defaults.seed());
+              defaults.seed(),
+              defaults.leaders());
       served.useRetrieval(Retrieval.of(index, served.itemVectors(), settings));
       Timed indexed = serve(served, states, histories, Math.max(calls, 8));
       String suffix = candidates == defaults.candidates() ? "" : "_" + candidates;

@@ -91,7 +91,8 @@ public final class IndexDriftBenchmark {
                 defaults.beamWidth(),
                 defaults.rebuildFraction(),
                 tolerance,
-                defaults.seed());
+                defaults.seed(),
+                defaults.leaders());
         Retrieval retrieval = Retrieval.of(index, model.itemVectors(), settings);
         model.useRetrieval(retrieval);
         List<List<RecommendedItem>> found = model.recommend(states, histories, 10);

@@ -108,6 +108,7 @@ public final class RecsysConfig extends AbstractConfig {
   public static final String SERVING_STATE_USERS_CONFIG = "recsys.serving.state.users";
   public static final String INDEX_MIN_ITEMS_CONFIG = "recsys.serving.index.min.items";
   public static final String INDEX_CANDIDATES_CONFIG = "recsys.serving.index.candidates";
+  public static final String INDEX_LEADERS_CONFIG = "recsys.serving.index.leaders";
   public static final String INDEX_MAX_CONNECTIONS_CONFIG = "recsys.serving.index.max.connections";
   public static final String INDEX_BEAM_WIDTH_CONFIG = "recsys.serving.index.beam.width";
   public static final String INDEX_REBUILD_FRACTION_CONFIG =
@@ -618,6 +619,17 @@ public final class RecsysConfig extends AbstractConfig {
         "Candidates the index proposes per user (plus the user's seen items, removed after) for"
             + " exact rescoring; also the search's beam. More raises recall at proportional cost.");
     serving.define(
+        INDEX_LEADERS_CONFIG,
+        Type.INT,
+        index.leaders(),
+        Range.between(0, 100_000),
+        Importance.LOW,
+        "Items with the highest output bias when the index was built (the model's prior, mostly"
+            + " popular items) that are scored exactly for every user besides the index's"
+            + " candidates. A graph linked by inner product misses some of a densely trained"
+            + " model's best items; these catch most of them, for that many inner products per"
+            + " user in one matrix product. 0 relies on the graph alone.");
+    serving.define(
         INDEX_MAX_CONNECTIONS_CONFIG,
         Type.INT,
         index.maxConnections(),
@@ -1069,7 +1081,8 @@ public final class RecsysConfig extends AbstractConfig {
                 c.getInt(INDEX_BEAM_WIDTH_CONFIG),
                 c.getDouble(INDEX_REBUILD_FRACTION_CONFIG),
                 c.getDouble(INDEX_DRIFT_TOLERANCE_CONFIG),
-                IndexSettings.defaults().seed()),
+                IndexSettings.defaults().seed(),
+                c.getInt(INDEX_LEADERS_CONFIG)),
             new RecsysSettings.Selection(
                 "auto".equals(c.getString(SERVING_STRATEGY_CONFIG))
                     ? null

@@ -46,7 +46,7 @@ class IndexMaintainerTest {
   }
 
   private static IndexSettings settings(int minItems) {
-    return new IndexSettings(minItems, 50, 8, 40, 0.5, 0.01, 1L);
+    return new IndexSettings(minItems, 50, 8, 40, 0.5, 0.01, 1L, 0);
   }
 
   private static void awaitBuilds(IndexMaintainer maintainer, long builds)
