@@ -57,7 +57,8 @@ public record IndexSettings(
    * items took 581 s to build on two threads at 100, and the build is what a large instance waits
    * for before its first indexed version. Drift tolerance 0.25 of the largest norm: at 0.05 the
    * sampled loss's steps (Adam moves every sampled row by about the learning rate) pushed 5% of a
-   * 10^4-item graph past it within seconds.
+   * 10^4-item graph past it within seconds. 1,000 leaders: on a trained 10^4-item model they raised
+   * recall@10 with 100 candidates from 0.91 to 0.97 for 25-55 us per event (Intel Xeon, AVX-512).
    */
   public static IndexSettings defaults() {
     return new IndexSettings(50_000, 100, 16, 50, 0.05, 0.25, 42L, 1_000);
