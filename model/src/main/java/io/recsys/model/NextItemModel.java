@@ -808,7 +808,7 @@ public final class NextItemModel
     int h = network.hiddenSize();
     // The items the graph does not cover, and the leaders, are scored for every user in one
     // matrix product.
-    int[] unindexed = candidates.exactRows();
+    int[] exact = candidates.exactRows();
     int lanes = 0;
     for (SequenceState state : states) {
       lanes += state != null ? 1 : 0;
@@ -820,7 +820,7 @@ public final class NextItemModel
         requireFits(state).copyHidden(hidden, h * lane++);
       }
     }
-    float[] unindexedScores = network.scoresOf(hidden, lanes, unindexed);
+    float[] exactScores = network.scoresOf(hidden, lanes, exact);
     lane = 0;
     for (int i = 0; i < states.size(); i++) {
       if (states.get(i) == null) {
@@ -838,12 +838,12 @@ public final class NextItemModel
       int[] proposed =
           candidates.indexedCandidates(
               query, candidates.settings().candidates() + seen.size(), items);
-      int total = proposed.length + unindexed.length;
+      int total = proposed.length + exact.length;
       int[] rows = new int[total];
       float[] scores = new float[total];
       for (int c = 0; c < total; c++) {
         boolean fromIndex = c < proposed.length;
-        int row = fromIndex ? proposed[c] : unindexed[c - proposed.length];
+        int row = fromIndex ? proposed[c] : exact[c - proposed.length];
         rows[c] = row;
         boolean rankable = row < items.rows() && network.isActive(row) && !seen.contains(row);
         scores[c] =
@@ -851,7 +851,7 @@ public final class NextItemModel
                 ? EXCLUDED
                 : fromIndex
                     ? items.logit(row, query)
-                    : unindexedScores[lane * unindexed.length + c - proposed.length];
+                    : exactScores[lane * exact.length + c - proposed.length];
       }
       int[] best = TopK.best(scores, 0, total, k, c -> scores[c] != EXCLUDED);
       if (lane == 0 && retrievalCalls++ % RECALL_SAMPLE_EVERY == 0) {
