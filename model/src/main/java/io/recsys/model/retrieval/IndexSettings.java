@@ -64,6 +64,50 @@ public record IndexSettings(
     return new IndexSettings(50_000, 100, 16, 50, 0.05, 0.25, 42L, 1_000);
   }
 
+  /** These settings with index from {@code items} items. */
+  public IndexSettings withMinItems(int items) {
+    return new IndexSettings(
+        items,
+        candidates,
+        maxConnections,
+        beamWidth,
+        rebuildFraction,
+        driftTolerance,
+        seed,
+        leaders);
+  }
+
+  /** These settings with {@code n} candidates per user. */
+  public IndexSettings withCandidates(int n) {
+    return new IndexSettings(
+        minItems, n, maxConnections, beamWidth, rebuildFraction, driftTolerance, seed, leaders);
+  }
+
+  /** These settings with a graph of degree {@code m}. */
+  public IndexSettings withMaxConnections(int m) {
+    return new IndexSettings(
+        minItems, candidates, m, beamWidth, rebuildFraction, driftTolerance, seed, leaders);
+  }
+
+  /** These settings with a linking beam of {@code width}. */
+  public IndexSettings withBeamWidth(int width) {
+    return new IndexSettings(
+        minItems,
+        candidates,
+        maxConnections,
+        width,
+        rebuildFraction,
+        driftTolerance,
+        seed,
+        leaders);
+  }
+
+  /** These settings with {@code n} leaders. */
+  public IndexSettings withLeaders(int n) {
+    return new IndexSettings(
+        minItems, candidates, maxConnections, beamWidth, rebuildFraction, driftTolerance, seed, n);
+  }
+
   private static void atLeast(String name, int value, int min) {
     if (value < min) {
       throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);

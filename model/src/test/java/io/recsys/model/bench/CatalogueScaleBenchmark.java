@@ -57,39 +57,9 @@ public final class CatalogueScaleBenchmark {
             sizes = List.of(args[++i].split(",")).stream().map(Integer::parseInt).toList();
         case "--train-seconds" -> trainSeconds = Double.parseDouble(args[++i]);
         case "--json" -> json = true;
-        case "--beam" ->
-            index =
-                new IndexSettings(
-                    index.minItems(),
-                    index.candidates(),
-                    index.maxConnections(),
-                    Integer.parseInt(args[++i]),
-                    index.rebuildFraction(),
-                    index.driftTolerance(),
-                    index.seed(),
-                    index.leaders());
-        case "--max-connections" ->
-            index =
-                new IndexSettings(
-                    index.minItems(),
-                    index.candidates(),
-                    Integer.parseInt(args[++i]),
-                    index.beamWidth(),
-                    index.rebuildFraction(),
-                    index.driftTolerance(),
-                    index.seed(),
-                    index.leaders());
-        case "--candidates" ->
-            index =
-                new IndexSettings(
-                    index.minItems(),
-                    Integer.parseInt(args[++i]),
-                    index.maxConnections(),
-                    index.beamWidth(),
-                    index.rebuildFraction(),
-                    index.driftTolerance(),
-                    index.seed(),
-                    index.leaders());
+        case "--beam" -> index = index.withBeamWidth(Integer.parseInt(args[++i]));
+        case "--max-connections" -> index = index.withMaxConnections(Integer.parseInt(args[++i]));
+        case "--candidates" -> index = index.withCandidates(Integer.parseInt(args[++i]));
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -219,16 +189,7 @@ public final class CatalogueScaleBenchmark {
     // The default number of candidates, and half and a quarter of it: cost against recall.
     for (int candidates :
         new int[] {defaults.candidates(), defaults.candidates() / 2, defaults.candidates() / 4}) {
-      IndexSettings settings =
-          new IndexSettings(
-              1,
-              candidates,
-              defaults.maxConnections(),
-              defaults.beamWidth(),
-              defaults.rebuildFraction(),
-              defaults.driftTolerance(),
-              defaults.seed(),
-              defaults.leaders());
+      IndexSettings settings = defaults.withMinItems(1).withCandidates(candidates);
       served.useRetrieval(Retrieval.of(index, served.itemVectors(), settings));
       Timed indexed = serve(served, states, histories, Math.max(calls, 8));
       String suffix = candidates == defaults.candidates() ? "" : "_" + candidates;

@@ -110,7 +110,7 @@ class ItemIndexTest {
   @Test
   void shouldScoreAnItemThatMovedAfterTheBuildAndLeaveThoseThatStayedToTheGraph() {
     ItemVectors built = randomItems(9);
-    IndexSettings settings = withLeaders(IndexSettings.defaults(), 0);
+    IndexSettings settings = IndexSettings.defaults().withLeaders(0);
     ItemIndex index = ItemIndex.build(built, settings);
     float[] hidden = query(new SplittableRandom(10));
 
@@ -137,8 +137,8 @@ class ItemIndexTest {
   @Test
   void shouldScoreTheLeadersForEveryUserOnceAndKeepThemThroughADelta() {
     ItemVectors built = randomItems(11);
-    IndexSettings settings = withLeaders(IndexSettings.defaults(), 25);
-    ItemIndex index = ItemIndex.build(built, withLeaders(settings, 0));
+    IndexSettings settings = IndexSettings.defaults().withLeaders(25);
+    ItemIndex index = ItemIndex.build(built, settings.withLeaders(0));
     // The 25 active rows with the highest bias.
     Integer[] rows = new Integer[ITEMS];
     for (int row = 0; row < ITEMS; row++) {
@@ -179,10 +179,10 @@ class ItemIndexTest {
   @Test
   void shouldFindMoreOfTheExactTopTenWithLeaders() {
     ItemVectors items = randomItems(13);
-    IndexSettings settings = withLeaders(IndexSettings.defaults(), 0);
+    IndexSettings settings = IndexSettings.defaults().withLeaders(0);
     ItemIndex index = ItemIndex.build(items, settings);
     Retrieval graphOnly = Retrieval.of(index, items, settings);
-    Retrieval withLeaders = Retrieval.of(index, items, withLeaders(settings, 500));
+    Retrieval withLeaders = Retrieval.of(index, items, settings.withLeaders(500));
     SplittableRandom rng = new SplittableRandom(14);
     int foundGraph = 0;
     int foundLeaders = 0;
@@ -214,17 +214,5 @@ class ItemIndexTest {
 
   private static List<Integer> boxed(int[] rows) {
     return Arrays.stream(rows).boxed().toList();
-  }
-
-  private static IndexSettings withLeaders(IndexSettings s, int leaders) {
-    return new IndexSettings(
-        s.minItems(),
-        s.candidates(),
-        s.maxConnections(),
-        s.beamWidth(),
-        s.rebuildFraction(),
-        s.driftTolerance(),
-        s.seed(),
-        leaders);
   }
 }
