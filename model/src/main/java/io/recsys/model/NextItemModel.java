@@ -828,16 +828,12 @@ public final class NextItemModel
         continue;
       }
       float[] query = Arrays.copyOfRange(hidden, lane * h, (lane + 1) * h);
-      Set<Integer> seen = new HashSet<>();
-      for (String item : excluded.get(i)) {
-        int row = vocabulary.rowOf(item);
-        if (row >= 0) {
-          seen.add(row);
-        }
-      }
+      // Sorted rows, searched per candidate: a boxed set cost 3% of the pipeline's CPU at 10^6
+      // items (thousands of exact rows per user).
+      int[] seen = seenRows(excluded.get(i));
       int[] proposed =
           candidates.indexedCandidates(
-              query, candidates.settings().candidates() + seen.size(), items);
+              query, candidates.settings().candidates() + seen.length, items);
       int total = proposed.length + exact.length;
       int[] rows = new int[total];
       float[] scores = new float[total];
@@ -845,7 +841,8 @@ public final class NextItemModel
         boolean fromIndex = c < proposed.length;
         int row = fromIndex ? proposed[c] : exact[c - proposed.length];
         rows[c] = row;
-        boolean rankable = row < items.rows() && network.isActive(row) && !seen.contains(row);
+        boolean rankable =
+            row < items.rows() && network.isActive(row) && Arrays.binarySearch(seen, row) < 0;
         scores[c] =
             !rankable
                 ? EXCLUDED
@@ -867,9 +864,24 @@ public final class NextItemModel
     return out;
   }
 
+  /** The rows of {@code items} the model knows, sorted. */
+  private int[] seenRows(Collection<String> items) {
+    int[] rows = new int[items.size()];
+    int n = 0;
+    for (String item : items) {
+      int row = vocabulary.rowOf(item);
+      if (row >= 0) {
+        rows[n++] = row;
+      }
+    }
+    int[] seen = Arrays.copyOf(rows, n);
+    Arrays.sort(seen);
+    return seen;
+  }
+
   /** Compares a list the index path made with the exact top {@code k} for the same state. */
   private void sampleRecall(
-      Retrieval candidates, float[] query, Set<Integer> seen, int[] rows, int[] best, int k) {
+      Retrieval candidates, float[] query, int[] seen, int[] rows, int[] best, int k) {
     // A plain loop, not the exhaustive path's product: that caches an ND4J copy of every output
     // row (0.5 GB at 10^6 items), which each delta would invalidate.
     ItemVectors items = itemVectors();
@@ -878,7 +890,9 @@ public final class NextItemModel
     for (int row = 0; row < cap; row++) {
       all[row] = items.logit(row, query);
     }
-    int[] exact = TopK.best(all, 0, cap, k, row -> network.isActive(row) && !seen.contains(row));
+    int[] exact =
+        TopK.best(
+            all, 0, cap, k, row -> network.isActive(row) && Arrays.binarySearch(seen, row) < 0);
     Set<Integer> returned = new HashSet<>();
     for (int position : best) {
       returned.add(rows[position]);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TaskExecutor;
@@ -46,6 +47,8 @@ public final class ItemIndex {
   private final int[] nodeOfRow; // -1 for rows not in the graph
   private final OnHeapHnswGraph graph;
   private final long buildMillis;
+  private final LongAdder searches = new LongAdder();
+  private final LongAdder visits = new LongAdder();
 
   private ItemIndex(
       int width,
@@ -223,6 +226,8 @@ public final class ItemIndex {
               graph,
               null,
               Integer.MAX_VALUE);
+      searches.increment();
+      visits.add(found.visitedCount());
       ScoreDoc[] docs = found.topDocs().scoreDocs;
       int[] rows = new int[docs.length];
       for (int i = 0; i < docs.length; i++) {
@@ -232,6 +237,14 @@ public final class ItemIndex {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Items scored per search so far (the walk's cost: one inner product each); NaN before the first.
+   */
+  public double visitsPerSearch() {
+    long n = searches.sum();
+    return n == 0 ? Double.NaN : (double) visits.sum() / n;
   }
 
   /** Heap bytes of the vectors, the row maps and the graph. */

@@ -94,6 +94,12 @@ public class ModelSyncBenchmark {
     return freshInt8.advanceTo(trainer).toBytes();
   }
 
+  /** {@link #makeInt8Delta} without the encoding: the diff against the published weights. */
+  @Benchmark
+  public ModelDelta diffInt8() {
+    return freshInt8.advanceTo(trainer);
+  }
+
   @Benchmark
   public byte[] makeExactDelta() {
     return freshExact.advanceTo(trainer).toBytes();

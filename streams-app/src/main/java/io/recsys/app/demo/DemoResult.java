@@ -80,6 +80,9 @@ public record DemoResult(
    * @param indexItems items in its candidate index; 0 when it scores every item
    * @param indexBuilds index graphs built during the run
    * @param indexRecall the index path's recall@k sampled on serving calls; NaN if never sampled
+   * @param indexUnindexed items the served graph does not represent (new or moved since it was
+   *     built), scored exactly for every user
+   * @param indexVisits items the served graph's walk scored per search (its cost); NaN without one
    * @param heapAfterGcBytes the process's heap in use after the last collection, at the end
    */
   public record Served(
@@ -87,6 +90,8 @@ public record DemoResult(
       long indexItems,
       long indexBuilds,
       double indexRecall,
+      long indexUnindexed,
+      double indexVisits,
       long heapAfterGcBytes) {}
 
   /**
@@ -209,9 +214,15 @@ public record DemoResult(
         .formatted(
             served.modelItems(),
             served.indexItems() > 0
-                ? ("candidates from an index of %,d items (%d graph builds), rescored exactly;"
-                        + " sampled recall %.3f")
-                    .formatted(served.indexItems(), served.indexBuilds(), served.indexRecall())
+                ? ("candidates from an index of %,d items (%d graph builds, %,.0f items scored"
+                        + " per walk, %,d new or moved items scored for everyone), rescored"
+                        + " exactly; sampled recall %.3f")
+                    .formatted(
+                        served.indexItems(),
+                        served.indexBuilds(),
+                        served.indexVisits(),
+                        served.indexUnindexed(),
+                        served.indexRecall())
                 : "every item scored",
             served.heapAfterGcBytes() / 1e6);
   }
@@ -306,6 +317,8 @@ public record DemoResult(
     figures.put("index_items", served.indexItems());
     figures.put("index_builds", served.indexBuilds());
     figures.put("index_recall_sampled", round(served.indexRecall()));
+    figures.put("index_unindexed", served.indexUnindexed());
+    figures.put("index_visits_per_search", round(served.indexVisits()));
     figures.put("heap_after_gc_mb_final", round(served.heapAfterGcBytes() / 1e6));
     figures.put("model_snapshots", publications.snapshots());
     figures.put(

@@ -61,6 +61,8 @@ public final class DemoRun {
         indexed,
         app.model().indexBuilds(),
         app.model().indexRecall(),
+        app.model().retrieval().map(r -> (long) r.unindexedCount()).orElse(0L),
+        app.model().retrieval().map(r -> r.index().visitsPerSearch()).orElse(Double.NaN),
         ResourceSample.now(0, 0, 0, Double.NaN).heapAfterGcBytes());
   }
 
