@@ -821,6 +821,7 @@ public final class NextItemModel
       }
     }
     float[] exactScores = network.scoresOf(hidden, lanes, exact);
+    int itemRows = items.rows();
     lane = 0;
     for (int i = 0; i < states.size(); i++) {
       if (states.get(i) == null) {
@@ -828,29 +829,35 @@ public final class NextItemModel
         continue;
       }
       float[] query = Arrays.copyOfRange(hidden, lane * h, (lane + 1) * h);
-      // Sorted rows, searched per candidate: a boxed set cost 3% of the pipeline's CPU at 10^6
-      // items (thousands of exact rows per user).
       int[] seen = seenRows(excluded.get(i));
       int[] proposed =
           candidates.indexedCandidates(
               query, candidates.settings().candidates() + seen.length, items);
-      int total = proposed.length + exact.length;
-      int[] rows = new int[total];
-      float[] scores = new float[total];
-      for (int c = 0; c < total; c++) {
-        boolean fromIndex = c < proposed.length;
-        int row = fromIndex ? proposed[c] : exact[c - proposed.length];
-        rows[c] = row;
-        boolean rankable =
-            row < items.rows() && network.isActive(row) && Arrays.binarySearch(seen, row) < 0;
-        scores[c] =
-            !rankable
-                ? EXCLUDED
-                : fromIndex
-                    ? items.logit(row, query)
-                    : exactScores[lane * exact.length + c - proposed.length];
+      float[] proposedScores = new float[proposed.length];
+      for (int c = 0; c < proposed.length; c++) {
+        proposedScores[c] = proposed[c] < itemRows ? items.logit(proposed[c], query) : EXCLUDED;
       }
-      int[] best = TopK.best(scores, 0, total, k, c -> scores[c] != EXCLUDED);
+      // Each part's own top k, then the best k of those: the exact rows can be tens of thousands
+      // between graphs, and TopK tests whether a row may be ranked (active, not seen) only for
+      // the few that beat its current k-th score.
+      int[] fromIndex =
+          TopK.best(
+              proposedScores, 0, proposed.length, k, c -> rankable(proposed[c], itemRows, seen));
+      int exactFrom = lane * exact.length;
+      int[] fromExact =
+          TopK.best(
+              exactScores, exactFrom, exact.length, k, j -> rankable(exact[j], itemRows, seen));
+      int[] rows = new int[fromIndex.length + fromExact.length];
+      float[] scores = new float[rows.length];
+      for (int c = 0; c < fromIndex.length; c++) {
+        rows[c] = proposed[fromIndex[c]];
+        scores[c] = proposedScores[fromIndex[c]];
+      }
+      for (int j = 0; j < fromExact.length; j++) {
+        rows[fromIndex.length + j] = exact[fromExact[j] - exactFrom];
+        scores[fromIndex.length + j] = exactScores[fromExact[j]];
+      }
+      int[] best = TopK.best(scores, 0, rows.length, k, c -> true);
       if (lane == 0 && retrievalCalls++ % RECALL_SAMPLE_EVERY == 0) {
         sampleRecall(candidates, query, seen, rows, best, k);
       }
@@ -862,6 +869,14 @@ public final class NextItemModel
       lane++;
     }
     return out;
+  }
+
+  /**
+   * Whether {@code row} (of {@code rows} item rows) may be recommended to a user who has seen
+   * {@code seen} (sorted rows).
+   */
+  private boolean rankable(int row, int rows, int[] seen) {
+    return row < rows && network.isActive(row) && Arrays.binarySearch(seen, row) < 0;
   }
 
   /** The rows of {@code items} the model knows, sorted. */

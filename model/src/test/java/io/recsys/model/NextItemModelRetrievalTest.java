@@ -70,6 +70,26 @@ class NextItemModelRetrievalTest {
   }
 
   @Test
+  void shouldRankTheExactlyScoredRowsAsExhaustiveScoringWithoutSeenItems() throws IOException {
+    // Every item a leader, a graph of one candidate: the list comes from the exact rows, where a
+    // seen item is left out only when it would otherwise rank.
+    NextItemModel served = servingCopy(trained());
+    List<List<String>> histories = histories();
+    List<List<RecommendedItem>> exhaustive = served.recommend(histories, 10);
+
+    IndexSettings settings = new IndexSettings(1, 1, 16, 100, 0.05, 0.05, 1L, 2 * ITEMS);
+    served.useRetrieval(
+        Retrieval.of(
+            ItemIndex.build(served.itemVectors(), settings), served.itemVectors(), settings));
+    List<List<RecommendedItem>> indexed = served.recommend(histories, 10);
+
+    assertThat(indexed).isEqualTo(exhaustive);
+    for (int i = 0; i < histories.size(); i++) {
+      assertThat(ids(indexed).get(i)).hasSize(10).doesNotContainAnyElementsOf(histories.get(i));
+    }
+  }
+
+  @Test
   void shouldCarryTheIndexThroughDeltasAndScoreMovedItemsWithTheNewWeights() throws IOException {
     NextItemModel trainer = trained();
     NextItemModel served = servingCopy(trainer);

@@ -48,20 +48,26 @@ public record IndexSettings(
   }
 
   /**
-   * Defaults: index from 50,000 items, 100 candidates, M 16, beam 50, rebuild at 5% drifted. On 2
-   * AVX2 cores ({@code bin/bench-catalogue}, docs/BENCHMARKS.md) scoring every item cost 150-190 us
-   * per event at 10^4 items and 1.5 ms at 10^5; the index with 100 candidates about 250 us and 530
-   * us: they cross near 3 x 10^4 items, and faster matrix products (AVX-512) move the crossing up,
-   * hence 50,000. At 10^5 and 10^6 items 100 candidates found 99.9-100% of the exact top 10 (50:
-   * 99.7%) at about 60% of the cost of 200. Beam 50 rather than Lucene's 100: the graph of 10^6
-   * items took 581 s to build on two threads at 100, and the build is what a large instance waits
-   * for before its first indexed version. Drift tolerance 0.25 of the largest norm: at 0.05 the
-   * sampled loss's steps (Adam moves every sampled row by about the learning rate) pushed 5% of a
-   * 10^4-item graph past it within seconds. 1,000 leaders: on a trained 10^4-item model they raised
-   * recall@10 with 100 candidates from 0.91 to 0.97 for 25-55 us per event (Intel Xeon, AVX-512).
+   * Defaults: index from 50,000 items, 50 candidates, M 16, beam 50, rebuild at 5% drifted, drift
+   * tolerance 0.08, 1,000 leaders. On 2 AVX2 cores ({@code bin/bench-catalogue},
+   * docs/BENCHMARKS.md) scoring every item cost 150-190 us per event at 10^4 items and 1.5 ms at
+   * 10^5; the index with 100 candidates about 250 us and 530 us: they cross near 3 x 10^4 items,
+   * and faster matrix products (AVX-512) move the crossing up, hence 50,000. Beam 50 rather than
+   * Lucene's 100: the graph of 10^6 items took 581 s to build on two threads at 100, and the build
+   * is what a large instance waits for before its first indexed version. 1,000 leaders: on a
+   * trained 10^4-item model they raised recall@10 with 100 candidates from 0.91 to 0.97 for 25-55
+   * us per event (Intel Xeon, AVX-512). Candidates and drift were set together on the live pipeline
+   * ({@code bin/recsys demo}, 10^5 and 10^6 items, Intel Xeon, AVX-512), where the model trains
+   * under the graph: with 100 candidates and a tolerance of 0.25 of the largest norm, the sampled
+   * live recall was 0.83 (the links aged between builds, a graph every 35-60 s) and the walk half
+   * of the stream thread's time; 50 candidates and 0.08 gave recall 0.93, model HR@10 -5% against
+   * every item scored and 13% less CPU per event at 10^6; 0.05 the same recall and HR for more CPU
+   * (six graphs in a run rather than four), and at 10^5 items 0.04 gave recall 0.99 and HR -3.7%
+   * (100 / 0.25 had lost 10%). The share of drifted items is bounded by the rebuild cadence (at
+   * most one graph per 30 s and per ten build times): they are scored exactly until then.
    */
   public static IndexSettings defaults() {
-    return new IndexSettings(50_000, 100, 16, 50, 0.05, 0.25, 42L, 1_000);
+    return new IndexSettings(50_000, 50, 16, 50, 0.05, 0.08, 42L, 1_000);
   }
 
   /** These settings with index from {@code items} items. */
