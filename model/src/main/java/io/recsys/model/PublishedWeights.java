@@ -202,7 +202,7 @@ public final class PublishedWeights {
   /**
    * {@code moves[i]}: the largest change in {@code rows[i]}, which sets its scale. Rows the steps
    * leave further than the tolerance from the model go into {@code leftOver}, found in the same
-   * pass (a second comparison of every sent row was a third of the time to make a delta).
+   * pass (a second comparison of every sent row took a seventh of the time to make a delta).
    */
   private ModelDelta.TableRows steps(
       float[] now, float[] published, int[] rows, float[] moves, int len, BitSet leftOver) {

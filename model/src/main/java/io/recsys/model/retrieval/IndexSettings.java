@@ -61,10 +61,11 @@ public record IndexSettings(
    * under the graph: with 100 candidates and a tolerance of 0.25 of the largest norm, the sampled
    * live recall was 0.83 (the links aged between builds, a graph every 35-60 s) and the walk half
    * of the stream thread's time; 50 candidates and 0.08 gave recall 0.93, model HR@10 -5% against
-   * every item scored and 13% less CPU per event at 10^6; 0.05 the same recall and HR for more CPU
-   * (six graphs in a run rather than four), and at 10^5 items 0.04 gave recall 0.99 and HR -3.7%
-   * (100 / 0.25 had lost 10%). The share of drifted items is bounded by the rebuild cadence (at
-   * most one graph per 30 s and per ten build times): they are scored exactly until then.
+   * every item scored and 5-13% less CPU per event at 10^6 (two runs); 0.05 the same recall and HR
+   * for more CPU (six graphs in a run rather than four), and at 10^5 items 0.04 gave recall 0.99
+   * and HR -3.7% (100 / 0.25 had lost 10%). The share of drifted items is bounded by the rebuild
+   * cadence (at most one graph per 30 s and per ten build times): they are scored exactly until
+   * then.
    */
   public static IndexSettings defaults() {
     return new IndexSettings(50_000, 50, 16, 50, 0.05, 0.08, 42L, 1_000);

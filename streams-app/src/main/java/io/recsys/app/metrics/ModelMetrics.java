@@ -19,6 +19,7 @@ public final class ModelMetrics {
   public static final String INDEX_UNINDEXED = "recsys.serving.index.unindexed";
   public static final String INDEX_BUILDS = "recsys.serving.index.builds";
   public static final String INDEX_RECALL = "recsys.serving.index.recall";
+  public static final String INDEX_VISITS = "recsys.serving.index.visits";
 
   private ModelMetrics() {}
 
@@ -57,6 +58,14 @@ public final class ModelMetrics {
         .description(
             "Share of the exact top-k (every item scored) that the index path returned, sampled on"
                 + " one serving call in 256 since the start; NaN before the first sample")
+        .register(registry);
+    Gauge.builder(
+            INDEX_VISITS,
+            model,
+            m -> m.retrieval().map(r -> r.index().visitsPerSearch()).orElse(Double.NaN))
+        .description(
+            "Items the served index graph's walk scored per search since it was built, the"
+                + " walk's cost; NaN while every item is scored")
         .register(registry);
     FunctionCounter.builder(INDEX_BUILDS, model, CurrentModel::indexBuilds)
         .description("Index graphs built in the background since this instance started")
