@@ -48,16 +48,9 @@ public final class FullSequenceTrainer {
     List<int[]> seqs = new ArrayList<>(sequences.size());
     float[] counts = new float[vocab.capacity()];
     for (List<String> s : sequences) {
-      int[] rows = new int[s.size()];
-      int n = 0;
-      for (String item : s) {
-        int row = vocab.rowOf(item);
-        if (row >= 0) {
-          rows[n++] = row;
-        }
-      }
+      int[] r = vocab.knownRows(s);
+      int n = r.length;
       if (n >= 2) {
-        int[] r = java.util.Arrays.copyOf(rows, n);
         seqs.add(r);
         for (int i = 1; i < n; i++) {
           counts[r[i]]++;

@@ -2,6 +2,7 @@ package io.recsys.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,19 @@ public final class ItemVocabulary {
   public int rowOf(String itemId) {
     Integer row = rowOf.get(itemId);
     return row == null ? -1 : row;
+  }
+
+  /** The rows of those of {@code items} that have one, in their order. */
+  public int[] knownRows(Collection<String> items) {
+    int[] rows = new int[items.size()];
+    int n = 0;
+    for (String item : items) {
+      int row = rowOf(item);
+      if (row >= 0) {
+        rows[n++] = row;
+      }
+    }
+    return n == rows.length ? rows : Arrays.copyOf(rows, n);
   }
 
   /** The item holding {@code row}, or null for a free row. */

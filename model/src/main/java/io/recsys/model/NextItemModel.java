@@ -881,15 +881,7 @@ public final class NextItemModel
 
   /** The rows of {@code items} the model knows, sorted. */
   private int[] seenRows(Collection<String> items) {
-    int[] rows = new int[items.size()];
-    int n = 0;
-    for (String item : items) {
-      int row = vocabulary.rowOf(item);
-      if (row >= 0) {
-        rows[n++] = row;
-      }
-    }
-    int[] seen = Arrays.copyOf(rows, n);
+    int[] seen = vocabulary.knownRows(items);
     Arrays.sort(seen);
     return seen;
   }
