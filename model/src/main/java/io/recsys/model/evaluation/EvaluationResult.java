@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param servedByBucket per history bucket (such as "4-7"), how many test users got each strategy
  * @param blendFusion how the blend fused the lists, chosen on validation (such as "weights^2,
  *     offset 10": each list weighted by its validation NDCG@10 squared, rank discount 1/(10+rank))
+ * @param cooccurrenceBackwardWeight co-occurrence's weight of "A came before B" pairs, chosen on
+ *     validation among a few (the pipeline's is {@code recsys.cooccurrence.backward.weight})
  * @param bestEpoch 1-based epoch whose weights were tested (best validation NDCG@10)
  * @param bestEpochsAveraged how many epochs up to {@code bestEpoch} the tested weights average (1:
  *     that epoch's own weights)
@@ -28,6 +30,7 @@ public record EvaluationResult(
     RankingSummary served,
     Map<String, Map<String, Long>> servedByBucket,
     String blendFusion,
+    double cooccurrenceBackwardWeight,
     double bestValidationNdcg10,
     int bestEpoch,
     int bestEpochsAveraged,

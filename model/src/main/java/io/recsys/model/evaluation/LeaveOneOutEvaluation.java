@@ -128,23 +128,24 @@ public final class LeaveOneOutEvaluation {
     // Counting baselines have no epochs to pick, so at test time they count everything before
     // the test item, validation steps included, as the reference figures of the datasets README
     // do; on validation they count training data only.
-    PopularityBaseline validationPop = new PopularityBaseline(trainRows, items);
-    CooccurrenceBaseline validationCooc =
-        new CooccurrenceBaseline(trainRows, items, CooccurrenceWeights.DEFAULT);
-    PopularityBaseline pop = new PopularityBaseline(testRows, items);
-    CooccurrenceBaseline cooc =
-        new CooccurrenceBaseline(testRows, items, CooccurrenceWeights.DEFAULT);
-    RankAccumulator popAcc = new RankAccumulator();
-    RankAccumulator coocAcc = new RankAccumulator();
     int[] validationTargets = new int[splits.size()];
     int[] testTargets = new int[splits.size()];
     for (int u = 0; u < splits.size(); u++) {
-      UserSplit s = splits.get(u);
+      testTargets[u] = model.vocabulary().rowOf(splits.get(u).test());
+      validationTargets[u] = model.vocabulary().rowOf(splits.get(u).validation());
+    }
+    CooccurrenceWeights coocWeights =
+        CooccurrenceChoice.choose(trainRows, items, validationTargets, CooccurrenceWeights.DEFAULT);
+    PopularityBaseline validationPop = new PopularityBaseline(trainRows, items);
+    CooccurrenceBaseline validationCooc = new CooccurrenceBaseline(trainRows, items, coocWeights);
+    PopularityBaseline pop = new PopularityBaseline(testRows, items);
+    CooccurrenceBaseline cooc = new CooccurrenceBaseline(testRows, items, coocWeights);
+    RankAccumulator popAcc = new RankAccumulator();
+    RankAccumulator coocAcc = new RankAccumulator();
+    for (int u = 0; u < splits.size(); u++) {
       int[] history = testRows.get(u);
       BitSet excluded = bits(history);
-      int target = model.vocabulary().rowOf(s.test());
-      testTargets[u] = target;
-      validationTargets[u] = model.vocabulary().rowOf(s.validation());
+      int target = testTargets[u];
       popAcc.add(Ranks.rankOf(pop.scores(), target, excluded));
       coocAcc.add(Ranks.rankOf(cooc.scores(history), target, excluded));
     }
@@ -166,6 +167,7 @@ public final class LeaveOneOutEvaluation {
             strategies.served(),
             strategies.servedByBucket(),
             strategies.fusion().toString(),
+            coocWeights.backwardWeight(),
             stopping.best(),
             stopping.bestEpoch(),
             stopping.bestEpochsAveraged(),

@@ -10,8 +10,8 @@ package io.recsys.model.retrieval;
  * @param maxConnections HNSW graph degree (Lucene's {@code M}): higher raises recall and memory
  * @param beamWidth candidates considered while linking a new node: higher builds a better graph,
  *     slower
- * @param rebuildFraction rebuild the graph in the background once this share of the indexed items
- *     has drifted (each drifted item is scored exhaustively until then)
+ * @param rebuildFraction refresh the graph in the background once this share of the indexed items
+ *     has drifted or is new (each such item is scored exhaustively until then)
  * @param driftTolerance an item has drifted once its vector moved by more than this fraction of the
  *     largest indexed norm since the graph was built; below, the graph's neighbourhoods still hold
  *     and exact rescoring absorbs the change

@@ -40,6 +40,11 @@ public record CooccurrenceWeights(
     }
   }
 
+  /** These weights with {@code weight} for the backward pairs. */
+  public CooccurrenceWeights withBackwardWeight(double weight) {
+    return new CooccurrenceWeights(window, distanceDecay, weight, recentItems, ageDecay);
+  }
+
   /** The weight of "B followed A" when B came {@code distance} (1..window) steps after A. */
   public double forward(int distance) {
     return Math.pow(distanceDecay, distance - 1);

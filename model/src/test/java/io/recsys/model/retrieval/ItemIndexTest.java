@@ -212,6 +212,74 @@ class ItemIndexTest {
     assertThat((double) foundLeaders / total).isGreaterThanOrEqualTo(0.99);
   }
 
+  /**
+   * A refreshed graph links the moved and the new items in anew: none is left to exact scoring, a
+   * moved item is proposed once (its new node, never its old one), and the graph finds as much of
+   * the exact top 10 as one built from scratch on the same vectors.
+   */
+  @Test
+  void shouldLinkMovedAndNewItemsIntoARefreshedGraph() {
+    ItemVectors built = randomItems(15);
+    IndexSettings settings = IndexSettings.defaults().withLeaders(0);
+    ItemIndex index = ItemIndex.build(built, settings);
+
+    int rows = ITEMS + 500; // 500 new items
+    SplittableRandom rng = new SplittableRandom(16);
+    float[] weights = Arrays.copyOf(built.weights(), rows * WIDTH);
+    float[] bias = Arrays.copyOf(built.bias(), rows);
+    Set<Integer> moved = new HashSet<>();
+    while (moved.size() < 2_000) {
+      int row = rng.nextInt(ITEMS);
+      if (built.active().test(row)) {
+        moved.add(row);
+      }
+    }
+    List<Integer> changed = new ArrayList<>(moved);
+    for (int row = ITEMS; row < rows; row++) {
+      changed.add(row);
+    }
+    for (int row : changed) {
+      double scale = 0.5 + rng.nextDouble();
+      for (int j = 0; j < WIDTH; j++) {
+        weights[row * WIDTH + j] = (float) (scale * rng.nextGaussian());
+      }
+      bias[row] = (float) (rng.nextGaussian() * 0.5);
+    }
+    ItemVectors next = new ItemVectors(rows, WIDTH, weights, bias, row -> row % 97 != 0);
+    assertThat(Retrieval.of(index, next, settings).unindexedCount()).isGreaterThan(2_000);
+
+    assertThat(index.refreshed(next, settings, 1, 0.05)).isEmpty(); // 2,000 of 22,288 nodes
+    ItemIndex refreshed = index.refreshed(next, settings, 1, 0.2).orElseThrow();
+
+    assertThat(Retrieval.of(refreshed, next, settings).unindexedCount()).isZero();
+    assertThat(refreshed.rows()).isEqualTo(rows);
+    assertThat(refreshed.staleShare()).isEqualTo(2_000.0 / refreshed.size());
+    assertThat(index.rows()).isEqualTo(ITEMS); // the served graph is untouched
+    ItemIndex fresh = ItemIndex.build(next, settings);
+    int foundRefreshed = 0;
+    int foundFresh = 0;
+    int foundChanged = 0;
+    SplittableRandom queries = new SplittableRandom(17);
+    for (int u = 0; u < 200; u++) {
+      float[] hidden = query(queries);
+      int[] proposed = refreshed.search(hidden, CANDIDATES, next);
+      assertThat(proposed).doesNotHaveDuplicates();
+      Set<Integer> exact = new HashSet<>();
+      for (int row : exactTop(next, hidden, 10)) {
+        exact.add(row);
+      }
+      for (int row : rescoredTop(next, proposed, hidden, 10)) {
+        foundRefreshed += exact.contains(row) ? 1 : 0;
+        foundChanged += exact.contains(row) && changed.contains(row) ? 1 : 0;
+      }
+      for (int row : rescoredTop(next, fresh.search(hidden, CANDIDATES), hidden, 10)) {
+        foundFresh += exact.contains(row) ? 1 : 0;
+      }
+    }
+    assertThat(foundChanged).isPositive();
+    assertThat(foundRefreshed).isGreaterThanOrEqualTo((int) (0.97 * foundFresh));
+  }
+
   private static List<Integer> boxed(int[] rows) {
     return Arrays.stream(rows).boxed().toList();
   }

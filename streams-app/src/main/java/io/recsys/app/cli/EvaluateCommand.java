@@ -176,8 +176,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         r.served().hr10(),
         r.served().ndcg10());
     out.printf(
-        "blend fused with %s (chosen on validation); served by history length: %s%n",
-        r.blendFusion(), r.servedByBucket());
+        "co-occurrence backward weight %s, blend fused with %s (both chosen on validation);"
+            + " served by history length: %s%n",
+        r.cooccurrenceBackwardWeight(), r.blendFusion(), r.servedByBucket());
     out.printf("training %.1f s, %.0f examples/s%n", r.trainingSeconds(), r.examplesPerSecond());
   }
 
@@ -195,6 +196,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             "model",
             "popularity",
             "cooccurrence",
+            "cooccurrenceBackwardWeight",
             "blend",
             "blendFusion",
             "served",

@@ -5,6 +5,7 @@ import io.recsys.model.retrieval.IndexSettings;
 import io.recsys.model.retrieval.ItemIndex;
 import io.recsys.model.retrieval.RecallTally;
 import io.recsys.model.retrieval.Retrieval;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * carries the served model's index on by itself ({@link NextItemModel#apply}), marking the items it
  * moved beyond the drift tolerance, which are scored exactly until the next graph; a snapshot
  * adopts the newest graph by comparing every row. Once the marked items pass {@link
- * IndexSettings#rebuildFraction()} of the graph, a new one is built from the newest version and
- * adopted by the served model (and every later one) when done, at most one per 30 s and per ten
- * times the last build's duration. Thread-safe.
+ * IndexSettings#rebuildFraction()} of the graph, the graph is refreshed from the newest version
+ * (its links copied and the marked items linked in anew, {@link ItemIndex#refreshed}; built anew
+ * where a refresh would make more than 35% of its nodes moved items' old ones) and adopted by the
+ * served model (and every later one) when done, at most once per 30 s and per ten times the last
+ * one's duration. Thread-safe.
  */
 public final class IndexMaintainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexMaintainer.class);
@@ -42,6 +45,13 @@ public final class IndexMaintainer implements AutoCloseable {
 
   private static final int IDLE_FACTOR = 9;
 
+  /**
+   * A graph refreshed in place of a new one ({@link ItemIndex#refreshed}) keeps moved items' old
+   * nodes as waypoints; where a refresh would make them more than this share of its nodes, the
+   * graph is built anew instead.
+   */
+  static final double MAX_STALE_SHARE = 0.35;
+
   /** Half the cores link the graph (at least one): the rest keep serving and training. */
   private static final int BUILD_THREADS =
       Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
@@ -51,6 +61,7 @@ public final class IndexMaintainer implements AutoCloseable {
   private final AtomicReference<ItemIndex> newest = new AtomicReference<>();
   private final AtomicBoolean building = new AtomicBoolean();
   private final AtomicLong builds = new AtomicLong();
+  private final AtomicLong refreshes = new AtomicLong();
   private final RecallTally recall = new RecallTally();
 
   /** When the next build may start (System.nanoTime()); 0 before the first. */
@@ -122,15 +133,37 @@ public final class IndexMaintainer implements AutoCloseable {
             // Without the model's lock: a delta applied meanwhile may move rows as they are copied;
             // the graph then holds a mix of two versions, and drift is measured against what it
             // holds, so the rows it got wrong are scored exactly until the next graph.
-            ItemIndex index = ItemIndex.build(model.itemVectors(), settings, BUILD_THREADS);
+            ItemIndex previous = newest.get();
+            Optional<ItemIndex> refreshed =
+                previous != null && previous.width() == model.itemVectors().width()
+                    ? previous.refreshed(
+                        model.itemVectors(), settings, BUILD_THREADS, MAX_STALE_SHARE)
+                    : Optional.empty();
+            boolean refresh = refreshed.isPresent();
+            ItemIndex index =
+                refresh
+                    ? refreshed.get()
+                    : ItemIndex.build(model.itemVectors(), settings, BUILD_THREADS);
             newest.set(index);
             onBuilt.accept(index);
             builds.incrementAndGet();
-            LOG.info(
-                "Built the serving index over {} items in {} ms ({} MB)",
-                index.size(),
-                index.buildMillis(),
-                index.ramBytes() >> 20);
+            if (refresh) {
+              refreshes.incrementAndGet();
+              LOG.info(
+                  "Refreshed the serving index: {} items linked anew in {} ms ({} nodes, {}%"
+                      + " waypoints, {} MB)",
+                  index.size() - previous.size(),
+                  index.buildMillis(),
+                  index.size(),
+                  Math.round(100 * index.staleShare()),
+                  index.ramBytes() >> 20);
+            } else {
+              LOG.info(
+                  "Built the serving index over {} items in {} ms ({} MB)",
+                  index.size(),
+                  index.buildMillis(),
+                  index.ramBytes() >> 20);
+            }
           } catch (RuntimeException | OutOfMemoryError e) {
             LOG.error("Building the serving index failed; serving scores every item", e);
           } finally {
@@ -153,9 +186,17 @@ public final class IndexMaintainer implements AutoCloseable {
     return newest.get();
   }
 
-  /** Graphs built since this instance started (each already adopted by the served model). */
+  /**
+   * Graphs built or refreshed since this instance started (each already adopted by the served
+   * model).
+   */
   public long builds() {
     return builds.get();
+  }
+
+  /** Of {@link #builds()}, those refreshed from the previous graph rather than built anew. */
+  public long refreshes() {
+    return refreshes.get();
   }
 
   @Override

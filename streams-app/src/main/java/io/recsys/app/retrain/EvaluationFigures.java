@@ -43,6 +43,7 @@ public final class EvaluationFigures {
     f.put("model", metrics(r.model()));
     f.put("popularity", metrics(r.popularity()));
     f.put("cooccurrence", metrics(r.cooccurrence()));
+    f.put("cooccurrenceBackwardWeight", r.cooccurrenceBackwardWeight());
     f.put("blend", metrics(r.blend()));
     f.put("blendFusion", r.blendFusion());
     f.put("served", metrics(r.served()));
