@@ -401,6 +401,16 @@ public final class ItemIndex {
     return n == 0 ? Double.NaN : (double) visits.sum() / n;
   }
 
+  /** Searches so far. */
+  public long searches() {
+    return searches.sum();
+  }
+
+  /** Items scored by all searches so far. */
+  public long visits() {
+    return visits.sum();
+  }
+
   /** Heap bytes of the vectors, the row maps and the graph. */
   public long ramBytes() {
     return 4L * (vectors.length + rowOfNode.length + nodeOfRow.length)

@@ -191,9 +191,15 @@ public final class CatalogueScaleBenchmark {
         new int[] {defaults.candidates(), defaults.candidates() / 2, defaults.candidates() / 4}) {
       IndexSettings settings = defaults.withMinItems(1).withCandidates(candidates);
       served.useRetrieval(Retrieval.of(index, served.itemVectors(), settings));
+      long searchesBefore = index.searches();
+      long visitsBefore = index.visits();
       Timed indexed = serve(served, states, histories, Math.max(calls, 8));
       String suffix = candidates == defaults.candidates() ? "" : "_" + candidates;
       row.put("serving_index_cpu_us_per_event" + suffix, round(indexed.cpuMicrosPerUser));
+      row.put(
+          "index_visits_per_search" + suffix,
+          Math.round(
+              (double) (index.visits() - visitsBefore) / (index.searches() - searchesBefore)));
       List<List<RecommendedItem>> same = indexed.lists.subList(0, users);
       row.put("index_recall_at_10" + suffix, round(recall(exhaustive.lists, same)));
       if (suffix.isEmpty()) {
