@@ -287,6 +287,11 @@ public final class ItemIndex {
     return rowOfNode.length;
   }
 
+  /** Items the graph holds: its nodes less the waypoints. */
+  public int items() {
+    return size() - staleNodes;
+  }
+
   /**
    * Share of the graph's nodes that are waypoints: moved items' old nodes, which cost walks and
    * memory.

@@ -114,7 +114,7 @@ public final class Retrieval {
 
   /** Whether enough items left the graph's picture that a rebuild pays. */
   public boolean wantsRebuild() {
-    return unindexedCount > settings.rebuildFraction() * Math.max(1, index.size());
+    return unindexedCount > settings.rebuildFraction() * Math.max(1, index.items());
   }
 
   /**

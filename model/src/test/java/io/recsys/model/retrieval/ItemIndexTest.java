@@ -254,6 +254,7 @@ class ItemIndexTest {
     assertThat(Retrieval.of(refreshed, next, settings).unindexedCount()).isZero();
     assertThat(refreshed.rows()).isEqualTo(rows);
     assertThat(refreshed.staleShare()).isEqualTo(2_000.0 / refreshed.size());
+    assertThat(refreshed.items()).isEqualTo(index.items() + 495); // the new active rows
     assertThat(index.rows()).isEqualTo(ITEMS); // the served graph is untouched
     ItemIndex fresh = ItemIndex.build(next, settings);
     int foundRefreshed = 0;

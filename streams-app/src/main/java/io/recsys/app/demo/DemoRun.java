@@ -55,7 +55,7 @@ public final class DemoRun {
 
   private static DemoResult.Served served(RecsysApp app) {
     long items = app.model().get().map(m -> (long) m.knownItemCount()).orElse(0L);
-    long indexed = app.model().retrieval().map(r -> (long) r.index().size()).orElse(0L);
+    long indexed = app.model().retrieval().map(r -> (long) r.index().items()).orElse(0L);
     return new DemoResult.Served(
         items,
         indexed,

@@ -43,7 +43,7 @@ public final class ModelMetrics {
             "Published model versions this instance refused because they did not load"
                 + " (corrupt or incompatible); serving kept the previous version")
         .register(registry);
-    Gauge.builder(INDEX_ITEMS, model, m -> m.retrieval().map(r -> r.index().size()).orElse(0))
+    Gauge.builder(INDEX_ITEMS, model, m -> m.retrieval().map(r -> r.index().items()).orElse(0))
         .description(
             "Items in the candidate index the served model retrieves through; 0 while it scores"
                 + " every item (a catalogue below recsys.serving.index.min.items, or the first"
