@@ -70,23 +70,17 @@ public final class ItemIndex {
     this.nodeOfRow = nodeOfRow;
     this.graph = graph;
     this.buildMillis = buildMillis;
+    FixedBitSet liveNodes = new FixedBitSet(Math.max(1, rowOfNode.length));
     int stale = 0;
     for (int node = 0; node < rowOfNode.length; node++) {
-      if (nodeOfRow[rowOfNode[node]] != node) {
+      if (nodeOfRow[rowOfNode[node]] == node) {
+        liveNodes.set(node);
+      } else {
         stale++;
       }
     }
     this.staleNodes = stale;
-    if (stale == 0) {
-      this.live = null;
-    } else {
-      this.live = new FixedBitSet(rowOfNode.length);
-      for (int node = 0; node < rowOfNode.length; node++) {
-        if (nodeOfRow[rowOfNode[node]] == node) {
-          live.set(node);
-        }
-      }
-    }
+    this.live = stale == 0 ? null : liveNodes;
   }
 
   /** {@link #build(ItemVectors, IndexSettings, int)} on the calling thread alone. */
@@ -192,10 +186,7 @@ public final class ItemIndex {
   public Optional<ItemIndex> refreshed(
       ItemVectors items, IndexSettings settings, int threads, double maxStaleShare) {
     long start = System.nanoTime();
-    if (items.width() != width) {
-      throw new IllegalArgumentException(
-          "index built for hidden width " + width + ", model has " + items.width());
-    }
+    requireWidthOf(items);
     int[] nextNodeOfRow = Arrays.copyOf(nodeOfRow, Math.max(nodeOfRow.length, items.rows()));
     Arrays.fill(nextNodeOfRow, nodeOfRow.length, nextNodeOfRow.length, -1);
     int[] added = new int[16];
@@ -285,6 +276,14 @@ public final class ItemIndex {
   /** Nodes in the graph: one per indexed item, plus the waypoints {@link #refreshed} left. */
   public int size() {
     return rowOfNode.length;
+  }
+
+  /** Throws unless {@code items} have the hidden width this index was built for. */
+  void requireWidthOf(ItemVectors items) {
+    if (items.width() != width) {
+      throw new IllegalArgumentException(
+          "index built for hidden width " + width + ", model has " + items.width());
+    }
   }
 
   /** Items the graph holds: its nodes less the waypoints. */

@@ -52,7 +52,7 @@ public final class Retrieval {
   /** As {@link #of(ItemIndex, ItemVectors, IndexSettings)}, sampling recall into {@code recall}. */
   public static Retrieval of(
       ItemIndex index, ItemVectors items, IndexSettings settings, RecallTally recall) {
-    requireWidth(index, items);
+    index.requireWidthOf(items);
     BitSet unindexed = new BitSet(items.rows());
     for (int row = 0; row < items.rows(); row++) {
       mark(index, items, settings, unindexed, row);
@@ -69,7 +69,7 @@ public final class Retrieval {
    * in {@code changedRows} (a delta's rows): compares only those.
    */
   public Retrieval following(ItemVectors items, int[] changedRows) {
-    requireWidth(index, items);
+    index.requireWidthOf(items);
     BitSet next = (BitSet) unindexed.clone();
     for (int row : changedRows) {
       if (row >= 0 && row < items.rows()) {
@@ -84,13 +84,6 @@ public final class Retrieval {
       ItemIndex index, ItemVectors items, IndexSettings settings, BitSet set, int row) {
     if (items.active().test(row) && index.drift(items, row) > settings.driftTolerance()) {
       set.set(row);
-    }
-  }
-
-  private static void requireWidth(ItemIndex index, ItemVectors items) {
-    if (index.width() != items.width()) {
-      throw new IllegalArgumentException(
-          "index built for hidden width " + index.width() + ", model has " + items.width());
     }
   }
 
