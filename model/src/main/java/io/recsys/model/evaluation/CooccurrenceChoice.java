@@ -30,10 +30,7 @@ final class CooccurrenceChoice {
       List<int[]> trainRows, int items, int[] validationTargets, CooccurrenceWeights base) {
     BitSet[] seen = new BitSet[trainRows.size()];
     for (int u = 0; u < seen.length; u++) {
-      seen[u] = new BitSet(items);
-      for (int row : trainRows.get(u)) {
-        seen[u].set(row);
-      }
+      seen[u] = Ranks.excluding(trainRows.get(u));
     }
     CooccurrenceWeights best = null;
     double bestNdcg = Double.NEGATIVE_INFINITY;

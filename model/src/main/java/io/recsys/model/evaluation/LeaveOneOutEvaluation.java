@@ -144,7 +144,7 @@ public final class LeaveOneOutEvaluation {
     RankAccumulator coocAcc = new RankAccumulator();
     for (int u = 0; u < splits.size(); u++) {
       int[] history = testRows.get(u);
-      BitSet excluded = bits(history);
+      BitSet excluded = Ranks.excluding(history);
       int target = testTargets[u];
       popAcc.add(Ranks.rankOf(pop.scores(), target, excluded));
       coocAcc.add(Ranks.rankOf(cooc.scores(history), target, excluded));
@@ -237,7 +237,8 @@ public final class LeaveOneOutEvaluation {
       for (int u = from; u < to; u++) {
         UserSplit s = splits.get(u);
         int target = model.vocabulary().rowOf(test ? s.test() : s.validation());
-        acc.add(Ranks.rankOf(scores[u - from], target, bits(rows(model, inputs.get(u)))));
+        acc.add(
+            Ranks.rankOf(scores[u - from], target, Ranks.excluding(rows(model, inputs.get(u)))));
       }
     }
     return acc.summary();
@@ -249,13 +250,5 @@ public final class LeaveOneOutEvaluation {
       r[i] = model.vocabulary().rowOf(items.get(i));
     }
     return r;
-  }
-
-  private static BitSet bits(int[] rows) {
-    BitSet b = new BitSet();
-    for (int r : rows) {
-      b.set(r);
-    }
-    return b;
   }
 }

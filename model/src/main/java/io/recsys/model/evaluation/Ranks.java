@@ -10,6 +10,15 @@ import java.util.BitSet;
 public final class Ranks {
   private Ranks() {}
 
+  /** The set of {@code rows}, as {@link #rankOf} takes the excluded items. */
+  static BitSet excluding(int[] rows) {
+    BitSet b = new BitSet();
+    for (int r : rows) {
+      b.set(r);
+    }
+    return b;
+  }
+
   /**
    * @param scores one score per item index
    * @param target the held-out item's index

@@ -94,7 +94,7 @@ final class StrategyComparison {
     List<EnumMap<EvaluatedStrategy, int[]>> validationTops = new ArrayList<>(users);
     for (int u = 0; u < users; u++) {
       int bucket = HistoryBuckets.of(validationHistories.get(u).length);
-      BitSet seen = bits(validationHistories.get(u));
+      BitSet seen = Ranks.excluding(validationHistories.get(u));
       EnumMap<EvaluatedStrategy, int[]> tops = new EnumMap<>(EvaluatedStrategy.class);
       for (EvaluatedStrategy s : FUSED) {
         float[] scores = validation.of(s, u);
@@ -135,7 +135,7 @@ final class StrategyComparison {
     Set<EvaluatedStrategy> all = Set.of(EvaluatedStrategy.values());
     for (int u = 0; u < users; u++) {
       int bucket = HistoryBuckets.of(testHistories.get(u).length);
-      BitSet seen = bits(testHistories.get(u));
+      BitSet seen = Ranks.excluding(testHistories.get(u));
       EnumMap<EvaluatedStrategy, int[]> tops = new EnumMap<>(EvaluatedStrategy.class);
       EnumMap<EvaluatedStrategy, Integer> ranks = new EnumMap<>(EvaluatedStrategy.class);
       for (EvaluatedStrategy s : FUSED) {
@@ -178,13 +178,5 @@ final class StrategyComparison {
       }
     }
     return FUSED_DEPTH * FUSED.size();
-  }
-
-  private static BitSet bits(int[] rows) {
-    BitSet b = new BitSet();
-    for (int r : rows) {
-      b.set(r);
-    }
-    return b;
   }
 }

@@ -61,7 +61,6 @@ public final class IndexMaintainer implements AutoCloseable {
   private final AtomicReference<ItemIndex> newest = new AtomicReference<>();
   private final AtomicBoolean building = new AtomicBoolean();
   private final AtomicLong builds = new AtomicLong();
-  private final AtomicLong refreshes = new AtomicLong();
   private final RecallTally recall = new RecallTally();
 
   /** When the next build may start (System.nanoTime()); 0 before the first. */
@@ -141,14 +140,12 @@ public final class IndexMaintainer implements AutoCloseable {
                     : Optional.empty();
             boolean refresh = refreshed.isPresent();
             ItemIndex index =
-                refresh
-                    ? refreshed.get()
-                    : ItemIndex.build(model.itemVectors(), settings, BUILD_THREADS);
+                refreshed.orElseGet(
+                    () -> ItemIndex.build(model.itemVectors(), settings, BUILD_THREADS));
             newest.set(index);
             onBuilt.accept(index);
             builds.incrementAndGet();
             if (refresh) {
-              refreshes.incrementAndGet();
               LOG.info(
                   "Refreshed the serving index: {} items linked anew in {} ms ({} nodes, {}%"
                       + " waypoints, {} MB)",
@@ -192,11 +189,6 @@ public final class IndexMaintainer implements AutoCloseable {
    */
   public long builds() {
     return builds.get();
-  }
-
-  /** Of {@link #builds()}, those refreshed from the previous graph rather than built anew. */
-  public long refreshes() {
-    return refreshes.get();
   }
 
   @Override
