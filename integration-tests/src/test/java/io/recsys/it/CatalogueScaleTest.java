@@ -20,8 +20,12 @@ class CatalogueScaleTest {
   @Test
   void shouldAnswerEveryEventThroughTheIndexOnALargeCatalogue() throws Exception {
     Path config = dir.resolve("scale.properties");
-    // The index from 2,000 items: the model knows only the items seen, a few thousand here.
-    Files.writeString(config, "recsys.http.port=0\nrecsys.serving.index.min.items=2000\n");
+    // The index from 2,000 items: the model knows only the items seen, a few thousand here; one
+    // list in ten checked against every item scored.
+    Files.writeString(
+        config,
+        "recsys.http.port=0\nrecsys.serving.index.min.items=2000\n"
+            + "recsys.serving.index.check.share=0.1\n");
     CliRun run =
         CliRun.of(
             "demo",
@@ -46,5 +50,10 @@ class CatalogueScaleTest {
     assertThat(summary.get("index_builds").asLong()).isPositive();
     assertThat(summary.get("index_items").asLong()).isGreaterThan(2_000);
     assertThat(lines).anyMatch(line -> line.startsWith("Served model: ") && line.contains("index"));
+    // Checked lists were scored on their users' next events, and the index held most of their
+    // exact top 10.
+    assertThat(summary.get("index_check_events").asLong()).isPositive();
+    assertThat(summary.get("index_recall_sampled").asDouble()).isBetween(0.5, 1.0);
+    assertThat(summary.get("index_check_exhaustive_hr10").asDouble()).isBetween(0.0, 1.0);
   }
 }

@@ -1,12 +1,14 @@
 package io.recsys.model;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Each user's LSTM state after the items the model has read for them, kept from one event to the
@@ -77,6 +79,22 @@ public final class CarriedStates {
    */
   public List<List<RecommendedItem>> recommend(
       ServedModel model, List<String> users, List<List<String>> histories, int k) {
+    return recommend(model, users, histories, k, new BitSet()).lists();
+  }
+
+  /**
+   * The lists of {@link #recommend(ServedModel, List, List, int)}, and for each event whose
+   * position is set in {@code check}, the list that scoring every item gives from the same state:
+   * the reference a list made through the index is checked against.
+   *
+   * @param exhaustive by event position, for the checked events the model scored
+   */
+  public record Checked(
+      List<List<RecommendedItem>> lists, Map<Integer, List<RecommendedItem>> exhaustive) {}
+
+  /** See {@link Checked}. */
+  public Checked recommend(
+      ServedModel model, List<String> users, List<List<String>> histories, int k, BitSet check) {
     List<SequenceState> states = states(model, model.lineage(), users, histories);
     if (model != scoredWith) {
       scoredWith = model;
@@ -116,6 +134,24 @@ public final class CarriedStates {
     for (SequenceState state : states) {
       out.add(state == null ? List.of() : lists.get(state));
     }
+    Map<Integer, List<RecommendedItem>> exhaustive = new TreeMap<>();
+    List<Integer> checked = new ArrayList<>();
+    List<SequenceState> checkedStates = new ArrayList<>();
+    List<List<String>> checkedHistories = new ArrayList<>();
+    for (int i = check.nextSetBit(0); i >= 0 && i < states.size(); i = check.nextSetBit(i + 1)) {
+      if (states.get(i) != null) {
+        checked.add(i);
+        checkedStates.add(states.get(i));
+        checkedHistories.add(histories.get(i));
+      }
+    }
+    if (!checked.isEmpty()) {
+      List<List<RecommendedItem>> reference =
+          model.recommendExhaustivelyFrom(checkedStates, checkedHistories, k);
+      for (int j = 0; j < checked.size(); j++) {
+        exhaustive.put(checked.get(j), reference.get(j));
+      }
+    }
     for (String user : users) {
       Carried carried = byUser.get(user);
       if (carried != null && lists.containsKey(carried.state()) && !current(carried.scored(), k)) {
@@ -128,7 +164,7 @@ public final class CarriedStates {
                 new Scored(scoringEpoch, k, lists.get(carried.state()))));
       }
     }
-    return out;
+    return new Checked(out, exhaustive);
   }
 
   private boolean current(Scored scored, int k) {

@@ -14,4 +14,8 @@ public interface ServedModel extends StateStepper {
   /** See {@link NextItemModel#recommend(List, List, int)}. */
   List<List<RecommendedItem>> recommendFrom(
       List<SequenceState> states, List<List<String>> excluded, int k);
+
+  /** See {@link NextItemModel#recommendExhaustively}. */
+  List<List<RecommendedItem>> recommendExhaustivelyFrom(
+      List<SequenceState> states, List<List<String>> excluded, int k);
 }

@@ -3,6 +3,7 @@ package io.recsys.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -76,6 +77,12 @@ class CarriedStatesTest {
     public List<List<RecommendedItem>> recommendFrom(
         List<SequenceState> states, List<List<String>> excluded, int k) {
       return model.recommend(states, excluded, k);
+    }
+
+    @Override
+    public List<List<RecommendedItem>> recommendExhaustivelyFrom(
+        List<SequenceState> states, List<List<String>> excluded, int k) {
+      return model.recommendExhaustively(states, excluded, k);
     }
   }
 
@@ -172,6 +179,33 @@ class CarriedStatesTest {
     assertThat(states.stepped()).isEqualTo(1);
     assertThat(states.kept()).isEqualTo(3);
     assertThat(states.reused()).as("the funnel's later two events").isEqualTo(2);
+  }
+
+  @Test
+  void shouldGiveTheCheckedEventsTheListEveryItemScoredGivesFromTheStateTheirListCameFrom() {
+    CarriedStates states = new CarriedStates(100, 1000);
+    List<String> items = List.of(item(5), item(6), item(7));
+    states.recommend(loaded(1), List.of("u"), List.of(window(items, 2)), 10);
+    // A stepped state (not a re-read) and an unknown user's re-read, both checked; "w" is not.
+    BitSet check = new BitSet();
+    check.set(0);
+    check.set(2);
+    CarriedStates.Checked checked =
+        states.recommend(
+            loaded(1),
+            List.of("u", "w", "v"),
+            List.of(window(items, 3), List.of(item(8)), List.of(item(9), item(10))),
+            10,
+            check);
+
+    assertThat(checked.exhaustive()).containsOnlyKeys(0, 2);
+    // Without an index the model's lists are every item scored, so the two agree.
+    assertThat(ids(checked.exhaustive().get(0))).isEqualTo(ids(checked.lists().get(0)));
+    assertThat(ids(checked.exhaustive().get(2))).isEqualTo(ids(checked.lists().get(2)));
+    assertThat(ids(checked.exhaustive().get(0)))
+        .hasSize(10)
+        .doesNotContainAnyElementsOf(window(items, 3));
+    assertThat(states.stepped()).isEqualTo(1);
   }
 
   @Test

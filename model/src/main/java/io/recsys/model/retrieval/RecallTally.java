@@ -3,9 +3,10 @@ package io.recsys.model.retrieval;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Live recall of the index path: on a sample of serving calls, the share of the exact top-k (every
- * item scored with the same weights and state) that the index path returned. Shared by the versions
- * that follow one another, so that it covers the instance's whole run. Thread-safe.
+ * Live recall of the index path: on a sample of served lists (the caller checks them, {@link
+ * io.recsys.model.NextItemModel#recommendExhaustively}), the share of the exact top-k (every item
+ * scored with the same weights and state) that the list made through the index held. Shared by the
+ * versions that follow one another, so that it covers the instance's whole run. Thread-safe.
  */
 public final class RecallTally {
   private final AtomicLong found = new AtomicLong();

@@ -152,6 +152,7 @@ public record RecsysSettings(
       int stateSteps,
       int stateUsers,
       IndexSettings index,
+      double indexCheckShare,
       Selection selection) {}
 
   /**

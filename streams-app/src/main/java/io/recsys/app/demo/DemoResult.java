@@ -3,6 +3,7 @@ package io.recsys.app.demo;
 import io.recsys.app.metrics.ProcessUsage;
 import io.recsys.app.metrics.ResourceSample;
 import io.recsys.app.metrics.TrainerMetrics;
+import io.recsys.app.prequential.PrequentialEvaluator;
 import io.recsys.schemas.MetricsRecord.Quality;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,10 +80,12 @@ public record DemoResult(
    * @param modelItems items the served model has rows for
    * @param indexItems items in its candidate index; 0 when it scores every item
    * @param indexBuilds index graphs built during the run
-   * @param indexRecall the index path's recall@k sampled on serving calls; NaN if never sampled
+   * @param indexRecall the index path's recall@k on the checked lists; NaN if none was checked
    * @param indexUnindexed items the served graph does not represent (new or moved since it was
    *     built), scored exactly for every user
    * @param indexVisits items the served graph's walk scored per search (its cost); NaN without one
+   * @param indexCheck prequential figures of the checked lists: through the index and with every
+   *     item scored, on the same events
    * @param heapAfterGcBytes the process's heap in use after the last collection, at the end
    */
   public record Served(
@@ -92,6 +95,7 @@ public record DemoResult(
       double indexRecall,
       long indexUnindexed,
       double indexVisits,
+      PrequentialEvaluator.IndexCheck indexCheck,
       long heapAfterGcBytes) {}
 
   /**
@@ -216,13 +220,18 @@ public record DemoResult(
             served.indexItems() > 0
                 ? ("candidates from an index of %,d items (%d graph builds, %,.0f items scored"
                         + " per walk, %,d new or moved items scored for everyone), rescored"
-                        + " exactly; sampled recall %.3f")
+                        + " exactly; checked against every item scored on %,d events: recall@10"
+                        + " %.3f, HR@10 on the next event %.4f against %.4f (%+.1f%%)")
                     .formatted(
                         served.indexItems(),
                         served.indexBuilds(),
                         served.indexVisits(),
                         served.indexUnindexed(),
-                        served.indexRecall())
+                        served.indexCheck().index().events(),
+                        served.indexRecall(),
+                        served.indexCheck().index().hitRate10(),
+                        served.indexCheck().exhaustive().hitRate10(),
+                        100 * served.indexCheck().relativeHitRate())
                 : "every item scored",
             served.heapAfterGcBytes() / 1e6);
   }
@@ -319,6 +328,11 @@ public record DemoResult(
     figures.put("index_recall_sampled", round(served.indexRecall()));
     figures.put("index_unindexed", served.indexUnindexed());
     figures.put("index_visits_per_search", round(served.indexVisits()));
+    figures.put("index_check_events", served.indexCheck().index().events());
+    figures.put("index_check_hr10", round(served.indexCheck().index().hitRate10()));
+    figures.put("index_check_exhaustive_hr10", round(served.indexCheck().exhaustive().hitRate10()));
+    figures.put("index_check_ndcg10", round(served.indexCheck().index().ndcg10()));
+    figures.put("index_check_exhaustive_ndcg10", round(served.indexCheck().exhaustive().ndcg10()));
     figures.put("heap_after_gc_mb_final", round(served.heapAfterGcBytes() / 1e6));
     figures.put("model_snapshots", publications.snapshots());
     figures.put(

@@ -63,6 +63,7 @@ public final class DemoRun {
         app.model().indexRecall(),
         app.model().retrieval().map(r -> (long) r.unindexedCount()).orElse(0L),
         app.model().retrieval().map(r -> r.index().visitsPerSearch()).orElse(Double.NaN),
+        app.metrics().prequential().indexCheck(),
         ResourceSample.now(0, 0, 0, Double.NaN).heapAfterGcBytes());
   }
 

@@ -56,8 +56,9 @@ public final class ModelMetrics {
         .register(registry);
     Gauge.builder(INDEX_RECALL, model, CurrentModel::indexRecall)
         .description(
-            "Share of the exact top-k (every item scored) that the index path returned, sampled on"
-                + " one serving call in 256 since the start; NaN before the first sample")
+            "Share of the exact top-k (every item scored from the same state) that the lists made"
+                + " through the index held, on the checked events (recsys.serving.index.check.share)"
+                + " since the start; NaN before the first check")
         .register(registry);
     Gauge.builder(
             INDEX_VISITS,

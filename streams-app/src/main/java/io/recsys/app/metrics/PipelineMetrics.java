@@ -128,6 +128,22 @@ public final class PipelineMetrics {
               .description("Prequential NDCG@10 since start (served: the lists users were given)")
               .register(registry);
         });
+    Map<String, Function<PrequentialEvaluator.IndexCheck, MetricsRecord.Quality>> checked =
+        new LinkedHashMap<>();
+    checked.put("index", PrequentialEvaluator.IndexCheck::index);
+    checked.put("exhaustive", PrequentialEvaluator.IndexCheck::exhaustive);
+    checked.forEach(
+        (path, figure) ->
+            Gauge.builder(
+                    "recsys.serving.index.check.hr10",
+                    prequential,
+                    p -> figure.apply(p.indexCheck()).hitRate10())
+                .tag("path", path)
+                .description(
+                    "Prequential HR@10 of the model's lists on the events whose list was checked"
+                        + " (recsys.serving.index.check.share): made through the index (index)"
+                        + " and with every item scored from the same state (exhaustive)")
+                .register(registry));
     for (Strategy strategy : Strategy.values()) {
       served.put(
           strategy,

@@ -81,6 +81,15 @@ public final class CurrentModel implements AutoCloseable {
       }
     }
 
+    /** See {@link NextItemModel#recommendExhaustively}. */
+    @Override
+    public List<List<RecommendedItem>> recommendExhaustivelyFrom(
+        List<SequenceState> states, List<List<String>> excluded, int k) {
+      synchronized (model) {
+        return model.recommendExhaustively(states, excluded, k);
+      }
+    }
+
     /** One call for many users: the model scores them in one batch, far cheaper per user. */
     public List<List<RecommendedItem>> recommendAll(List<List<String>> histories, int k) {
       synchronized (model) {

@@ -15,6 +15,10 @@ import java.util.List;
  * @param served the strategy whose list the user was given (null in lists stored before it was
  *     recorded)
  * @param historyLength how many items the user had when the lists were made
+ * @param exhaustive on the sample of events served through the index whose list was checked ({@code
+ *     recsys.serving.index.check.share}), the model's list with every item scored from the same
+ *     state; otherwise empty. Scored beside {@code model} on the next event: the index's cost in
+ *     hit rate, measured on the same events
  */
 public record HeldLists(
     List<String> model,
@@ -22,18 +26,20 @@ public record HeldLists(
     List<String> cooccurrence,
     List<String> blend,
     Strategy served,
-    int historyLength) {
+    int historyLength,
+    List<String> exhaustive) {
   public HeldLists {
     // Lists stored by an earlier version lack the newer fields.
     model = model == null ? List.of() : List.copyOf(model);
     popularity = popularity == null ? List.of() : List.copyOf(popularity);
     cooccurrence = cooccurrence == null ? List.of() : List.copyOf(cooccurrence);
     blend = blend == null ? List.of() : List.copyOf(blend);
+    exhaustive = exhaustive == null ? List.of() : List.copyOf(exhaustive);
   }
 
   /** The model's and popularity's lists only, the model's served. */
   public HeldLists(List<String> model, List<String> popularity) {
-    this(model, popularity, List.of(), List.of(), Strategy.MODEL, 0);
+    this(model, popularity, List.of(), List.of(), Strategy.MODEL, 0, List.of());
   }
 
   /** The list of {@code strategy} (empty where it made none). */

@@ -22,6 +22,8 @@ public final class PrequentialEvaluator {
   private final Map<Strategy, Accumulator> totals = new EnumMap<>(Strategy.class);
   private final Accumulator servedWindow = new Accumulator();
   private final Accumulator servedTotal = new Accumulator();
+  private final Accumulator checkedIndex = new Accumulator();
+  private final Accumulator checkedExhaustive = new Accumulator();
 
   public PrequentialEvaluator() {
     for (Strategy s : Strategy.values()) {
@@ -45,6 +47,10 @@ public final class PrequentialEvaluator {
       }
     }
     add(servedWindow, servedTotal, item, held == null ? List.of() : held.servedList());
+    if (held != null && !held.exhaustive().isEmpty() && !held.model().isEmpty()) {
+      checkedIndex.add(item, held.model());
+      checkedExhaustive.add(item, held.exhaustive());
+    }
     return gains;
   }
 
@@ -54,13 +60,33 @@ public final class PrequentialEvaluator {
       total.addCold();
       return 0;
     }
-    int rank = list.indexOf(item);
-    int effective = rank < 0 ? Integer.MAX_VALUE : rank;
-    double hit = RankingMetrics.hitRate(effective, K);
-    double ndcg = RankingMetrics.ndcg(effective, K);
-    window.add(hit, ndcg);
-    total.add(hit, ndcg);
+    double ndcg = window.add(item, list);
+    total.add(item, list);
     return ndcg;
+  }
+
+  /**
+   * The model's lists made through the index against the lists of every item scored from the same
+   * states, on the same events: the checked sample ({@link HeldLists#exhaustive()}), since the
+   * start. Both are zero-event figures where no list was checked (no index, or no check yet).
+   */
+  public IndexCheck indexCheck() {
+    return new IndexCheck(checkedIndex.snapshot(), checkedExhaustive.snapshot());
+  }
+
+  /**
+   * Paired figures of the index check.
+   *
+   * @param index the served model's lists, made through the index
+   * @param exhaustive every item scored from the same states, on the same events
+   */
+  public record IndexCheck(MetricsRecord.Quality index, MetricsRecord.Quality exhaustive) {
+    /** The index's hit rate relative to every item scored, minus one; NaN before any hit. */
+    public double relativeHitRate() {
+      return exhaustive.hitRate10() == 0
+          ? Double.NaN
+          : index.hitRate10() / exhaustive.hitRate10() - 1;
+    }
   }
 
   /** Every strategy's figures of the window so far, and starts a new window. */
@@ -101,10 +127,15 @@ public final class PrequentialEvaluator {
     private double ndcg;
     private long cold;
 
-    synchronized void add(double hit, double gain) {
+    /** Scores {@code item} against {@code list}; returns its NDCG@10. */
+    synchronized double add(String item, List<String> list) {
+      int rank = list.indexOf(item);
+      int effective = rank < 0 ? Integer.MAX_VALUE : rank;
+      double gain = RankingMetrics.ndcg(effective, K);
       events++;
-      hits += hit;
+      hits += RankingMetrics.hitRate(effective, K);
       ndcg += gain;
+      return gain;
     }
 
     synchronized void addCold() {

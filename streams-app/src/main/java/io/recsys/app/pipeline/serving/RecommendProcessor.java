@@ -21,6 +21,7 @@ import io.recsys.schemas.Strategy;
 import io.recsys.schemas.UserEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,6 +95,7 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
   private PopularityRanking ranking = PopularityRanking.EMPTY;
   private long refreshedAt = Long.MIN_VALUE;
   private long nextSequence;
+  private double checkCredit;
 
   public RecommendProcessor(
       Stores stores,
@@ -238,8 +240,14 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
     }
   }
 
-  /** The model's candidates for one entry and the history (model input) they came from. */
-  private record ModelCandidates(List<String> history, List<RecommendedItem> items) {}
+  /**
+   * The model's candidates for one entry and the history (model input) they came from.
+   *
+   * @param exhaustive for a checked entry, the candidates every item scored gives from the same
+   *     state; null otherwise
+   */
+  private record ModelCandidates(
+      List<String> history, List<RecommendedItem> items, List<RecommendedItem> exhaustive) {}
 
   /** Gives the model's lists among {@code lists} their reasons, in one model call. */
   private void explain(
@@ -318,9 +326,11 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
     long reread = states.reread();
     long kept = states.kept();
     long reused = states.reused();
-    List<List<RecommendedItem>> lists =
+    BitSet check = checksFor(loaded.get(), users.size());
+    CarriedStates.Checked scored =
         states.recommend(
-            loaded.get(), users, histories, modelRecommender.candidates(settings.topK()));
+            loaded.get(), users, histories, modelRecommender.candidates(settings.topK()), check);
+    List<List<RecommendedItem>> lists = scored.lists();
     metrics.modelBatch(
         users.size(),
         states.stepped() - stepped,
@@ -328,9 +338,31 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
         states.kept() - kept,
         states.reused() - reused);
     for (int j = 0; j < indices.size(); j++) {
-      byIndex.put(indices.get(j), new ModelCandidates(histories.get(j), lists.get(j)));
+      byIndex.put(
+          indices.get(j),
+          new ModelCandidates(histories.get(j), lists.get(j), scored.exhaustive().get(j)));
     }
     return byIndex;
+  }
+
+  /**
+   * Which of the {@code events} the model scores now get checked against every item scored: an even
+   * {@code recsys.serving.index.check.share} of them, while the model serves through an index
+   * (without one, its lists are every item scored).
+   */
+  private BitSet checksFor(CurrentModel.Loaded loaded, int events) {
+    BitSet check = new BitSet();
+    if (loaded.model().retrieval() == null) {
+      return check;
+    }
+    for (int j = 0; j < events; j++) {
+      checkCredit += settings.indexCheckShare();
+      if (checkCredit >= 1) {
+        checkCredit -= 1;
+        check.set(j);
+      }
+    }
+    return check;
   }
 
   /**
@@ -358,6 +390,21 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
             ? null
             : modelRecommender.recommendation(
                 userId, candidates.items(), seenByUser, k, version, event.eventTime(), now);
+    List<String> exhaustive =
+        candidates == null || candidates.exhaustive() == null
+            ? List.of()
+            : itemIds(
+                modelRecommender.recommendation(
+                    userId,
+                    candidates.exhaustive(),
+                    seenByUser,
+                    k,
+                    version,
+                    event.eventTime(),
+                    now));
+    if (!exhaustive.isEmpty()) {
+      recordRecall(itemIds(learned), exhaustive);
+    }
     StrategySelector.Choice choice =
         strategies.choose(
             new Strategies.ListRequest(userId, recent, seenByUser, k, event.eventTime(), now),
@@ -373,9 +420,25 @@ public final class RecommendProcessor implements Processor<String, UserInput, St
             itemIds(choice.lists().get(Strategy.COOCCURRENCE)),
             itemIds(choice.blend()),
             choice.served().strategy(),
-            recent.size()));
+            recent.size(),
+            exhaustive));
     metrics.served(choice.served().strategy());
     return choice.served();
+  }
+
+  /** Adds a checked list to the index's recall: how much of every item's top k it holds. */
+  private void recordRecall(List<String> viaIndex, List<String> exhaustive) {
+    model
+        .retrieval()
+        .ifPresent(
+            retrieval -> {
+              Set<String> returned = new HashSet<>(viaIndex);
+              int found = 0;
+              for (String item : exhaustive) {
+                found += returned.contains(item) ? 1 : 0;
+              }
+              retrieval.recall().add(found, exhaustive.size());
+            });
   }
 
   private static List<String> itemIds(Recommendation recommendation) {
