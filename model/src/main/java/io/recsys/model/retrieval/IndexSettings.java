@@ -65,7 +65,10 @@ public record IndexSettings(
    * for more CPU (six graphs in a run rather than four), and at 10^5 items 0.04 gave recall 0.99
    * and HR -3.7% (100 / 0.25 had lost 10%). The share of drifted items is bounded by the rebuild
    * cadence (at most one graph per 30 s and per ten build times): they are scored exactly until
-   * then.
+   * then. Measured since on the same events (the pipeline's index check, docs/BENCHMARKS.md, AMD
+   * EPYC, AVX-512) the cost is larger than the unpaired runs said: 0.08 lost 6% of the model's
+   * HR@10 at 10^5 items and 11% at 10^6; 0.02 lost 2.3% and 3.6%, for 23% more CPU per event at
+   * 10^6 (every item nearly scored exactly); more candidates or a denser graph did not help.
    */
   public static IndexSettings defaults() {
     return new IndexSettings(50_000, 50, 16, 50, 0.05, 0.08, 42L, 1_000);
