@@ -220,20 +220,31 @@ public record DemoResult(
             served.indexItems() > 0
                 ? ("candidates from an index of %,d items (%d graph builds, %,.0f items scored"
                         + " per walk, %,d new or moved items scored for everyone), rescored"
-                        + " exactly; checked against every item scored on %,d events: recall@10"
-                        + " %.3f, HR@10 on the next event %.4f against %.4f (%+.1f%%)")
+                        + " exactly; %s")
                     .formatted(
                         served.indexItems(),
                         served.indexBuilds(),
                         served.indexVisits(),
                         served.indexUnindexed(),
-                        served.indexCheck().index().events(),
-                        served.indexRecall(),
-                        served.indexCheck().index().hitRate10(),
-                        served.indexCheck().exhaustive().hitRate10(),
-                        100 * served.indexCheck().relativeHitRate())
+                        indexCheckPart())
                 : "every item scored",
             served.heapAfterGcBytes() / 1e6);
+  }
+
+  /** How the served lists compared with every item scored, where any was checked. */
+  private String indexCheckPart() {
+    PrequentialEvaluator.IndexCheck check = served.indexCheck();
+    if (Double.isNaN(served.indexRecall())) {
+      return "no list checked against every item scored (recsys.serving.index.check.share)";
+    }
+    return ("checked against every item scored: recall@10 %.3f; HR@10 on the %,d checked lists'"
+            + " next events %.4f against %.4f (%+.1f%%)")
+        .formatted(
+            served.indexRecall(),
+            check.index().events(),
+            check.index().hitRate10(),
+            check.exhaustive().hitRate10(),
+            100 * check.relativeHitRate());
   }
 
   public String modelSyncLine() {
