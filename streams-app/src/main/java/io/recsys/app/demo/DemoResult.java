@@ -238,13 +238,14 @@ public record DemoResult(
       return "no list checked against every item scored (recsys.serving.index.check.share)";
     }
     return ("checked against every item scored: recall@10 %.3f; HR@10 on the %,d checked lists'"
-            + " next events %.4f against %.4f (%+.1f%%)")
+            + " next events %.4f against %.4f (%+.1f%% +- %.1f)")
         .formatted(
             served.indexRecall(),
             check.index().events(),
             check.index().hitRate10(),
             check.exhaustive().hitRate10(),
-            100 * check.relativeHitRate());
+            100 * check.relativeHitRate(),
+            100 * check.relativeHitRateError());
   }
 
   public String modelSyncLine() {
@@ -342,6 +343,9 @@ public record DemoResult(
     figures.put("index_check_events", served.indexCheck().index().events());
     figures.put("index_check_hr10", round(served.indexCheck().index().hitRate10()));
     figures.put("index_check_exhaustive_hr10", round(served.indexCheck().exhaustive().hitRate10()));
+    figures.put("index_check_relative_hr10", round(served.indexCheck().relativeHitRate()));
+    figures.put(
+        "index_check_relative_hr10_error", round(served.indexCheck().relativeHitRateError()));
     figures.put("index_check_ndcg10", round(served.indexCheck().index().ndcg10()));
     figures.put("index_check_exhaustive_ndcg10", round(served.indexCheck().exhaustive().ndcg10()));
     figures.put("heap_after_gc_mb_final", round(served.heapAfterGcBytes() / 1e6));

@@ -6,6 +6,7 @@ import io.recsys.schemas.Strategy;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Test-then-train quality (the prequential protocol of the datasets README): each event's item is
@@ -24,6 +25,8 @@ public final class PrequentialEvaluator {
   private final Accumulator servedTotal = new Accumulator();
   private final Accumulator checkedIndex = new Accumulator();
   private final Accumulator checkedExhaustive = new Accumulator();
+  private final AtomicLong indexOnlyHits = new AtomicLong();
+  private final AtomicLong exhaustiveOnlyHits = new AtomicLong();
 
   public PrequentialEvaluator() {
     for (Strategy s : Strategy.values()) {
@@ -50,6 +53,11 @@ public final class PrequentialEvaluator {
     if (held != null && !held.exhaustive().isEmpty() && !held.model().isEmpty()) {
       checkedIndex.add(item, held.model());
       checkedExhaustive.add(item, held.exhaustive());
+      boolean viaIndex = held.model().indexOf(item) >= 0;
+      boolean exhaustive = held.exhaustive().indexOf(item) >= 0;
+      if (viaIndex != exhaustive) {
+        (viaIndex ? indexOnlyHits : exhaustiveOnlyHits).incrementAndGet();
+      }
     }
     return gains;
   }
@@ -71,7 +79,11 @@ public final class PrequentialEvaluator {
    * start. Both are zero-event figures where no list was checked (no index, or no check yet).
    */
   public IndexCheck indexCheck() {
-    return new IndexCheck(checkedIndex.snapshot(), checkedExhaustive.snapshot());
+    return new IndexCheck(
+        checkedIndex.snapshot(),
+        checkedExhaustive.snapshot(),
+        indexOnlyHits.get(),
+        exhaustiveOnlyHits.get());
   }
 
   /**
@@ -79,13 +91,34 @@ public final class PrequentialEvaluator {
    *
    * @param index the served model's lists, made through the index
    * @param exhaustive every item scored from the same states, on the same events
+   * @param indexOnlyHits events only the list made through the index hit
+   * @param exhaustiveOnlyHits events only the list of every item scored hit
    */
-  public record IndexCheck(MetricsRecord.Quality index, MetricsRecord.Quality exhaustive) {
+  public record IndexCheck(
+      MetricsRecord.Quality index,
+      MetricsRecord.Quality exhaustive,
+      long indexOnlyHits,
+      long exhaustiveOnlyHits) {
     /** The index's hit rate relative to every item scored, minus one; NaN before any hit. */
     public double relativeHitRate() {
       return exhaustive.hitRate10() == 0
           ? Double.NaN
           : index.hitRate10() / exhaustive.hitRate10() - 1;
+    }
+
+    /**
+     * The standard error of {@link #relativeHitRate()} from this sample (paired: only the events
+     * where the two lists disagree carry information); NaN before any hit. It covers the sampling
+     * of events, not the differences between runs, which were larger (docs/BENCHMARKS.md).
+     */
+    public double relativeHitRateError() {
+      long n = exhaustive.events();
+      if (n == 0 || exhaustive.hitRate10() == 0) {
+        return Double.NaN;
+      }
+      double mean = (double) (indexOnlyHits - exhaustiveOnlyHits) / n;
+      double variance = (double) (indexOnlyHits + exhaustiveOnlyHits) / n - mean * mean;
+      return Math.sqrt(Math.max(0, variance) / n) / exhaustive.hitRate10();
     }
   }
 

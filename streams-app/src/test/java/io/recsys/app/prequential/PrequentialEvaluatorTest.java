@@ -30,6 +30,12 @@ class PrequentialEvaluatorTest {
     assertThat(check.index().hitRate10()).isCloseTo(1.0 / 3, within(1e-9));
     assertThat(check.exhaustive().hitRate10()).isCloseTo(2.0 / 3, within(1e-9));
     assertThat(check.relativeHitRate()).isCloseTo(-0.5, within(1e-9));
+    // One event of three where only every item scored hit: differences -1, 0, 0.
+    assertThat(check.exhaustiveOnlyHits()).isEqualTo(1);
+    assertThat(check.indexOnlyHits()).isZero();
+    double variance = 1.0 / 3 - 1.0 / 9;
+    assertThat(check.relativeHitRateError())
+        .isCloseTo(Math.sqrt(variance / 3) / (2.0 / 3), within(1e-9));
     assertThat(evaluator.totals().model().events()).isEqualTo(4);
   }
 
