@@ -668,9 +668,9 @@ public final class RecsysConfig extends AbstractConfig {
             + " largest indexed norm, before it is scored exactly for every user instead of through"
             + " the graph. Candidates are always rescored with the current weights; this bounds"
             + " which items the graph may fail to propose. Lower keeps more of the model's quality"
-            + " for more rows scored per event: measured on the same events"
-            + " (recsys.serving.index.check.share), 0.08 lost 6% of the model's HR@10 at 10^5"
-            + " items and 11% at 10^6, 0.02 lost 2-4% for 23% more CPU per event at 10^6.");
+            + " for more rows scored exactly per event, a cost that grows with the catalogue; the"
+            + " index check (recsys.serving.index.check.share) measures the quality it costs on"
+            + " your data (docs/BENCHMARKS.md, \"The index's cost in quality\").");
     serving.define(
         INDEX_CHECK_SHARE_CONFIG,
         Type.DOUBLE,
