@@ -134,24 +134,8 @@ public final class CarriedStates {
     for (SequenceState state : states) {
       out.add(state == null ? List.of() : lists.get(state));
     }
-    Map<Integer, List<RecommendedItem>> exhaustive = new TreeMap<>();
-    List<Integer> checked = new ArrayList<>();
-    List<SequenceState> checkedStates = new ArrayList<>();
-    List<List<String>> checkedHistories = new ArrayList<>();
-    for (int i = check.nextSetBit(0); i >= 0 && i < states.size(); i = check.nextSetBit(i + 1)) {
-      if (states.get(i) != null) {
-        checked.add(i);
-        checkedStates.add(states.get(i));
-        checkedHistories.add(histories.get(i));
-      }
-    }
-    if (!checked.isEmpty()) {
-      List<List<RecommendedItem>> reference =
-          model.recommendExhaustivelyFrom(checkedStates, checkedHistories, k);
-      for (int j = 0; j < checked.size(); j++) {
-        exhaustive.put(checked.get(j), reference.get(j));
-      }
-    }
+    Map<Integer, List<RecommendedItem>> exhaustive =
+        check.isEmpty() ? Map.of() : exhaustively(model, states, histories, k, check);
     for (String user : users) {
       Carried carried = byUser.get(user);
       if (carried != null && lists.containsKey(carried.state()) && !current(carried.scored(), k)) {
@@ -165,6 +149,34 @@ public final class CarriedStates {
       }
     }
     return new Checked(out, exhaustive);
+  }
+
+  /** Every item scored from the states at the positions set in {@code check}, by position. */
+  private static Map<Integer, List<RecommendedItem>> exhaustively(
+      ServedModel model,
+      List<SequenceState> states,
+      List<List<String>> histories,
+      int k,
+      BitSet check) {
+    List<Integer> checked = new ArrayList<>();
+    List<SequenceState> checkedStates = new ArrayList<>();
+    List<List<String>> checkedHistories = new ArrayList<>();
+    for (int i = check.nextSetBit(0); i >= 0 && i < states.size(); i = check.nextSetBit(i + 1)) {
+      if (states.get(i) != null) {
+        checked.add(i);
+        checkedStates.add(states.get(i));
+        checkedHistories.add(histories.get(i));
+      }
+    }
+    Map<Integer, List<RecommendedItem>> exhaustive = new TreeMap<>();
+    if (!checked.isEmpty()) {
+      List<List<RecommendedItem>> reference =
+          model.recommendExhaustivelyFrom(checkedStates, checkedHistories, k);
+      for (int j = 0; j < checked.size(); j++) {
+        exhaustive.put(checked.get(j), reference.get(j));
+      }
+    }
+    return exhaustive;
   }
 
   private boolean current(Scored scored, int k) {
