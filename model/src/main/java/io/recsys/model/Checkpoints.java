@@ -4,11 +4,13 @@ import io.recsys.model.internal.LstmNetwork;
 import io.recsys.model.internal.ParamTable;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -68,27 +71,50 @@ final class Checkpoints {
     }
   }
 
-  /** Reads a checkpoint from {@code in}; {@code file} names it in errors. */
+  /**
+   * Reads a checkpoint from {@code in} entry by entry, each table straight into the new model's
+   * arrays, so that loading holds the model once and a few buffers besides; {@code file} names it
+   * in errors.
+   */
   static NextItemModel load(InputStream in, String file) throws IOException {
-    Map<String, byte[]> entries = new HashMap<>();
     ZipInputStream zip = new ZipInputStream(in);
-    ZipEntry e;
-    while ((e = zip.getNextEntry()) != null) {
-      entries.put(e.getName(), zip.readAllBytes());
+    Head head = readHead(zip, file);
+    ItemVocabulary vocabulary =
+        ItemVocabulary.fromState(head.vocabularyConfig(), head.vocabulary());
+    LstmNetwork network = NextItemModel.newNetwork(head.config(), vocabulary.capacity());
+    readNetwork(network, data(nextEntry(zip, NETWORK, file)));
+    String currentRate = head.provenance().getProperty("learningRate.current");
+    if (currentRate != null) {
+      network.setLearningRate(Float.parseFloat(currentRate));
     }
-    for (String name : new String[] {PROVENANCE, VOCABULARY, NETWORK}) {
-      if (!entries.containsKey(name)) {
-        throw new IOException("checkpoint " + file + " has no entry " + name);
-      }
+    NextItemModel model = new NextItemModel(head.config(), vocabulary, network);
+    model.restoreCounters(head.examplesTrained(), head.dataPosition());
+    return model;
+  }
+
+  /** What a checkpoint holds before its weights. */
+  record Head(
+      Properties provenance,
+      ModelConfig config,
+      VocabularyConfig vocabularyConfig,
+      ItemVocabulary.State vocabulary) {
+    long examplesTrained() {
+      return Long.parseLong(provenance.getProperty("examplesTrained", "0"));
     }
+
+    String dataPosition() {
+      return provenance.getProperty("dataPosition", "");
+    }
+  }
+
+  private static Head readHead(ZipInputStream zip, String file) throws IOException {
     Properties p = new Properties();
-    p.load(new ByteArrayInputStream(entries.get(PROVENANCE)));
+    p.load(nextEntry(zip, PROVENANCE, file));
     int version = Integer.parseInt(p.getProperty("format.version", "-1"));
     if (version != FORMAT_VERSION) {
       throw new IOException(
           "checkpoint " + file + " has format version " + version + ", expected " + FORMAT_VERSION);
     }
-    ModelConfig config = configFrom(p);
     VocabularyConfig vocabConfig =
         new VocabularyConfig(
             Integer.parseInt(p.getProperty("vocabulary.initialCapacity")),
@@ -97,19 +123,144 @@ final class Checkpoints {
             Long.parseLong(p.getProperty("vocabulary.expireAfterMs")));
     ItemVocabulary.State vocabState =
         readVocabulary(
-            new DataInputStream(stream(entries, VOCABULARY)),
+            data(nextEntry(zip, VOCABULARY, file)),
             Long.parseLong(p.getProperty("vocabulary.clockMs", "0")));
-    ItemVocabulary vocabulary = ItemVocabulary.fromState(vocabConfig, vocabState);
-    LstmNetwork network = NextItemModel.newNetwork(config, vocabulary.capacity());
-    readNetwork(network, new DataInputStream(stream(entries, NETWORK)));
-    String currentRate = p.getProperty("learningRate.current");
-    if (currentRate != null) {
-      network.setLearningRate(Float.parseFloat(currentRate));
+    return new Head(p, configFrom(p), vocabConfig, vocabState);
+  }
+
+  /**
+   * Positions {@code zip} at its next entry, which must be {@code name}: {@link #save} writes the
+   * entries in the order provenance, vocabulary, network, so that a reader can stream them.
+   */
+  private static InputStream nextEntry(ZipInputStream zip, String name, String file)
+      throws IOException {
+    ZipEntry e = zip.getNextEntry();
+    if (e == null) {
+      throw new IOException("checkpoint " + file + " has no entry " + name);
     }
-    NextItemModel model = new NextItemModel(config, vocabulary, network);
-    model.restoreCounters(
-        Long.parseLong(p.getProperty("examplesTrained", "0")), p.getProperty("dataPosition", ""));
-    return model;
+    if (!e.getName().equals(name)) {
+      throw new IOException(
+          "checkpoint " + file + " has entry " + e.getName() + " where " + name + " belongs");
+    }
+    return zip;
+  }
+
+  /** Reads within the current zip entry; never closed, which would close the zip. */
+  private static DataInputStream data(InputStream entry) {
+    return new DataInputStream(new BufferedInputStream(entry, 1 << 16));
+  }
+
+  /**
+   * Rows copied into a served model per hold of its lock ({@link #loadInto}): about 4 MB of the
+   * output table, a millisecond or two for the stream to wait.
+   */
+  static final int SLICE_ROWS = 8192;
+
+  /**
+   * Makes {@code served} the serving checkpoint that {@code checkpoint} opens, in place (see {@link
+   * NextItemModel#reload}). The checkpoint is read twice: first whole, to check every entry and
+   * table shape and the zip's checksums before anything changes, then to copy it slice by slice.
+   *
+   * @return false, having changed nothing, where it does not fit {@code served}
+   */
+  static boolean loadInto(NextItemModel served, Supplier<InputStream> checkpoint, String file)
+      throws IOException {
+    Head head;
+    try (InputStream in = checkpoint.get()) {
+      ZipInputStream zip = new ZipInputStream(in);
+      head = readHead(zip, file);
+      if (!served.fits(head)) {
+        return false;
+      }
+      checkNetwork(data(nextEntry(zip, NETWORK, file)), served.network(), head, file);
+      if (zip.getNextEntry() != null) {
+        throw new IOException("checkpoint " + file + " has entries after " + NETWORK);
+      }
+    }
+    try (InputStream in = checkpoint.get()) {
+      ZipInputStream zip = new ZipInputStream(in);
+      nextEntry(zip, PROVENANCE, file);
+      nextEntry(zip, VOCABULARY, file);
+      DataInputStream net = data(nextEntry(zip, NETWORK, file));
+      int capacity = head.vocabulary().itemAt().length;
+      served.beginReload(head.vocabulary(), capacity);
+      long step = net.readLong();
+      float[] mask = readFloats(net);
+      int count = net.readInt();
+      for (int t = 0; t < count; t++) {
+        int rows = net.readInt();
+        int rowLength = net.readInt();
+        float[] slice = new float[Math.min(rows, SLICE_ROWS) * rowLength];
+        byte[] bytes = new byte[slice.length * 4];
+        net.readInt();
+        for (int first = 0; first < rows; first += SLICE_ROWS) {
+          int n = Math.min(SLICE_ROWS, rows - first);
+          net.readFully(bytes, 0, n * rowLength * 4);
+          ByteBuffer.wrap(bytes, 0, n * rowLength * 4).asFloatBuffer().get(slice, 0, n * rowLength);
+          served.reloadRows(t, first, slice, n);
+        }
+        // Serving never trains: the updater state of a full checkpoint is not kept.
+        net.skipNBytes(4L * net.readInt());
+        net.skipNBytes(4L * net.readInt());
+      }
+      served.endReload(head, step, mask);
+    }
+    return true;
+  }
+
+  /**
+   * Reads the network entry to its end without keeping it, checking that every table has the shape
+   * {@code served}'s tables take after growing to the checkpoint's rows, and (by reading to the
+   * end) the entry's checksum.
+   */
+  private static void checkNetwork(DataInputStream in, LstmNetwork served, Head head, String file)
+      throws IOException {
+    int capacity = head.vocabulary().itemAt().length;
+    in.readLong();
+    int maskLength = in.readInt();
+    if (maskLength != capacity) {
+      throw new IOException(
+          "checkpoint " + file + " masks " + maskLength + " rows, its vocabulary has " + capacity);
+    }
+    in.skipNBytes(4L * maskLength);
+    ParamTable[] tables = served.tables();
+    int count = in.readInt();
+    if (count != tables.length) {
+      throw new IOException(
+          "checkpoint " + file + " has " + count + " tables, expected " + tables.length);
+    }
+    for (int i = 0; i < tables.length; i++) {
+      ParamTable t = tables[i];
+      int rows = in.readInt();
+      int rowLength = in.readInt();
+      int expectedRows = LstmNetwork.isItemTable(i) ? capacity : t.rows();
+      if (rows != expectedRows || rowLength != t.rowLength()) {
+        throw new IOException(
+            "checkpoint "
+                + file
+                + " has a table of "
+                + rows
+                + "x"
+                + rowLength
+                + " where "
+                + expectedRows
+                + "x"
+                + t.rowLength()
+                + " belongs");
+      }
+      long length = (long) rows * rowLength;
+      for (int part = 0; part < 3; part++) {
+        int n = in.readInt();
+        if (n != length && !(part > 0 && n == 0)) {
+          throw new IOException(
+              "checkpoint " + file + " has " + n + " values where " + length + " belong");
+        }
+        in.skipNBytes(4L * n);
+      }
+    }
+    if (in.read() != -1) {
+      throw new IOException("checkpoint " + file + " has bytes after its last table");
+    }
   }
 
   /** The provenance of a checkpoint without loading its weights. */
@@ -125,10 +276,6 @@ final class Checkpoints {
       }
     }
     throw new IOException("checkpoint " + file + " has no entry " + PROVENANCE);
-  }
-
-  private static InputStream stream(Map<String, byte[]> entries, String name) {
-    return new ByteArrayInputStream(entries.get(name));
   }
 
   private static Properties provenance(NextItemModel model) {
@@ -271,31 +418,60 @@ final class Checkpoints {
                 + "x"
                 + t.rowLength());
       }
-      float[] values = readFloats(in);
+      readFloatsInto(in, t.values());
       float[] first = readFloats(in);
       float[] second = readFloats(in);
       // A serving checkpoint has no updater state: training from it starts Adam afresh.
-      t.restore(values, first.length == 0 ? null : first, second.length == 0 ? null : second);
+      t.restore(t.values(), first.length == 0 ? null : first, second.length == 0 ? null : second);
     }
     net.restoreState(step, mask);
   }
 
+  /** Through a small buffer, as {@link #readInto}: a large table is never copied whole. */
   private static void writeFloats(DataOutputStream out, float[] a) throws IOException {
     out.writeInt(a.length);
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(a.length * 4);
-    buf.asFloatBuffer().put(a);
-    out.write(buf.array());
+    byte[] buffer = new byte[1 << 16];
+    FloatBuffer floats = ByteBuffer.wrap(buffer).asFloatBuffer();
+    for (int done = 0; done < a.length; ) {
+      int n = Math.min(buffer.length / 4, a.length - done);
+      floats.clear();
+      floats.put(a, done, n);
+      out.write(buffer, 0, n * 4);
+      done += n;
+    }
   }
 
   private static float[] readFloats(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    byte[] bytes = in.readNBytes(n * 4);
-    if (bytes.length != n * 4) {
-      throw new IOException("truncated float table: expected " + n + " floats");
-    }
-    float[] a = new float[n];
-    java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(a);
+    float[] a = new float[in.readInt()];
+    readInto(in, a);
     return a;
+  }
+
+  /** Reads a float table of exactly {@code target}'s length into it. */
+  private static void readFloatsInto(DataInputStream in, float[] target) throws IOException {
+    int n = in.readInt();
+    if (n != target.length) {
+      throw new IOException("float table of " + n + " values, expected " + target.length);
+    }
+    readInto(in, target);
+  }
+
+  /** Fills {@code target} through a small buffer: a table is never held twice, as bytes. */
+  private static void readInto(DataInputStream in, float[] target) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    FloatBuffer floats = ByteBuffer.wrap(buffer).asFloatBuffer();
+    int done = 0;
+    while (done < target.length) {
+      int n = Math.min(buffer.length / 4, target.length - done);
+      try {
+        in.readFully(buffer, 0, n * 4);
+      } catch (EOFException e) {
+        throw new IOException("truncated float table: expected " + target.length + " floats", e);
+      }
+      floats.clear();
+      floats.get(target, done, n);
+      done += n;
+    }
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {

@@ -8,6 +8,7 @@ import io.recsys.model.internal.TopK;
 import io.recsys.model.retrieval.ItemVectors;
 import io.recsys.model.retrieval.Retrieval;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -109,12 +111,13 @@ public final class NextItemModel
   }
 
   /**
-   * Reads a checkpoint held in memory, such as one assembled from {@code model-updates}.
+   * Reads a checkpoint from a stream, such as one assembled from {@code model-updates}, holding
+   * each table once as it reads.
    *
    * @param source names the checkpoint in errors
    */
-  public static NextItemModel load(byte[] checkpoint, String source) throws IOException {
-    return Checkpoints.load(new java.io.ByteArrayInputStream(checkpoint), source);
+  public static NextItemModel load(InputStream checkpoint, String source) throws IOException {
+    return Checkpoints.load(checkpoint, source);
   }
 
   /** Writes weights, updater state, vocabulary and provenance to {@code file} (a zip). */
@@ -197,6 +200,99 @@ public final class NextItemModel
     }
   }
 
+  /**
+   * Makes this serving model the serving checkpoint (a snapshot) that {@code checkpoint} opens, in
+   * place, so that a large model is never held twice: a served 10^6-item model is 0.8 GB, and
+   * loading the next snapshot beside it would hold two. The checkpoint is opened twice, first to
+   * check all of it (every table's shape, the zip's checksums), then to copy it. Readers lock this
+   * model, as for {@link #apply}; the copy holds the lock only per slice of rows, so serving goes
+   * on meanwhile with rows of both versions, of the same items: an item whose row the checkpoint
+   * gives to another item, or frees, is unknown to serving until the copy is done, and the
+   * checkpoint's new items are known from then on. The candidate index is carried on, as by a
+   * delta, with every row the checkpoint moved marked. Item counts, kept only for training, are
+   * left as they are.
+   *
+   * @param source names the checkpoint in errors
+   * @return false, having changed nothing, where the checkpoint does not fit this model (other
+   *     hyperparameters or vocabulary settings, fewer item rows, or this model keeps an updater
+   *     state): load it as a new model instead
+   * @throws IOException if the checkpoint does not read; found before anything is changed
+   */
+  public boolean reload(Supplier<InputStream> checkpoint, String source) throws IOException {
+    return Checkpoints.loadInto(this, checkpoint, source);
+  }
+
+  /** Whether a checkpoint with {@code head} can be copied into this model ({@link #reload}). */
+  boolean fits(Checkpoints.Head head) {
+    if (!head.config().equals(config)
+        || !head.vocabularyConfig().equals(vocabulary.config())
+        || head.vocabulary().itemAt().length < vocabulary.capacity()) {
+      return false;
+    }
+    for (ParamTable t : network.tables()) {
+      if (t.hasMoments()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * First step of {@link #reload}: rows whose item the checkpoint changes are released, so no
+   * reader takes their new weights for the old item; the tables grow to {@code capacity} rows. The
+   * rows are found before the lock is taken: only the thread that reloads writes the vocabulary.
+   */
+  void beginReload(ItemVocabulary.State next, int capacity) {
+    int[] changedHands =
+        IntStream.range(0, vocabulary.capacity())
+            .filter(
+                row ->
+                    vocabulary.itemAt(row) != null
+                        && !vocabulary.itemAt(row).equals(next.itemAt()[row]))
+            .toArray();
+    synchronized (this) {
+      for (int row : changedHands) {
+        vocabulary.assign(row, null);
+        network.setActive(row, false);
+      }
+      if (capacity > network.capacity()) {
+        vocabulary.growTo(capacity);
+        network.growZeroed(capacity);
+      }
+    }
+  }
+
+  /** One slice of {@link #reload}: rows of one table, and the index told which items moved. */
+  synchronized void reloadRows(int table, int firstRow, float[] values, int rows) {
+    network.copyRows(table, firstRow, values, rows);
+    Retrieval followed = retrieval;
+    if (followed != null && (table == OUTPUT_TABLE || table == BIAS_TABLE)) {
+      retrieval =
+          followed.following(itemVectors(), IntStream.range(firstRow, firstRow + rows).toArray());
+    }
+  }
+
+  /** Last step of {@link #reload}: the checkpoint's items, active rows and counters. */
+  void endReload(Checkpoints.Head head, long step, float[] mask) {
+    String[] next = head.vocabulary().itemAt();
+    int[] assigned =
+        IntStream.range(0, next.length)
+            .filter(row -> next[row] != null && !next[row].equals(vocabulary.itemAt(row)))
+            .toArray();
+    synchronized (this) {
+      for (int row : assigned) {
+        vocabulary.assign(row, next[row]);
+      }
+      network.restoreState(step, mask);
+      sampler = null;
+      restoreCounters(head.examplesTrained(), head.dataPosition());
+      Retrieval followed = retrieval;
+      if (followed != null) {
+        retrieval = followed.following(itemVectors(), assigned);
+      }
+    }
+  }
+
   private void requireFits(ModelDelta delta) {
     if (delta.capacity() < vocabulary.capacity()) {
       throw new IllegalArgumentException(
@@ -221,7 +317,7 @@ public final class NextItemModel
                 + tables[t].rowLength());
       }
       // Item tables grow to the delta's capacity; the others keep their rows.
-      int rowsAfter = tables[t].rows() == network.capacity() ? delta.capacity() : tables[t].rows();
+      int rowsAfter = LstmNetwork.isItemTable(t) ? delta.capacity() : tables[t].rows();
       for (int row : delta.rows(t)) {
         if (row < 0 || row >= rowsAfter) {
           throw new IllegalArgumentException(

@@ -146,6 +146,14 @@ public final class LstmNetwork {
     return new ParamTable[] {emb, w, u, b, out, outBias};
   }
 
+  /**
+   * Whether the table at {@code index} in {@link #tables()} has a row per item (the embeddings, the
+   * output weights and biases), which grows with the vocabulary.
+   */
+  public static boolean isItemTable(int index) {
+    return index == 0 || index == 4 || index == 5;
+  }
+
   /** A deep copy of every parameter and moment, e.g. the best epoch for early stopping. */
   public float[][] snapshot() {
     ParamTable[] t = tables();
@@ -267,6 +275,36 @@ public final class LstmNetwork {
       t.markRow(rows[r]);
     }
     invalidate();
+  }
+
+  /**
+   * Overwrites {@code count} consecutive rows of the table at {@code table} (in {@link #tables()}
+   * order), from {@code firstRow} on, with the first {@code count} rows of {@code values}. Unlike
+   * {@link #setRows} it leaves what was derived from the tables (the scoring matrices) as it is
+   * until {@link #invalidate()}: a snapshot copied into a served model slice by slice would
+   * otherwise rebuild them between slices.
+   */
+  public void copyRows(int table, int firstRow, float[] values, int count) {
+    ParamTable t = tables()[table];
+    int len = t.rowLength();
+    if (firstRow < 0 || count < 0 || firstRow + count > t.rows() || values.length < count * len) {
+      throw new IllegalArgumentException(
+          "rows "
+              + firstRow
+              + " to "
+              + (firstRow + count)
+              + " of table "
+              + table
+              + " ("
+              + t.rows()
+              + " rows) from "
+              + values.length
+              + " values");
+    }
+    System.arraycopy(values, 0, t.values, firstRow * len, count * len);
+    for (int row = firstRow; row < firstRow + count; row++) {
+      t.markRow(row);
+    }
   }
 
   /** Sets the update counter (a serving copy takes it from the version it follows). */

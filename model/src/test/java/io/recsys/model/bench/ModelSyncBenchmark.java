@@ -112,7 +112,7 @@ public class ModelSyncBenchmark {
 
   @Benchmark
   public NextItemModel loadSnapshot() throws IOException {
-    return NextItemModel.load(snapshot, "benchmark snapshot");
+    return NextItemModel.load(new java.io.ByteArrayInputStream(snapshot), "benchmark snapshot");
   }
 
   private List<TrainingExample> examples(SplittableRandom rng, int count) {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>Below {@link IndexSettings#minItems()} items a model scores every item. Above, the first
  * version starts a build on a background thread and serves exhaustively until it is done. A delta
  * carries the served model's index on by itself ({@link NextItemModel#apply}), marking the items it
- * moved beyond the drift tolerance, which are scored exactly until the next graph; a snapshot
+ * moved beyond the drift tolerance, which are scored exactly until the next graph; so does a
+ * snapshot copied into the served model ({@link NextItemModel#reload}), and one loaded beside it
  * adopts the newest graph by comparing every row. Once the marked items pass {@link
  * IndexSettings#rebuildFraction()} of the graph, the graph is refreshed from the newest version
  * (its links copied and the marked items linked in anew, {@link ItemIndex#refreshed}; built anew

@@ -86,8 +86,8 @@ public final class ModelFollower implements AutoCloseable {
   private void load(VersionChain chain) {
     Optional<CurrentModel.Loaded> served = current.get();
     try {
-      // A snapshot loads without any lock; deltas go into the served model in place, under its
-      // lock, which the stream waits for only as long as copying the delta's rows takes.
+      // Snapshots and deltas go into the served model in place, under its lock, which the stream
+      // waits for only as long as copying a delta's rows, or one slice of a snapshot's, takes.
       VersionChain.Built built =
           chain.build(served.map(CurrentModel.Loaded::model).orElse(null)).orElseThrow();
       if (built.fromSnapshot()) {

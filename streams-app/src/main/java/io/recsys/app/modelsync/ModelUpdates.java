@@ -1,10 +1,14 @@
 package io.recsys.app.modelsync;
 
 import io.recsys.app.kafka.Consumers;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,13 +130,43 @@ public final class ModelUpdates {
   }
 
   /**
-   * A complete version read back from the topic.
+   * A complete version read back from the topic, kept as the chunks it arrived in: a snapshot of a
+   * large model is read from them as a stream ({@link #open}), never copied whole.
    *
-   * @param payload the checkpoint of a snapshot, or the delta's bytes
+   * @param chunks the checkpoint of a snapshot, or the delta's bytes, in order
    * @param origin the {@link #ORIGIN} header, or null when absent (a trainer's version)
    * @param base the {@link #BASE} header: the version a delta applies to; null on a snapshot
    */
-  public record Assembled(ModelVersion version, byte[] payload, String origin, String base) {
+  public record Assembled(ModelVersion version, List<byte[]> chunks, String origin, String base) {
+    public Assembled {
+      chunks = List.copyOf(chunks);
+    }
+
+    public Assembled(ModelVersion version, byte[] payload, String origin, String base) {
+      this(version, List.of(payload), origin, base);
+    }
+
+    /** The bytes of every chunk, one after the other, in a new array. */
+    public byte[] payload() {
+      byte[] all = new byte[Math.toIntExact(size())];
+      int offset = 0;
+      for (byte[] chunk : chunks) {
+        System.arraycopy(chunk, 0, all, offset, chunk.length);
+        offset += chunk.length;
+      }
+      return all;
+    }
+
+    /** The bytes of every chunk as one stream, without copying them. */
+    public InputStream open() {
+      return new SequenceInputStream(
+          Collections.enumeration(chunks.stream().map(ByteArrayInputStream::new).toList()));
+    }
+
+    public long size() {
+      return chunks.stream().mapToLong(chunk -> chunk.length).sum();
+    }
+
     public boolean fromRegistry() {
       return ORIGIN_REGISTRY.equals(origin);
     }
@@ -255,13 +289,6 @@ public final class ModelUpdates {
         return Optional.empty();
       }
       partial.remove(recordVersion);
-      int size = current.parts.stream().mapToInt(part -> part.length).sum();
-      byte[] checkpoint = new byte[size];
-      int offset = 0;
-      for (byte[] part : current.parts) {
-        System.arraycopy(part, 0, checkpoint, offset, part.length);
-        offset += part.length;
-      }
       ModelVersion assembled =
           new ModelVersion(
               recordVersion,
@@ -271,7 +298,7 @@ public final class ModelUpdates {
       return Optional.of(
           new Assembled(
               assembled,
-              checkpoint,
+              current.parts,
               origin(record),
               base == null ? null : new String(base.value(), StandardCharsets.UTF_8)));
     }

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Folds the versions read from {@code model-updates} into the model to serve. A snapshot replaces
@@ -20,6 +22,8 @@ import java.util.Optional;
  * after it, not every version on the way. Not thread-safe: one follower thread owns it.
  */
 public final class VersionChain {
+  private static final Logger LOG = LoggerFactory.getLogger(VersionChain.class);
+
   private Assembled snapshot;
   private final List<Assembled> deltas = new ArrayList<>();
 
@@ -33,10 +37,8 @@ public final class VersionChain {
    *
    * @param deltas deltas applied to reach it
    * @param bytes payload bytes read to reach it
-   */
-  /**
-   * A version to serve; {@code fromSnapshot} false when it is the served model with deltas applied
-   * (same lineage).
+   * @param fromSnapshot false when it is the served model with deltas applied (same lineage); true
+   *     for a snapshot, whether loaded anew or copied into the served model
    */
   public record Built(
       ModelVersion version, NextItemModel model, int deltas, long bytes, boolean fromSnapshot) {}
@@ -71,7 +73,9 @@ public final class VersionChain {
 
   /**
    * Loads the newest snapshot collected (or starts from {@code served}) and applies the deltas
-   * collected after it; clears what was collected either way.
+   * collected after it; clears what was collected either way. A snapshot is copied into {@code
+   * served} in place where it fits ({@link NextItemModel#reload}: the same hyperparameters, at
+   * least as many item rows), so the result is then {@code served} itself, in a new lineage.
    *
    * @param served the model served now, which the deltas continue when no snapshot is collected
    * @throws IOException if the snapshot or a delta does not load or does not fit (the caller keeps
@@ -90,10 +94,19 @@ public final class VersionChain {
     NextItemModel model = served;
     ModelVersion version = null;
     if (start != null) {
-      model =
-          NextItemModel.load(start.payload(), "model-updates version " + start.version().version());
+      String name = "model-updates version " + start.version().version();
+      // In place where it fits: a large model loaded beside the served one would be held twice.
+      if (served == null || !served.reload(start::open, name)) {
+        if (served != null) {
+          LOG.info(
+              "{} does not fit the served model (other hyperparameters or fewer item rows):"
+                  + " loading it beside the served one",
+              name);
+        }
+        model = NextItemModel.load(start.open(), name);
+      }
       version = start.version();
-      bytes += start.payload().length;
+      bytes += start.size();
     }
     for (Assembled delta : toApply) {
       if (model == null) {
@@ -118,7 +131,7 @@ public final class VersionChain {
             e);
       }
       version = delta.version();
-      bytes += delta.payload().length;
+      bytes += delta.size();
     }
     return Optional.of(new Built(version, model, toApply.size(), bytes, start != null));
   }

@@ -32,7 +32,7 @@ final class PromotedModels {
     }
     NextItemModel loaded;
     try {
-      loaded = NextItemModel.load(promoted.payload(), "promoted model " + name);
+      loaded = NextItemModel.load(promoted.open(), "promoted model " + name);
     } catch (java.io.IOException | RuntimeException e) {
       LOG.error(
           "Refused promoted model {}: it does not load; training continues {}",

@@ -116,10 +116,66 @@ class VersionChainTest {
     chain.add(good, null);
     NextItemModel served = chain.build(null).orElseThrow().model();
 
+    List<?> before = lists(served);
     chain.add(new Assembled(version("m-2"), new byte[] {1, 2, 3}, null, null), "m-1");
     assertThatThrownBy(() -> chain.build(served)).isInstanceOf(IOException.class);
+    assertThat(lists(served)).isEqualTo(before);
 
     train();
     assertThat(chain.add(delta("m-3", "m-2"), "m-1")).isFalse();
+  }
+
+  @Test
+  void shouldCopyALaterSnapshotIntoTheServedModelFromItsChunks() throws IOException {
+    VersionChain chain = new VersionChain();
+    train();
+    chain.add(snapshot("m-1"), null);
+    NextItemModel served = chain.build(null).orElseThrow().model();
+    for (int i = 0; i < 5; i++) {
+      train();
+    }
+    Assembled whole = snapshot("m-6");
+    byte[] bytes = whole.payload();
+    int third = bytes.length / 3;
+    Assembled chunked =
+        new Assembled(
+            whole.version(),
+            List.of(
+                java.util.Arrays.copyOfRange(bytes, 0, third),
+                java.util.Arrays.copyOfRange(bytes, third, 2 * third),
+                java.util.Arrays.copyOfRange(bytes, 2 * third, bytes.length)),
+            null,
+            null);
+    chain.add(chunked, "m-1");
+
+    VersionChain.Built built = chain.build(served).orElseThrow();
+
+    assertThat(built.model()).isSameAs(served);
+    assertThat(built.fromSnapshot()).isTrue();
+    assertThat(built.bytes()).isEqualTo(bytes.length);
+    assertThat(lists(served)).isEqualTo(lists(trainer));
+  }
+
+  @Test
+  void shouldLoadASnapshotOfOtherHyperparametersBesideTheServedModel() throws IOException {
+    VersionChain chain = new VersionChain();
+    train();
+    chain.add(snapshot("m-1"), null);
+    NextItemModel served = chain.build(null).orElseThrow().model();
+    List<?> before = lists(served);
+    NextItemModel other =
+        NextItemModel.create(
+            trainer.config().toBuilder().hiddenSize(12).build(), new VocabularyConfig(8, 8, 1, 0));
+    other.train(List.of(new TrainingExample(List.of("i1", "i2"), "i3", 1.0, 0)));
+    Path file = dir.resolve("other.zip");
+    other.saveForServing(file);
+    chain.add(
+        new Assembled(version("v2"), java.nio.file.Files.readAllBytes(file), null, null), "m-1");
+
+    VersionChain.Built built = chain.build(served).orElseThrow();
+
+    assertThat(built.model()).isNotSameAs(served);
+    assertThat(built.model().config().hiddenSize()).isEqualTo(12);
+    assertThat(lists(served)).isEqualTo(before);
   }
 }
