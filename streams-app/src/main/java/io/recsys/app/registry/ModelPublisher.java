@@ -30,6 +30,9 @@ public final class ModelPublisher {
     Map<String, Object> config = ClientConfigs.subset(clientConfig, ProducerConfig.configNames());
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // A full checkpoint is written stored (uncompressed, see Checkpoints); lz4 on the producer's
+    // own thread shrinks it on the wire at a fraction of deflate's cost.
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     this.producerConfig = new HashMap<>(config);
