@@ -48,7 +48,9 @@ class CatalogueScaleTest {
         .isEqualTo(15_000);
     assertThat(summary.get("model_items").asLong()).isGreaterThan(2_000);
     assertThat(summary.get("index_builds").asLong()).isPositive();
-    assertThat(summary.get("index_items").asLong()).isGreaterThan(2_000);
+    // The graph is built over the first version with at least 2,000 items, which may hold exactly
+    // that many (a CI run did).
+    assertThat(summary.get("index_items").asLong()).isGreaterThanOrEqualTo(2_000);
     assertThat(lines).anyMatch(line -> line.startsWith("Served model: ") && line.contains("index"));
     // Checked lists were scored on their users' next events, and the index held most of their
     // exact top 10.

@@ -77,18 +77,23 @@ final class Checkpoints {
     }
   }
 
+  static NextItemModel load(InputStream in, String file) throws IOException {
+    return load(in, file, true);
+  }
+
   /**
    * Reads a checkpoint from {@code in} entry by entry, each table straight into the new model's
    * arrays, so that loading holds the model once and a few buffers besides; {@code file} names it
    * in errors.
    */
-  static NextItemModel load(InputStream in, String file) throws IOException {
+  static NextItemModel load(InputStream in, String file, boolean withUpdaterState)
+      throws IOException {
     ZipInputStream zip = new ZipInputStream(in);
     Head head = readHead(zip, file);
     ItemVocabulary vocabulary =
         ItemVocabulary.fromState(head.vocabularyConfig(), head.vocabulary());
     LstmNetwork network = NextItemModel.newNetwork(head.config(), vocabulary.capacity());
-    readNetwork(network, data(nextEntry(zip, NETWORK, file)));
+    readNetwork(network, data(nextEntry(zip, NETWORK, file)), withUpdaterState);
     String currentRate = head.provenance().getProperty("learningRate.current");
     if (currentRate != null) {
       network.setLearningRate(Float.parseFloat(currentRate));
@@ -206,8 +211,8 @@ final class Checkpoints {
           served.reloadRows(t, first, slice, n);
         }
         // Serving never trains: the updater state of a full checkpoint is not kept.
-        net.skipNBytes(4L * net.readInt());
-        net.skipNBytes(4L * net.readInt());
+        skipFloats(net);
+        skipFloats(net);
       }
       served.endReload(head, step, mask);
     }
@@ -402,7 +407,9 @@ final class Checkpoints {
     out.flush();
   }
 
-  private static void readNetwork(LstmNetwork net, DataInputStream in) throws IOException {
+  /** Reads the network entry into {@code net}; the updater state is skipped unless asked for. */
+  private static void readNetwork(LstmNetwork net, DataInputStream in, boolean withUpdaterState)
+      throws IOException {
     long step = in.readLong();
     float[] mask = readFloats(in);
     ParamTable[] tables = net.tables();
@@ -425,8 +432,8 @@ final class Checkpoints {
                 + t.rowLength());
       }
       readFloatsInto(in, t.values());
-      float[] first = readFloats(in);
-      float[] second = readFloats(in);
+      float[] first = withUpdaterState ? readFloats(in) : skipFloats(in);
+      float[] second = withUpdaterState ? readFloats(in) : skipFloats(in);
       // A serving checkpoint has no updater state: training from it starts Adam afresh.
       t.restore(t.values(), first.length == 0 ? null : first, second.length == 0 ? null : second);
     }
@@ -451,6 +458,12 @@ final class Checkpoints {
     float[] a = new float[in.readInt()];
     readInto(in, a);
     return a;
+  }
+
+  /** Passes over a float table; returns none. */
+  private static float[] skipFloats(DataInputStream in) throws IOException {
+    in.skipNBytes(4L * in.readInt());
+    return new float[0];
   }
 
   /** Reads a float table of exactly {@code target}'s length into it. */

@@ -120,6 +120,18 @@ public final class NextItemModel
     return Checkpoints.load(checkpoint, source);
   }
 
+  /**
+   * Reads a checkpoint for serving, which never trains: a full checkpoint's updater state (Adam's
+   * moments, twice the weights) is skipped as it is read, so the model is held once and later
+   * snapshots can be copied into it ({@link #reload}).
+   *
+   * @param source names the checkpoint in errors
+   */
+  public static NextItemModel loadForServing(InputStream checkpoint, String source)
+      throws IOException {
+    return Checkpoints.load(checkpoint, source, false);
+  }
+
   /** Writes weights, updater state, vocabulary and provenance to {@code file} (a zip). */
   public void save(Path file) throws IOException {
     Checkpoints.save(this, file);

@@ -148,6 +148,25 @@ class NextItemModelReloadTest {
   }
 
   @Test
+  void shouldTakeLaterSnapshotsInPlaceAfterServingAFullCheckpointLoadedForServing()
+      throws IOException {
+    NextItemModel trainer = trained(new VocabularyConfig(64, 64, 1, 0));
+    Path full = dir.resolve("full.zip");
+    trainer.save(full);
+    // A promotion publishes the full checkpoint, Adam's moments included: serving skips them.
+    NextItemModel served =
+        NextItemModel.loadForServing(new ByteArrayInputStream(Files.readAllBytes(full)), "full");
+    assertThat(served.recommend(histories(ITEMS), 10))
+        .isEqualTo(trainer.recommend(histories(ITEMS), 10));
+    trainer.train(SyntheticData.batch(new SplittableRandom(10), 256, ITEMS, 5));
+
+    assertThat(reload(served, servingBytes(trainer))).isTrue();
+
+    assertThat(served.recommend(histories(ITEMS), 10))
+        .isEqualTo(trainer.recommend(histories(ITEMS), 10));
+  }
+
+  @Test
   void shouldCarryTheIndexOnAndScoreTheItemsTheSnapshotMovedWithTheirNewWeights()
       throws IOException {
     NextItemModel trainer = trained(new VocabularyConfig(64, 64, 1, 0));

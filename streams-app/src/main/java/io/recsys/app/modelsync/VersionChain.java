@@ -73,9 +73,10 @@ public final class VersionChain {
 
   /**
    * Loads the newest snapshot collected (or starts from {@code served}) and applies the deltas
-   * collected after it; clears what was collected either way. A snapshot is copied into {@code
-   * served} in place where it fits ({@link NextItemModel#reload}: the same hyperparameters, at
-   * least as many item rows), so the result is then {@code served} itself, in a new lineage.
+   * collected after it; clears what was collected either way. A trainer's snapshot is copied into
+   * {@code served} in place where it fits ({@link NextItemModel#reload}: the same hyperparameters,
+   * at least as many item rows), so the result is then {@code served} itself, in a new lineage; a
+   * promoted version is always loaded as a new model.
    *
    * @param served the model served now, which the deltas continue when no snapshot is collected
    * @throws IOException if the snapshot or a delta does not load or does not fit (the caller keeps
@@ -95,15 +96,18 @@ public final class VersionChain {
     ModelVersion version = null;
     if (start != null) {
       String name = "model-updates version " + start.version().version();
-      // In place where it fits: a large model loaded beside the served one would be held twice.
-      if (served == null || !served.reload(start::open, name)) {
-        if (served != null) {
+      // A trainer's snapshot continues the served weights: copied in place where it fits, since
+      // a large model loaded beside the served one would be held twice. A promoted version is
+      // another model altogether, which serving must not mix with the served one while copying.
+      boolean inPlace = served != null && !start.fromRegistry() && served.reload(start::open, name);
+      if (!inPlace) {
+        if (served != null && !start.fromRegistry()) {
           LOG.info(
               "{} does not fit the served model (other hyperparameters or fewer item rows):"
                   + " loading it beside the served one",
               name);
         }
-        model = NextItemModel.load(start.open(), name);
+        model = NextItemModel.loadForServing(start.open(), name);
       }
       version = start.version();
       bytes += start.size();

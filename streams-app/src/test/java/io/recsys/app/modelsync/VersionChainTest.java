@@ -178,4 +178,22 @@ class VersionChainTest {
     assertThat(built.model().config().hiddenSize()).isEqualTo(12);
     assertThat(lists(served)).isEqualTo(before);
   }
+
+  @Test
+  void shouldLoadAPromotedVersionBesideTheServedModelEvenWhereItWouldFit() throws IOException {
+    VersionChain chain = new VersionChain();
+    train();
+    chain.add(snapshot("m-1"), null);
+    NextItemModel served = chain.build(null).orElseThrow().model();
+    train();
+    Assembled trained = snapshot("v1");
+    chain.add(
+        new Assembled(trained.version(), trained.chunks(), ModelUpdates.ORIGIN_REGISTRY, null),
+        "m-1");
+
+    VersionChain.Built built = chain.build(served).orElseThrow();
+
+    assertThat(built.model()).isNotSameAs(served);
+    assertThat(lists(built.model())).isEqualTo(lists(trainer));
+  }
 }
