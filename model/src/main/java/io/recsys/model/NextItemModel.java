@@ -278,7 +278,8 @@ public final class NextItemModel
   synchronized void reloadRows(int table, int firstRow, float[] values, int rows) {
     network.copyRows(table, firstRow, values, rows);
     Retrieval followed = retrieval;
-    if (followed != null && (table == OUTPUT_TABLE || table == BIAS_TABLE)) {
+    if (followed != null
+        && (table == LstmNetwork.OUTPUT_TABLE || table == LstmNetwork.BIAS_TABLE)) {
       retrieval =
           followed.following(itemVectors(), IntStream.range(firstRow, firstRow + rows).toArray());
     }
@@ -350,15 +351,11 @@ public final class NextItemModel
     return IntStream.concat(
             IntStream.of(delta.itemRows()),
             IntStream.concat(
-                IntStream.of(delta.rows(OUTPUT_TABLE)), IntStream.of(delta.rows(BIAS_TABLE))))
+                IntStream.of(delta.rows(LstmNetwork.OUTPUT_TABLE)),
+                IntStream.of(delta.rows(LstmNetwork.BIAS_TABLE))))
         .distinct()
         .toArray();
   }
-
-  /** Index of the output weights and biases in {@link LstmNetwork#tables()}. */
-  private static final int OUTPUT_TABLE = 4;
-
-  private static final int BIAS_TABLE = 5;
 
   /**
    * A read-only view of the item output rows (no copy), for building a serving index; see {@link
@@ -368,8 +365,8 @@ public final class NextItemModel
     return new ItemVectors(
         network.capacity(),
         network.hiddenSize(),
-        network.tables()[OUTPUT_TABLE].values(),
-        network.tables()[BIAS_TABLE].values(),
+        network.tables()[LstmNetwork.OUTPUT_TABLE].values(),
+        network.tables()[LstmNetwork.BIAS_TABLE].values(),
         network::isActive);
   }
 

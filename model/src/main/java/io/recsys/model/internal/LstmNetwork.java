@@ -151,8 +151,17 @@ public final class LstmNetwork {
    * output weights and biases), which grows with the vocabulary.
    */
   public static boolean isItemTable(int index) {
-    return index == 0 || index == 4 || index == 5;
+    return index == EMBEDDING_TABLE || index == OUTPUT_TABLE || index == BIAS_TABLE;
   }
+
+  /** Index of the item embeddings in {@link #tables()}. */
+  public static final int EMBEDDING_TABLE = 0;
+
+  /** Index of the output weights in {@link #tables()}. */
+  public static final int OUTPUT_TABLE = 4;
+
+  /** Index of the output biases in {@link #tables()}. */
+  public static final int BIAS_TABLE = 5;
 
   /** A deep copy of every parameter and moment, e.g. the best epoch for early stopping. */
   public float[][] snapshot() {
